@@ -1,0 +1,50 @@
+# Two commands matter: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test test-sqlite test-postgres lint format install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up, migrate the SQLite database under var/, load demo data once, serve on :8000.
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_data --if-empty
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Lint, then the whole suite on SQLite and again on PostgreSQL (skipped with a notice when
+## no server answers, unless REQUIRE_POSTGRES=1, as CI sets).
+test: lint test-sqlite test-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-sqlite: $(STAMP)
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -q
+
+test-postgres: $(STAMP)
+	@if $(BIN)/python scripts/db_reachable.py "$(PG_URL)"; then \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 -q; \
+	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
+		echo "PostgreSQL at $(PG_URL) is not reachable" >&2; exit 1; \
+	else \
+		echo "PostgreSQL at $(PG_URL) is not reachable: PostgreSQL run skipped."; \
+	fi
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
+
+from org.api.views import DepartmentViewSet, MeView, UserViewSet
+from settings_app.api.views import DictionaryViewSet, SystemSettingsView
+
+router = SimpleRouter()
+router.register("users", UserViewSet, basename="user")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register(r"dictionary/(?P<kind>[a-z_]+)", DictionaryViewSet, basename="dictionary")
+
+api = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("settings/", SystemSettingsView.as_view(), name="settings"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("", include("customers.api.urls")),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include(api)),
+]

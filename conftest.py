@@ -1,0 +1,71 @@
+"""Test personas shared by every app: one small company (SPEC O1, O2).
+
+ceo (Management)
+ └─ manager (Sales)
+     ├─ rep (Sales)        ← owns customers in most tests
+     │   └─ junior (Sales)
+     └─ deputy (Sales)
+peer (Support)             ← unrelated to the others
+marketer (Marketing)       ← pool manager
+admin (Management)         ← administrator (staff)
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+from org.testing import DepartmentFactory, UserFactory
+
+
+class Company:
+    def __init__(self):
+        self.sales = DepartmentFactory(name="Sales")
+        self.marketing = DepartmentFactory(name="Marketing")
+        self.support = DepartmentFactory(name="Support")
+        self.management = DepartmentFactory(name="Management")
+        self.ceo = UserFactory(username="ceo", display_name="CEO Chen", department=self.management)
+        self.manager = UserFactory(
+            username="manager",
+            display_name="Manager Ma",
+            department=self.sales,
+            supervisor=self.ceo,
+        )
+        self.rep = UserFactory(
+            username="rep", display_name="Rep Li", department=self.sales, supervisor=self.manager
+        )
+        self.junior = UserFactory(
+            username="junior", display_name="Junior Wu", department=self.sales, supervisor=self.rep
+        )
+        self.deputy = UserFactory(
+            username="deputy",
+            display_name="Deputy Du",
+            department=self.sales,
+            supervisor=self.manager,
+        )
+        self.peer = UserFactory(username="peer", display_name="Peer Pan", department=self.support)
+        self.marketer = UserFactory(
+            username="marketer",
+            display_name="Marketer Mo",
+            department=self.marketing,
+            pool_manager=True,
+        )
+        self.admin = UserFactory(
+            username="admin", display_name="Admin An", department=self.management, is_staff=True
+        )
+
+
+@pytest.fixture
+def company(db):
+    return Company()
+
+
+@pytest.fixture
+def api():
+    """`api(user)` → an APIClient signed in as that user."""
+
+    def client_for(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return client_for

@@ -1,0 +1,12 @@
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+
+class AdministratorWrites(BasePermission):
+    """Everyone signed in reads; only administrators (SPEC O2) write."""
+
+    message = "Only administrators may change this."
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return request.method in SAFE_METHODS or request.user.is_administrator

@@ -1,0 +1,18 @@
+"""Errors a service raises for a person to read; the API maps them to 400, 403 and 404."""
+
+
+class ServiceError(Exception):
+    """A request refused as a whole (HTTP 400)."""
+
+    def __init__(self, message, field=None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.field = field
+
+
+class NotAllowed(ServiceError):
+    """The actor may see the record but not do this to it (HTTP 403)."""
+
+
+class NotVisible(ServiceError):
+    """No such record, or not one the actor may read: the same answer for both (HTTP 404)."""

@@ -1,0 +1,292 @@
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from org.models import Department
+from settings_app.models import DictionaryItem, SystemSettings
+
+from ..models import Contact, Customer, OwnershipEvent, Share, SocialRelation
+from ..models.customer import NAME_MAX_LENGTH
+
+User = get_user_model()
+
+
+class ActiveIdField(serializers.IntegerField):
+    """An id of an existing row of `queryset`, answered with a sentence, not a code."""
+
+    def __init__(self, queryset, noun, **kwargs):
+        self.queryset, self.noun = queryset, noun
+        super().__init__(min_value=1, **kwargs)
+
+    def to_internal_value(self, data):
+        pk = super().to_internal_value(data)
+        obj = self.queryset.filter(pk=pk).first()
+        if obj is None:
+            raise serializers.ValidationError(
+                _("No %(noun)s with id %(id)s.") % {"noun": self.noun, "id": pk}
+            )
+        return obj
+
+
+def user_ids(**kwargs):
+    return serializers.ListField(
+        child=ActiveIdField(User.objects.filter(is_active=True), _("active user")), **kwargs
+    )
+
+
+def department_ids(**kwargs):
+    return serializers.ListField(
+        child=ActiveIdField(Department.objects.all(), _("department")), **kwargs
+    )
+
+
+class BatchSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=5000
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class AssignSerializer(BatchSerializer):
+    to = user_ids(source="to_users", allow_empty=False, max_length=500)
+
+
+class ShareSerializer(BatchSerializer):
+    users = user_ids(required=False, default=list, max_length=5000)
+    departments = department_ids(required=False, default=list, max_length=500)
+
+
+class BatchResultSerializer(serializers.Serializer):
+    class RefusalSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField(allow_null=True)
+        reason = serializers.CharField()
+
+    done = serializers.ListField(child=serializers.IntegerField())
+    refused = RefusalSerializer(many=True)
+
+
+def _label(user):
+    return user.label if user is not None else None
+
+
+class PoolCustomerSerializer(serializers.Serializer):
+    """The pool's view of a customer: an explicit allow-list of public fields (SPEC C2).
+    Nothing here reads a private column; extra public fields come only from the
+    administrator's setting, itself limited to OPTIONAL_PUBLIC_FIELDS."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    category = serializers.CharField(source="category.name", default=None, read_only=True)
+    industry = serializers.CharField(source="industry.name", default=None, read_only=True)
+    region = serializers.CharField(source="region.name", default=None, read_only=True)
+    status = serializers.CharField(read_only=True)
+    owner = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(read_only=True)
+    source = serializers.CharField(source="source.name", default=None, read_only=True)
+    website = serializers.CharField(read_only=True)
+    claimed_at = serializers.DateTimeField(read_only=True)
+    last_contacted_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def get_owner(self, obj) -> str | None:
+        return _label(obj.owner)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        public = self.context.get("public_fields") or SystemSettings.load().public_fields
+        return {name: field for name, field in fields.items() if name in public}
+
+
+class DictionaryRef(serializers.PrimaryKeyRelatedField):
+    """A dictionary item id of one kind; disabled items cannot be newly chosen."""
+
+    def __init__(self, kind, **kwargs):
+        self.kind = kind
+        super().__init__(
+            queryset=DictionaryItem.objects.filter(kind=kind, is_active=True),
+            allow_null=True,
+            required=False,
+            **kwargs,
+        )
+
+    def to_representation(self, value):
+        return value.pk
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField(source="label")
+
+
+class PrimaryContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.SerializerMethodField()
+
+    def get_phone(self, obj) -> str:
+        return obj.mobile or obj.phone
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    """The full record, for those who may read it (owner, sharees, supervisors)."""
+
+    name = serializers.CharField(max_length=NAME_MAX_LENGTH)
+    category = DictionaryRef("category")
+    industry = DictionaryRef("industry")
+    source = DictionaryRef("source")
+    region = DictionaryRef("region")
+    category_name = serializers.CharField(source="category.name", default=None, read_only=True)
+    industry_name = serializers.CharField(source="industry.name", default=None, read_only=True)
+    source_name = serializers.CharField(source="source.name", default=None, read_only=True)
+    region_name = serializers.CharField(source="region.name", default=None, read_only=True)
+    owner = UserBriefSerializer(read_only=True, allow_null=True)
+    created_by = UserBriefSerializer(read_only=True, allow_null=True)
+    primary_contact = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "name",
+            "status",
+            "category",
+            "category_name",
+            "industry",
+            "industry_name",
+            "source",
+            "source_name",
+            "region",
+            "region_name",
+            "address",
+            "phone",
+            "website",
+            "notes",
+            "owner",
+            "claimed_at",
+            "last_contacted_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "primary_contact",
+        ]
+        read_only_fields = [
+            "status",
+            "owner",
+            "claimed_at",
+            "last_contacted_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(PrimaryContactSerializer(allow_null=True))
+    def get_primary_contact(self, obj):
+        primaries = getattr(obj, "primary_contacts", None)
+        if primaries is None:
+            primaries = [c for c in obj.contacts.all() if c.is_primary]
+        return PrimaryContactSerializer(primaries[0]).data if primaries else None
+
+
+class NewCustomerSerializer(CustomerSerializer):
+    claim = serializers.BooleanField(required=False, default=False, write_only=True)
+
+    class Meta(CustomerSerializer.Meta):
+        fields = [*CustomerSerializer.Meta.fields, "claim"]
+
+
+class RelationSerializer(serializers.ModelSerializer):
+    relation_type = DictionaryRef("relation")
+    relation_type_name = serializers.CharField(source="relation_type.name", read_only=True)
+
+    class Meta:
+        model = SocialRelation
+        fields = ["id", "relation_type", "relation_type_name", "person_name", "notes"]
+
+    def validate_relation_type(self, value):
+        if value is None:
+            raise serializers.ValidationError(_("Choose a relation type."))
+        return value
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    relations = RelationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "name",
+            "title",
+            "mobile",
+            "phone",
+            "email",
+            "notes",
+            "is_primary",
+            "relations",
+        ]
+
+
+class IdsSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=1000
+    )
+
+
+class ShareRowSerializer(serializers.ModelSerializer):
+    user = UserBriefSerializer(read_only=True, allow_null=True)
+    department = serializers.SerializerMethodField()
+    shared_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Share
+        fields = ["id", "user", "department", "shared_by", "created_at"]
+
+    def get_department(self, obj) -> dict | None:
+        return {"id": obj.department_id, "name": obj.department.name} if obj.department_id else None
+
+
+class AddShareSerializer(serializers.Serializer):
+    users = user_ids(required=False, default=list, max_length=5000)
+    departments = department_ids(required=False, default=list, max_length=500)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=["ownership", "edit"])
+    action = serializers.CharField()
+    actor = serializers.CharField(allow_null=True)
+    from_user = serializers.CharField(allow_null=True)
+    to_user = serializers.CharField(allow_null=True)
+    to_department = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    changes = serializers.ListField(child=serializers.DictField())
+
+
+def ownership_event_entry(event: OwnershipEvent):
+    return {
+        "at": event.at,
+        "kind": "ownership",
+        "action": event.action,
+        "actor": _label(event.actor),
+        "from_user": _label(event.from_user),
+        "to_user": _label(event.to_user),
+        "to_department": event.to_department.name if event.to_department_id else None,
+        "reason": event.reason,
+        "changes": [],
+    }
+
+
+def field_edit_entry(at, user, changes):
+    return {
+        "at": at,
+        "kind": "edit",
+        "action": "edit",
+        "actor": _label(user),
+        "from_user": None,
+        "to_user": None,
+        "to_department": None,
+        "reason": "",
+        "changes": changes,
+    }

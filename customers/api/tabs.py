@@ -1,0 +1,129 @@
+"""Detail tabs under /api/customers/{id}/: contacts (with relations), shares, history.
+Reading needs sight of the full record; changing needs ownership (the services check)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from ..models import Contact, Customer, Share
+from ..services import contacts, details, history, ownership
+from . import serializers as s
+
+
+class CustomerTabMixin:
+    """Resolves the customer of the URL once, or answers 404 if the caller may not see it."""
+
+    lookup_value_regex = r"\d+"
+
+    @property
+    def customer(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no request
+            return Customer(pk=0)
+        if not hasattr(self, "_customer"):
+            self._customer = details.get_visible(self.request.user, self.kwargs["customer_pk"])
+        return self._customer
+
+
+class ContactViewSet(CustomerTabMixin, viewsets.ModelViewSet):
+    serializer_class = s.ContactSerializer
+    pagination_class = None
+    http_method_names = ["get", "post", "patch", "delete"]
+
+    def get_queryset(self):
+        return self.customer.contacts.prefetch_related("relations__relation_type")
+
+    def perform_create(self, serializer):
+        serializer.instance = contacts.add(
+            self.request.user, self.customer, dict(serializer.validated_data)
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = contacts.update(
+            self.request.user, self.customer, serializer.instance, dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance):
+        contacts.delete(self.request.user, self.customer, [instance.pk])
+
+    @extend_schema(request=s.IdsSerializer, responses=s.IdsSerializer)
+    @action(detail=False, methods=["post"], url_path="delete")
+    def delete_many(self, request, customer_pk=None):
+        """Delete one or many contacts at once (SPEC C4)."""
+        form = s.IdsSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        deleted = contacts.delete(request.user, self.customer, form.validated_data["ids"])
+        return Response({"ids": deleted})
+
+
+class RelationViewSet(CustomerTabMixin, viewsets.ModelViewSet):
+    serializer_class = s.RelationSerializer
+    pagination_class = None
+    http_method_names = ["get", "post", "delete"]
+
+    @property
+    def contact(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Contact(pk=0)
+        return get_object_or_404(self.customer.contacts, pk=self.kwargs["contact_pk"])
+
+    def get_queryset(self):
+        return self.contact.relations.select_related("relation_type")
+
+    def perform_create(self, serializer):
+        serializer.instance = contacts.add_relation(
+            self.request.user, self.customer, self.contact, dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance):
+        contacts.delete_relation(self.request.user, self.customer, instance)
+
+
+class ShareViewSet(CustomerTabMixin, viewsets.GenericViewSet):
+    """SPEC M5: the shares tab — list, add, remove (取消共享)."""
+
+    serializer_class = s.ShareRowSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Share.objects.filter(customer=self.customer).select_related(
+            "user", "department", "shared_by"
+        )
+
+    def list(self, request, customer_pk=None):
+        return Response(s.ShareRowSerializer(self.get_queryset(), many=True).data)
+
+    @extend_schema(request=s.AddShareSerializer, responses=s.BatchResultSerializer)
+    def create(self, request, customer_pk=None):
+        form = s.AddShareSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        result = ownership.share(request.user, [self.customer.pk], **form.validated_data)
+        return _tab_result(result)
+
+    @extend_schema(responses=s.BatchResultSerializer)
+    def destroy(self, request, customer_pk=None, pk=None):
+        row = get_object_or_404(self.get_queryset(), pk=pk)
+        result = ownership.unshare(request.user, [self.customer.pk], share_ids=[row.pk])
+        return _tab_result(result)
+
+
+def _tab_result(result):
+    """A one-customer batch: refused means the caller may not change it."""
+    if result.refused:
+        return Response({"detail": result.refused[0]["reason"], **result.as_dict()}, status=403)
+    return Response(result.as_dict(), status=status.HTTP_200_OK)
+
+
+class HistoryViewSet(CustomerTabMixin, viewsets.GenericViewSet):
+    """SPEC H1: ownership changes and field edits, newest first."""
+
+    serializer_class = s.HistoryEntrySerializer
+    queryset = Customer.objects.none()
+
+    def list(self, request, customer_pk=None):
+        entries = history.customer_history(
+            self.customer, s.ownership_event_entry, s.field_edit_entry
+        )
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(s.HistoryEntrySerializer(page, many=True).data)

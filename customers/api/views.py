@@ -1,0 +1,188 @@
+"""REST API for customers (DESIGN.md contract). Views parse, call one service, render."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from .. import querysets
+from ..filtersets import CustomerFilterSet, PoolFilterSet
+from ..models import Contact
+from ..services import details, ownership
+from . import serializers as s
+
+
+def with_list_relations(rows):
+    return rows.select_related("owner", "category", "industry", "region", "source")
+
+
+def with_record_relations(rows):
+    primaries = Prefetch(
+        "contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary_contacts"
+    )
+    return with_list_relations(rows).select_related("created_by").prefetch_related(primaries)
+
+
+class PoolView(generics.ListCreateAPIView):
+    """SPEC P1, P2: every customer, public fields only; create unclaimed or `claim: true`."""
+
+    filterset_class = PoolFilterSet
+
+    def get_queryset(self):
+        return with_list_relations(querysets.pool(self.request.user)).order_by("name", "id")
+
+    def get_serializer_class(self):
+        return (
+            s.NewCustomerSerializer if self.request.method == "POST" else s.PoolCustomerSerializer
+        )
+
+    @extend_schema(request=s.NewCustomerSerializer, responses={201: s.CustomerSerializer})
+    def post(self, request):
+        form = s.NewCustomerSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        claim = data.pop("claim", False)
+        customer = ownership.create(request.user, data, claim=claim)
+        shown = s.CustomerSerializer if claim else s.PoolCustomerSerializer
+        return Response(shown(customer).data, status=status.HTTP_201_CREATED)
+
+
+class PoolDetailView(generics.RetrieveAPIView):
+    """SPEC P7: one customer's public fields."""
+
+    serializer_class = s.PoolCustomerSerializer
+
+    def get_queryset(self):
+        return with_list_relations(querysets.pool(self.request.user))
+
+
+class MineView(generics.ListCreateAPIView):
+    """SPEC M1, M2: customers I own, full fields; a new one is mine."""
+
+    filterset_class = CustomerFilterSet
+    serializer_class = s.CustomerSerializer
+
+    def get_queryset(self):
+        return with_record_relations(querysets.mine(self.request.user)).order_by("name", "id")
+
+    def post(self, request):
+        form = s.CustomerSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        customer = ownership.create(request.user, dict(form.validated_data), claim=True)
+        return Response(s.CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("scope", enum=list(querysets.SCOPES), default=querysets.SCOPE_ALL),
+        OpenApiParameter("shared_by", int, description="only what this user shared with me"),
+    ]
+)
+class SharedView(generics.ListAPIView):
+    """SPEC S1, S2, S4."""
+
+    filterset_class = CustomerFilterSet
+    serializer_class = s.CustomerSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        scope = params.get("scope", querysets.SCOPE_ALL)
+        if scope not in querysets.SCOPES:
+            raise ValidationError({"scope": [_("Scope must be 'all' or 'subordinates'.")]})
+        shared_by = params.get("shared_by")
+        if shared_by is not None and not shared_by.isdigit():
+            raise ValidationError({"shared_by": [_("shared_by must be a user id.")]})
+        rows = querysets.shared(
+            self.request.user, scope, int(shared_by) if shared_by is not None else None
+        )
+        return with_record_relations(rows).order_by("name", "id")
+
+
+def _batch(request, form_class, service):
+    form = form_class(data=request.data)
+    form.is_valid(raise_exception=True)
+    data = dict(form.validated_data)
+    result = service(request.user, data.pop("ids"), **data)
+    return Response(result.as_dict())
+
+
+BATCH_DOC = {"responses": s.BatchResultSerializer}
+
+
+class CustomerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The full record of a customer I may see, and the batch ownership actions."""
+
+    serializer_class = s.CustomerSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return with_record_relations(querysets.visible(self.request.user))
+
+    def get_object(self):
+        return details.get_visible(self.request.user, self.kwargs["pk"], self.get_queryset())
+
+    def partial_update(self, request, pk=None):
+        customer = self.get_object()
+        form = s.CustomerSerializer(customer, data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        details.update(request.user, customer, dict(form.validated_data))
+        return Response(s.CustomerSerializer(self.get_object()).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("name", str, required=True)],
+        responses=s.PoolCustomerSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def duplicates(self, request):
+        """SPEC C3: public fields of customers whose name contains the keyword."""
+        keyword = request.query_params.get("name", "").strip()
+        if not keyword:
+            raise ValidationError({"name": [_("Type part of a name to search for.")]})
+        if len(keyword) > 200:
+            raise ValidationError({"name": [_("A name has at most 200 characters.")]})
+        rows = PoolFilterSet().name_contains(querysets.pool(request.user), "name", keyword)
+        rows = with_list_relations(rows).order_by("name", "id")[:50]
+        return Response(s.PoolCustomerSerializer(rows, many=True).data)
+
+    @extend_schema(request=s.BatchSerializer, **BATCH_DOC)
+    @action(detail=False, methods=["post"])
+    def claim(self, request):
+        return _batch(request, s.BatchSerializer, ownership.claim)
+
+    @extend_schema(request=s.BatchSerializer, **BATCH_DOC)
+    @action(detail=False, methods=["post"], url_path="return")
+    def return_to_pool(self, request):
+        return _batch(request, s.BatchSerializer, ownership.return_to_pool)
+
+    @extend_schema(request=s.BatchSerializer, **BATCH_DOC)
+    @action(detail=False, methods=["post"])
+    def reclaim(self, request):
+        return _batch(request, s.BatchSerializer, ownership.reclaim)
+
+    @extend_schema(request=s.AssignSerializer, **BATCH_DOC)
+    @action(detail=False, methods=["post"])
+    def assign(self, request):
+        return _batch(request, s.AssignSerializer, ownership.assign)
+
+    @extend_schema(request=s.ShareSerializer, **BATCH_DOC)
+    @action(detail=False, methods=["post"])
+    def share(self, request):
+        return _batch(request, s.ShareSerializer, ownership.share)
+
+    @extend_schema(request=s.ShareSerializer, **BATCH_DOC)
+    @action(detail=False, methods=["post"])
+    def unshare(self, request):
+        return _batch(request, s.ShareSerializer, ownership.unshare)
+
+    @extend_schema(request=s.BatchSerializer, **BATCH_DOC)
+    @action(detail=False, methods=["post"])
+    def delete(self, request):
+        return _batch(request, s.BatchSerializer, ownership.delete)
+
+    @extend_schema(request=s.BatchSerializer, **BATCH_DOC)
+    @action(detail=False, methods=["post"])
+    def restore(self, request):
+        return _batch(request, s.BatchSerializer, ownership.restore)

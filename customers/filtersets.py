@@ -1,0 +1,137 @@
+"""Quick search (SPEC L1) and combined query (L2) for every customer list, page and API.
+
+The pool gets only filters over public fields: filtering the pool by phone or contact
+would tell a stranger what a customer's private fields hold (C2)."""
+
+import datetime
+
+import django_filters as filters
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Contact, Customer
+from .normalize import fold
+
+
+class DayBoundFilter(filters.DateFilter):
+    """A calendar date in the site's time zone, compared against a timestamp column
+    as a range so the column's index is used (not `__date`, which wraps the column)."""
+
+    def __init__(self, *args, upper=False, **kwargs):
+        self.upper = upper
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        day = value + datetime.timedelta(days=1) if self.upper else value
+        bound = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        lookup = "lt" if self.upper else "gte"
+        return qs.filter(**{f"{self.field_name}__{lookup}": bound})
+
+
+class CustomerOrdering(filters.OrderingFilter):
+    """Sort by a column, then by id, so paging is stable. `status` sorts unclaimed first."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = []
+        for param in value:
+            descending = param.startswith("-")
+            field = self.param_map[param.lstrip("-")]
+            if field == "status":
+                expression = F("owner_id")
+                ordering.append(
+                    expression.desc(nulls_last=True)
+                    if descending
+                    else expression.asc(nulls_first=True)
+                )
+            else:
+                ordering.append(f"-{field}" if descending else field)
+        return qs.order_by(*ordering, "-id" if value[0].startswith("-") else "id")
+
+
+PUBLIC_ORDERING = (
+    ("name", "name"),
+    ("category__sort_order", "category"),
+    ("industry__sort_order", "industry"),
+    ("region__sort_order", "region"),
+    ("status", "status"),
+    ("owner__display_name", "owner"),
+    ("created_at", "created_at"),
+)
+PRIVATE_ORDERING = (
+    ("source__sort_order", "source"),
+    ("phone", "phone"),
+    ("claimed_at", "claimed_at"),
+    ("last_contacted_at", "last_contacted_at"),
+    ("updated_at", "updated_at"),
+)
+
+
+class PoolFilterSet(filters.FilterSet):
+    search = filters.CharFilter(method="quick_search", label=_("Quick search"), max_length=100)
+    name = filters.CharFilter(method="name_contains", label=_("Name"), max_length=200)
+    category = filters.NumberFilter(field_name="category_id", label=_("Category"))
+    industry = filters.NumberFilter(field_name="industry_id", label=_("Industry"))
+    region = filters.NumberFilter(field_name="region_id", label=_("Region"))
+    status = filters.ChoiceFilter(
+        method="by_status",
+        choices=(("claimed", _("claimed")), ("unclaimed", _("unclaimed"))),
+        label=_("Status"),
+    )
+    owner = filters.NumberFilter(field_name="owner_id", label=_("Owner"))
+    created_after = DayBoundFilter(field_name="created_at", label=_("Created from"))
+    created_before = DayBoundFilter(field_name="created_at", upper=True, label=_("Created until"))
+    ordering = CustomerOrdering(fields=PUBLIC_ORDERING)
+
+    class Meta:
+        model = Customer
+        fields = []
+
+    def search_condition(self, keyword):
+        folded = fold(keyword.strip())
+        return Q(search_name__contains=folded) | Q(category__name__icontains=keyword.strip())
+
+    def quick_search(self, qs, name, value):
+        if not value.strip():
+            return qs
+        return qs.filter(self.search_condition(value))
+
+    def name_contains(self, qs, name, value):
+        return qs.filter(search_name__contains=fold(value.strip())) if value.strip() else qs
+
+    def by_status(self, qs, name, value):
+        return qs.filter(owner__isnull=(value == "unclaimed"))
+
+
+class CustomerFilterSet(PoolFilterSet):
+    """Mine and shared: full records, so contacts and phones may be searched too."""
+
+    source = filters.NumberFilter(field_name="source_id", label=_("Source"))
+    contact = filters.CharFilter(method="contact_contains", label=_("Contact name"), max_length=100)
+    phone = filters.CharFilter(method="phone_contains", label=_("Phone"), max_length=50)
+    contacted_after = DayBoundFilter(field_name="last_contacted_at", label=_("Contacted from"))
+    contacted_before = DayBoundFilter(
+        field_name="last_contacted_at", upper=True, label=_("Contacted until")
+    )
+    ordering = CustomerOrdering(fields=PUBLIC_ORDERING + PRIVATE_ORDERING)
+
+    def search_condition(self, keyword):
+        by_contact = Contact.objects.filter(search_name__contains=fold(keyword.strip()))
+        return super().search_condition(keyword) | Q(pk__in=by_contact.values("customer_id"))
+
+    def contact_contains(self, qs, name, value):
+        if not value.strip():
+            return qs
+        contacts = Contact.objects.filter(search_name__contains=fold(value.strip()))
+        return qs.filter(pk__in=contacts.values("customer_id"))
+
+    def phone_contains(self, qs, name, value):
+        digits = value.strip()
+        if not digits:
+            return qs
+        contacts = Contact.objects.filter(Q(phone__contains=digits) | Q(mobile__contains=digits))
+        return qs.filter(Q(phone__contains=digits) | Q(pk__in=contacts.values("customer_id")))

@@ -1,0 +1,63 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from settings_app.models import DictionaryItem
+
+from ..normalize import fold
+
+
+class Contact(models.Model):
+    """A person at a customer (SPEC C4). Exactly one is primary when any exist;
+    customers.services.contacts keeps it so."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    search_name = models.CharField(max_length=100, editable=False, db_index=True)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=10_000)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["search_name"], related_name="+")
+
+    class Meta:
+        ordering = ["-is_primary", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=models.Q(is_primary=True), name="contact_one_primary"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class SocialRelation(models.Model):
+    """Someone a contact knows (SPEC C5)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="relations")
+    relation_type = models.ForeignKey(
+        DictionaryItem,
+        verbose_name=_("relation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "relation"},
+    )
+    person_name = models.CharField(_("name"), max_length=100)
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.person_name

@@ -1,0 +1,96 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from settings_app.models import DictionaryItem
+
+from ..normalize import fold, name_key
+
+NAME_MAX_LENGTH = 200
+
+
+class LiveCustomerManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+def _dictionary_field(kind, verbose_name):
+    return models.ForeignKey(
+        DictionaryItem,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": kind},
+    )
+
+
+class Customer(models.Model):
+    """A customer: company property, never lost. `owner`, `claimed_at` and `deleted_at` are
+    written only by customers.services.ownership (a test enforces it)."""
+
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    name_key = models.CharField(max_length=NAME_MAX_LENGTH, editable=False, db_index=True)
+    search_name = models.CharField(max_length=NAME_MAX_LENGTH, editable=False, db_index=True)
+    category = _dictionary_field("category", _("category"))
+    industry = _dictionary_field("industry", _("industry"))
+    source = _dictionary_field("source", _("source"))
+    region = _dictionary_field("region", _("region"))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=10_000)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_customers",
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    last_contacted_at = models.DateTimeField(_("last contacted at"), null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = models.Manager()
+    live = LiveCustomerManager()
+    history = HistoricalRecords(
+        excluded_fields=["name_key", "search_name", "updated_at"], related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("manage_pool", "Can distribute and clean the customer pool")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="customer_unique_live_name",
+            )
+        ]
+        indexes = [models.Index(fields=["owner", "name"], name="customer_owner_name")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = (self.name or "").strip()
+        self.name_key = name_key(self.name)
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_claimed(self) -> bool:
+        return self.owner_id is not None
+
+    @property
+    def status(self) -> str:
+        return "claimed" if self.owner_id else "unclaimed"

@@ -1,0 +1,67 @@
+"""Who sees which customers: the ONLY place that decides it (SPEC S1, S2, O1, O3, C2).
+
+Every read, count, export and bulk id list goes through these functions. The pool shows
+every live customer, but only through the public-field allow-list of its serializer."""
+
+from django.db.models import Q
+
+from org.hierarchy import subordinate_ids
+from settings_app.models import SystemSettings
+
+from .models import Customer, Share
+
+SCOPE_ALL = "all"
+SCOPE_SUBORDINATES = "subordinates"
+SCOPES = (SCOPE_ALL, SCOPE_SUBORDINATES)
+
+
+def pool(user):
+    """Every live customer, claimed or not. Public fields only (serializers enforce it)."""
+    return Customer.live.all()
+
+
+def mine(user):
+    return Customer.live.filter(owner_id=user.pk)
+
+
+def shares_to(user):
+    """Shares addressed to `user` directly or to their department."""
+    if not user.is_authenticated:
+        return Share.objects.none()
+    target = Q(user_id=user.pk)
+    if user.department_id:
+        target |= Q(department_id=user.department_id)
+    return Share.objects.filter(target)
+
+
+def _subordinates_condition(user, force):
+    subordinates = subordinate_ids(user)
+    if not subordinates:
+        return Q(pk__in=[])
+    if force:
+        return Q(owner_id__in=subordinates)
+    # With hierarchical sharing off a supervisor sees only what subordinates shared.
+    return Q(owner_id__in=subordinates, pk__in=shares_to(user).values("customer_id"))
+
+
+def shared(user, scope=SCOPE_ALL, shared_by=None, *, force=None):
+    """The shared-customers view (SPEC S1, S2, S4).
+
+    scope "subordinates": my subordinates' customers. scope "all": mine, my subordinates'
+    and those shared to me or my department. `shared_by` narrows to the customers that one
+    person shared with me (or my department)."""
+    if force is None:
+        force = SystemSettings.load().force_hierarchical_sharing
+    if shared_by is not None:
+        by_person = shares_to(user).filter(shared_by_id=shared_by).values("customer_id")
+        return Customer.live.filter(pk__in=by_person)
+    subordinates = _subordinates_condition(user, force)
+    if scope == SCOPE_SUBORDINATES:
+        return Customer.live.filter(subordinates)
+    shared_to_me = Q(pk__in=shares_to(user).values("customer_id"))
+    return Customer.live.filter(Q(owner_id=user.pk) | subordinates | shared_to_me)
+
+
+def visible(user):
+    """Customers whose full record `user` may read: owner, sharees, supervisors."""
+    return shared(user, SCOPE_ALL)

@@ -1,0 +1,106 @@
+"""Pure predicates: may this actor do this to a customer in this state? (SPEC O2, P2–P6,
+M4–M6, S3). No writes and no queries: callers load the state, services enforce the answer.
+
+Each `refuse_*` returns None when the action is allowed, else the reason, written for the
+person who pressed the button."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from org.hierarchy import subordinate_ids
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    is_pool_manager: bool
+    subordinates: frozenset
+
+    @classmethod
+    def of(cls, user):
+        return cls(user.pk, user.is_pool_manager, frozenset(subordinate_ids(user)))
+
+    def supervises(self, user_id):
+        return user_id in self.subordinates
+
+
+@dataclass(frozen=True)
+class CustomerState:
+    id: int
+    name: str
+    owner_id: int | None
+    owner_label: str | None
+    deleted: bool
+
+    @property
+    def claimed(self):
+        return self.owner_id is not None
+
+
+def refuse_claim(actor: Actor, c: CustomerState):
+    if c.owner_id == actor.user_id:
+        return _("You already own it.")
+    if c.claimed:
+        return _("Already claimed by %(owner)s.") % {"owner": c.owner_label}
+    return None
+
+
+def refuse_return(actor: Actor, c: CustomerState):
+    if c.owner_id != actor.user_id:
+        return _("You do not own it, so you cannot return it.")
+    return None
+
+
+def refuse_reclaim(actor: Actor, c: CustomerState):
+    if not c.claimed:
+        return _("It is not claimed, so there is nothing to reclaim.")
+    if not (actor.is_pool_manager or actor.supervises(c.owner_id)):
+        return _("Only pool managers and the owner's supervisors may reclaim it.")
+    return None
+
+
+def refuse_assign(actor: Actor, c: CustomerState, to_user_id=None):
+    may = (
+        actor.is_pool_manager
+        or (c.claimed and c.owner_id == actor.user_id)
+        or (c.claimed and actor.supervises(c.owner_id))
+    )
+    if not may:
+        return _("Only pool managers, its owner and the owner's supervisors may assign it.")
+    if to_user_id is not None and c.owner_id == to_user_id:
+        return _("It already belongs to %(owner)s.") % {"owner": c.owner_label}
+    return None
+
+
+def refuse_share(actor: Actor, c: CustomerState):
+    if c.owner_id != actor.user_id:
+        return _("Only its owner may share it or remove its shares.")
+    return None
+
+
+refuse_unshare = refuse_share
+
+
+def refuse_edit(actor: Actor, c: CustomerState):
+    if c.owner_id != actor.user_id:
+        return _("Only its owner may change it; shared customers are read-only.")
+    return None
+
+
+def refuse_delete(actor: Actor, c: CustomerState):
+    if not actor.is_pool_manager:
+        return _("Only pool managers may delete customers.")
+    if c.claimed:
+        return _("Claimed by %(owner)s; only unclaimed customers can be deleted.") % {
+            "owner": c.owner_label
+        }
+    return None
+
+
+def refuse_restore(actor: Actor, c: CustomerState):
+    if not actor.is_pool_manager:
+        return _("Only pool managers may restore customers.")
+    if not c.deleted:
+        return _("It is not in the recycle bin.")
+    return None

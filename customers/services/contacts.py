@@ -1,0 +1,81 @@
+"""Contacts and their social relations (SPEC C4, C5). Only the owner changes them, and
+exactly one contact is primary whenever any exist."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import Contact, SocialRelation
+from .details import ensure_can_edit
+from .results import NotVisible, ServiceError
+
+
+def _make_primary(customer, contact):
+    Contact.objects.filter(customer=customer, is_primary=True).exclude(pk=contact.pk).update(
+        is_primary=False
+    )
+    if not contact.is_primary:
+        contact.is_primary = True
+        contact.save(update_fields=["is_primary"])
+
+
+def _promote_first_if_none(customer):
+    if not customer.contacts.filter(is_primary=True).exists():
+        first = customer.contacts.order_by("created_at", "id").first()
+        if first is not None:
+            _make_primary(customer, first)
+
+
+def add(user, customer, data):
+    ensure_can_edit(user, customer)
+    wants_primary = bool(data.pop("is_primary", False))
+    with transaction.atomic():
+        contact = Contact.objects.create(customer=customer, is_primary=False, **data)
+        if wants_primary:
+            _make_primary(customer, contact)
+        _promote_first_if_none(customer)
+    contact.refresh_from_db()
+    return contact
+
+
+def update(user, customer, contact, data):
+    ensure_can_edit(user, customer)
+    wants_primary = data.pop("is_primary", None)
+    if wants_primary is False and contact.is_primary:
+        raise ServiceError(
+            _("One contact must stay primary; make another contact primary instead."),
+            field="is_primary",
+        )
+    with transaction.atomic():
+        for field, value in data.items():
+            setattr(contact, field, value)
+        contact.save()
+        if wants_primary:
+            _make_primary(customer, contact)
+    contact.refresh_from_db()
+    return contact
+
+
+def delete(user, customer, contact_ids):
+    """Delete one or many; if the primary goes, the oldest remaining contact takes over."""
+    ensure_can_edit(user, customer)
+    with transaction.atomic():
+        rows = Contact.objects.filter(customer=customer, pk__in=contact_ids)
+        found = set(rows.values_list("id", flat=True))
+        missing = [i for i in contact_ids if i not in found]
+        if missing:
+            raise NotVisible(
+                _("This customer has no contact with id %s.") % ", ".join(map(str, missing))
+            )
+        rows.delete()
+        _promote_first_if_none(customer)
+    return sorted(found)
+
+
+def add_relation(user, customer, contact, data):
+    ensure_can_edit(user, customer)
+    return SocialRelation.objects.create(contact=contact, **data)
+
+
+def delete_relation(user, customer, relation):
+    ensure_can_edit(user, customer)
+    relation.delete()

@@ -1,0 +1,62 @@
+"""Reading and editing a customer's own fields (SPEC M3, C3). Ownership is elsewhere."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from .. import querysets, rules
+from ..models import Customer
+from .ownership import _duplicate_message, check_name_free, load_states
+from .results import NotAllowed, NotVisible, ServiceError
+
+EDITABLE_FIELDS = (
+    "name",
+    "category",
+    "industry",
+    "source",
+    "region",
+    "address",
+    "phone",
+    "website",
+    "notes",
+)
+
+
+def get_visible(user, customer_id, queryset=None):
+    """The customer if `user` may read its full record; otherwise NotVisible, whether it
+    exists or not, so ids reveal nothing."""
+    rows = queryset if queryset is not None else querysets.visible(user)
+    customer = rows.filter(pk=customer_id).first()
+    if customer is None:
+        raise NotVisible(_("No customer with id %(id)s that you may see.") % {"id": customer_id})
+    return customer
+
+
+def ensure_can_edit(user, customer: Customer):
+    state = load_states([customer.pk])[customer.pk]
+    reason = rules.refuse_edit(rules.Actor.of(user), state)
+    if reason:
+        raise NotAllowed(reason)
+
+
+def update(user, customer: Customer, data):
+    ensure_can_edit(user, customer)
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ServiceError(
+            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
+        )
+    if "name" in data:
+        data["name"] = (data["name"] or "").strip()
+        if not data["name"]:
+            raise ServiceError(_("A customer needs a name."), field="name")
+        check_name_free(data["name"], exclude_id=customer.pk)
+    for field, value in data.items():
+        setattr(customer, field, value)
+    customer._change_reason = "edit"
+    try:
+        with transaction.atomic():
+            # Only the edited fields: owner and claim columns belong to the ownership service.
+            customer.save(update_fields=[*data, "name_key", "search_name", "updated_at"])
+    except IntegrityError:
+        raise ServiceError(_duplicate_message(customer.name), field="name") from None
+    return customer

@@ -1,0 +1,68 @@
+from django.contrib.auth.password_validation import validate_password
+from rest_framework import serializers
+
+from ..models import Department, User
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "name"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    is_pool_manager = serializers.BooleanField(required=False)
+    is_administrator = serializers.BooleanField(read_only=True)
+    password = serializers.CharField(
+        write_only=True, required=False, style={"input_type": "password"}
+    )
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), allow_null=True, required=False
+    )
+    supervisor = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "password",
+            "display_name",
+            "department",
+            "supervisor",
+            "is_pool_manager",
+            "is_staff",
+            "is_administrator",
+            "is_active",
+        ]
+
+    def validate_password(self, value):
+        validate_password(value)
+        return value
+
+    def validate_supervisor(self, value):
+        if value is not None and self.instance is not None and value.pk == self.instance.pk:
+            raise serializers.ValidationError("A user cannot supervise themselves.")
+        return value
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["display_name"] = instance.label
+        return data
+
+
+class MeSerializer(UserSerializer):
+    class Meta(UserSerializer.Meta):
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "department",
+            "supervisor",
+            "is_pool_manager",
+            "is_staff",
+            "is_administrator",
+        ]

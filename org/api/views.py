@@ -1,0 +1,48 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.permissions import AdministratorWrites
+
+from .. import services
+from ..models import Department, User
+from .serializers import DepartmentSerializer, MeSerializer, UserSerializer
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = UserSerializer
+    permission_classes = [AdministratorWrites]
+    http_method_names = ["get", "post", "patch"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return (
+            User.objects.select_related("department")
+            .prefetch_related("groups__permissions", "user_permissions")
+            .order_by("username")
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_user(serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.save_user(serializer.validated_data, serializer.instance)
+
+
+class DepartmentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = DepartmentSerializer
+    permission_classes = [AdministratorWrites]
+    queryset = Department.objects.order_by("name")

@@ -1,0 +1,56 @@
+"""Users and departments (SPEC O1, O2). Administrators call these through the API."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.errors import ServiceError
+
+from .hierarchy import would_create_cycle
+from .models import POOL_MANAGERS_GROUP, User
+
+
+def pool_managers_group():
+    group, created = Group.objects.get_or_create(name=POOL_MANAGERS_GROUP)
+    if created or not group.permissions.exists():
+        group.permissions.add(
+            Permission.objects.get(codename="manage_pool", content_type__app_label="customers")
+        )
+    return group
+
+
+def set_pool_manager(user, value: bool):
+    group = pool_managers_group()
+    if value:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    for cache in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(cache, None)
+
+
+def save_user(data, user=None):
+    """Create (user=None) or update a user. `password` is hashed; `is_pool_manager` maps
+    to the pool managers group; a supervisor loop is refused."""
+    data = dict(data)
+    password = data.pop("password", None)
+    pool_manager = data.pop("is_pool_manager", None)
+    supervisor = data.get("supervisor")
+    if user is not None and supervisor is not None and would_create_cycle(user.pk, supervisor):
+        raise ServiceError(
+            _("%(sup)s cannot supervise %(user)s: that would make a loop.")
+            % {"sup": supervisor, "user": user},
+            field="supervisor",
+        )
+    with transaction.atomic():
+        user = user or User()
+        for field, value in data.items():
+            setattr(user, field, value)
+        if password:
+            user.set_password(password)
+        elif user.pk is None:
+            user.set_unusable_password()
+        user.save()
+        if pool_manager is not None:
+            set_pool_manager(user, pool_manager)
+    return user

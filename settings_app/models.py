@@ -1,0 +1,93 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Shown in the pool to everyone (SPEC C2). An administrator may add from OPTIONAL only:
+# the private fields (phones, notes, contacts, address) can never be made public.
+BASE_PUBLIC_FIELDS = (
+    "id",
+    "name",
+    "category",
+    "industry",
+    "region",
+    "status",
+    "owner",
+    "created_at",
+)
+OPTIONAL_PUBLIC_FIELDS = ("source", "website", "claimed_at", "last_contacted_at", "updated_at")
+
+
+def validate_public_fields(value):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("Public fields must be a list of field names."))
+    unknown = sorted(set(value) - set(OPTIONAL_PUBLIC_FIELDS))
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be made public: %(fields)s. Allowed: %(allowed)s.")
+            % {"fields": ", ".join(unknown), "allowed": ", ".join(OPTIONAL_PUBLIC_FIELDS)}
+        )
+
+
+class SystemSettings(models.Model):
+    """One row of system parameters, created on first read."""
+
+    force_hierarchical_sharing = models.BooleanField(
+        _("force hierarchical sharing"),
+        default=True,
+        help_text=_("Supervisors see every customer their subordinates own (SPEC O3)."),
+    )
+    extra_public_fields = models.JSONField(
+        _("extra public fields"), default=list, blank=True, validators=[validate_public_fields]
+    )
+
+    class Meta:
+        verbose_name = _("system settings")
+        verbose_name_plural = _("system settings")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def load(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+    @property
+    def public_fields(self):
+        return BASE_PUBLIC_FIELDS + tuple(
+            f for f in OPTIONAL_PUBLIC_FIELDS if f in self.extra_public_fields
+        )
+
+
+class DictionaryKind(models.TextChoices):
+    CATEGORY = "category", _("customer category")
+    INDUSTRY = "industry", _("industry")
+    SOURCE = "source", _("source")
+    REGION = "region", _("region")
+    RELATION = "relation", _("social relation type")
+    INTERACTION = "interaction", _("interaction type")
+    CONTRACT_STATUS = "contract_status", _("contract status")
+
+
+class DictionaryItem(models.Model):
+    """An administrator-editable list entry (SPEC O4). Disabled, never deleted while in use."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=DictionaryKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="dictionary_item_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_in_use(self):
+        return any(
+            rel.related_model.objects.filter(**{rel.field.name: self}).exists()
+            for rel in self._meta.related_objects
+        )
