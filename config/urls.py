@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
@@ -14,6 +15,7 @@ router.register(r"dictionary/(?P<kind>[a-z_]+)", DictionaryViewSet, basename="di
 
 api = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/", include("rest_framework.urls")),
     path("me/", MeView.as_view(), name="me"),
     path("settings/", SystemSettingsView.as_view(), name="settings"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -23,6 +25,8 @@ api = [
 ]
 
 urlpatterns = [
+    # Until the web pages exist, the front door is the interactive API documentation.
+    path("", RedirectView.as_view(url="/api/docs/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/", include(api)),
 ]

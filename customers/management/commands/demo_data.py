@@ -1,0 +1,230 @@
+"""Demo company for a trial run: 4 departments, 12 people in a 3-level hierarchy (with a
+pool manager and an administrator), 300 customers in every state, Chinese and English."""
+
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from customers.models import Customer
+from customers.services import contacts, ownership
+from org.models import Department, User
+from org.services import save_user
+from settings_app.models import DictionaryItem
+
+DEMO_PASSWORD = "poolcrm-demo"
+
+DICTIONARY = {
+    "category": ["重点客户", "普通客户", "潜在客户", "Key account"],
+    "industry": ["制造业", "软件与信息技术", "金融", "零售", "教育", "Healthcare"],
+    "source": ["展会", "官网", "转介绍", "电话营销", "Trade show"],
+    "region": ["北京", "上海", "广州", "深圳", "杭州", "成都", "Singapore"],
+    "relation": ["配偶", "朋友", "同学", "前同事"],
+    "interaction": ["电话", "拜访", "邮件", "会议"],
+    "contract_status": ["草稿", "执行中", "已完成", "已终止"],
+}
+
+# (username, display name, department, supervisor, pool manager, administrator)
+PEOPLE = [
+    ("boss", "王总 (CEO)", "管理层 Management", None, False, False),
+    ("east_mgr", "李经理 East manager", "销售一部 Sales East", "boss", False, False),
+    ("north_mgr", "Nora North (manager)", "销售二部 Sales North", "boss", False, False),
+    ("east_rep1", "张伟", "销售一部 Sales East", "east_mgr", False, False),
+    ("east_rep2", "刘洋", "销售一部 Sales East", "east_mgr", False, False),
+    ("east_rep3", "Emma Evans", "销售一部 Sales East", "east_mgr", False, False),
+    ("north_rep1", "陈静", "销售二部 Sales North", "north_mgr", False, False),
+    ("north_rep2", "Noah Ng", "销售二部 Sales North", "north_mgr", False, False),
+    ("north_rep3", "赵磊", "销售二部 Sales North", "north_mgr", False, False),
+    ("north_rep4", "孙丽", "销售二部 Sales North", "north_mgr", False, False),
+    ("marketer", "周敏 (Marketing, pool manager)", "市场部 Marketing", None, True, False),
+    ("admin", "Administrator", "管理层 Management", None, False, True),
+]
+
+CN_CITIES = ["北京", "上海", "广州", "深圳", "杭州", "成都", "南京", "武汉", "苏州", "西安"]
+CN_WORDS = [
+    "华信",
+    "远景",
+    "恒通",
+    "鼎盛",
+    "新创",
+    "博雅",
+    "天成",
+    "宏达",
+    "瑞丰",
+    "金桥",
+    "商策",
+    "云帆",
+    "智联",
+    "东方",
+    "长城",
+    "海川",
+]
+CN_TRADES = ["科技", "电子", "贸易", "医疗器械", "软件", "物流", "食品", "教育咨询", "机械"]
+CN_FORMS = ["有限公司", "股份有限公司", "集团"]
+EN_WORDS = [
+    "Acme",
+    "Blue River",
+    "Northwind",
+    "Contoso",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Vandelay",
+    "Stark",
+    "Wayne",
+    "Hooli",
+    "Pied Piper",
+    "Soylent",
+    "Tyrell",
+]
+EN_TRADES = ["Robotics", "Logistics", "Foods", "Software", "Medical", "Trading", "Analytics"]
+EN_FORMS = ["Ltd.", "Inc.", "Co., Ltd.", "GmbH", "LLC"]
+CN_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林"
+CN_GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明"]
+EN_NAMES = [
+    "Alice Wang",
+    "Bob Smith",
+    "Carol Jones",
+    "David Lee",
+    "Eve Brown",
+    "Frank Miller",
+    "Grace Kim",
+    "Henry Zhao",
+    "Ivy Chen",
+    "Jack Wilson",
+]
+TITLES = ["总经理", "采购经理", "技术总监", "CFO", "Purchasing manager", "IT lead"]
+
+
+class Command(BaseCommand):
+    help = "Load a demo company (people, dictionary, 300 customers) into the database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="do nothing if users exist")
+        parser.add_argument("--customers", type=int, default=300)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, if_empty=False, customers=300, seed=2026, **options):
+        if if_empty and User.objects.exists():
+            self.stdout.write("Database already has users; demo data not loaded.")
+            self.print_logins()
+            return
+        rng = random.Random(seed)
+        with transaction.atomic():
+            items = self.dictionary()
+            people = self.people()
+            self.customers(rng, customers, people, items)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded: {Customer.objects.count()} customers.")
+        )
+        self.print_logins()
+
+    def print_logins(self):
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, label, _dept, _sup, manager, admin in PEOPLE:
+            role = "administrator" if admin else "pool manager" if manager else "salesperson"
+            self.stdout.write(f"  {username:<11} {role:<13} {label}")
+
+    def dictionary(self):
+        items = {}
+        for kind, names in DICTIONARY.items():
+            items[kind] = [
+                DictionaryItem.objects.get_or_create(
+                    kind=kind, name=name, defaults={"sort_order": i}
+                )[0]
+                for i, name in enumerate(names)
+            ]
+        return items
+
+    def people(self):
+        people = {}
+        for username, label, dept, supervisor, manager, admin in PEOPLE:
+            department, _ = Department.objects.get_or_create(name=dept)
+            existing = User.objects.filter(username=username).first()
+            people[username] = save_user(
+                {
+                    "username": username,
+                    "display_name": label,
+                    "department": department,
+                    "supervisor": people.get(supervisor),
+                    "password": DEMO_PASSWORD,
+                    "is_pool_manager": manager,
+                    "is_staff": admin,
+                    "is_superuser": admin,
+                },
+                existing,
+            )
+        return people
+
+    def customer_names(self, rng, count):
+        names, keys = [], set()
+        while len(names) < count:
+            if rng.random() < 0.65:
+                name = rng.choice(CN_CITIES) + rng.choice(CN_WORDS) + rng.choice(CN_TRADES)
+                name += rng.choice(CN_FORMS)
+            else:
+                name = f"{rng.choice(EN_WORDS)} {rng.choice(EN_TRADES)} {rng.choice(EN_FORMS)}"
+                if rng.random() < 0.5:
+                    name = f"{rng.choice(CN_CITIES)} {name}"
+            key = ownership.name_key(name)
+            if key not in keys and not Customer.objects.filter(name_key=key).exists():
+                keys.add(key)
+                names.append(name)
+        return names
+
+    def contact_name(self, rng):
+        if rng.random() < 0.7:
+            return rng.choice(CN_SURNAMES) + "".join(rng.sample(CN_GIVEN, rng.randint(1, 2)))
+        return rng.choice(EN_NAMES)
+
+    def mobile(self, rng):
+        return f"1{rng.randint(3, 9)}{rng.randint(100_000_000, 999_999_999)}"
+
+    def customers(self, rng, count, people, items):
+        sellers = [people[u] for u in people if "rep" in u or "mgr" in u]
+        marketer = people["marketer"]
+        departments = list(Department.objects.all())
+        for n, name in enumerate(self.customer_names(rng, count)):
+            owner = rng.choice(sellers) if rng.random() < 0.6 else None
+            data = {
+                "name": name,
+                "category": rng.choice(items["category"]),
+                "industry": rng.choice(items["industry"]),
+                "source": rng.choice(items["source"]),
+                "region": rng.choice(items["region"]),
+                "address": f"{rng.choice(CN_CITIES)}市 {rng.randint(1, 999)} 号",
+                "phone": f"0{rng.randint(10, 99)}-{rng.randint(10_000_000, 99_999_999)}",
+                "website": f"https://example-{n}.com",
+                "notes": rng.choice(["", "年底有采购计划", "Prefers email", "价格敏感"]),
+            }
+            customer = ownership.create(owner or marketer, data, claim=owner is not None)
+            if owner is None:
+                if rng.random() < 0.05:
+                    ownership.delete(marketer, [customer.pk], reason="demo: duplicate lead")
+                continue
+            self.add_contacts(rng, owner, customer, items, n)
+            roll = rng.random()
+            if roll < 0.15:
+                colleagues = [p for p in sellers if p != owner]
+                ownership.share(owner, [customer.pk], users=rng.sample(colleagues, 2))
+            elif roll < 0.22:
+                ownership.share(owner, [customer.pk], departments=[rng.choice(departments)])
+
+    def add_contacts(self, rng, owner, customer, items, n):
+        for i in range(rng.randint(1, 3)):
+            contact = contacts.add(
+                owner,
+                customer,
+                {
+                    "name": self.contact_name(rng),
+                    "title": rng.choice(TITLES),
+                    "mobile": self.mobile(rng),
+                    "email": f"contact{n}_{i}@example.com",
+                },
+            )
+            if rng.random() < 0.2:
+                relation = {
+                    "relation_type": rng.choice(items["relation"]),
+                    "person_name": self.contact_name(rng),
+                }
+                contacts.add_relation(owner, customer, contact, relation)
