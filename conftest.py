@@ -53,6 +53,12 @@ class Company:
         )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The real hasher is slow by design; tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def company(db):
     return Company()

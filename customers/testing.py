@@ -12,6 +12,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Customer {n}")
     phone = factory.Sequence(lambda n: f"010-{n:08d}")
