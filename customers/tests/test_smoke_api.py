@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from customers.models import Customer, OwnershipEvent
@@ -36,3 +38,13 @@ def test_create_claim_and_see_in_mine(company, api):
 def test_schema_and_docs_served(company, api):
     assert api(company.rep).get("/api/schema/").status_code == 200
     assert api(company.rep).get("/api/docs/").status_code == 200
+
+
+def test_docs_load_their_assets_locally(company, api):
+    client = api(company.rep)
+    page = client.get("/api/docs/").content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets, "the docs page references its scripts and styles"
+    for url in assets:
+        assert url.startswith("/static/"), url
+        assert client.get(url).status_code == 200, url
