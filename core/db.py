@@ -1,5 +1,6 @@
 """Database helpers that know nothing of customers."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models.sql import UpdateQuery
 
@@ -14,7 +15,10 @@ def update_returning_ids(queryset, **values) -> list:
     query.add_update_values(values)
     query.annotations = {}
     compiler = query.get_compiler(queryset.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # e.g. pk__in=[]: nothing can match
+        return []
     if not sql:
         return []
     connection = connections[queryset.db]

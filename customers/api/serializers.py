@@ -12,33 +12,26 @@ from ..models.customer import NAME_MAX_LENGTH
 User = get_user_model()
 
 
-class ActiveIdField(serializers.IntegerField):
-    """An id of an existing row of `queryset`, answered with a sentence, not a code."""
-
-    def __init__(self, queryset, noun, **kwargs):
-        self.queryset, self.noun = queryset, noun
-        super().__init__(min_value=1, **kwargs)
-
-    def to_internal_value(self, data):
-        pk = super().to_internal_value(data)
-        obj = self.queryset.filter(pk=pk).first()
-        if obj is None:
-            raise serializers.ValidationError(
-                _("No %(noun)s with id %(id)s.") % {"noun": self.noun, "id": pk}
-            )
-        return obj
+def id_of(queryset, noun):
+    """An id of an existing row of `queryset`, refused with a sentence, not a code."""
+    return serializers.PrimaryKeyRelatedField(
+        queryset=queryset,
+        error_messages={
+            "does_not_exist": _("No %(noun)s with id {pk_value}.") % {"noun": noun},
+            "incorrect_type": _("A %(noun)s id must be a whole number, not {data_type}.")
+            % {"noun": noun},
+        },
+    )
 
 
 def user_ids(**kwargs):
     return serializers.ListField(
-        child=ActiveIdField(User.objects.filter(is_active=True), _("active user")), **kwargs
+        child=id_of(User.objects.filter(is_active=True), _("active user")), **kwargs
     )
 
 
 def department_ids(**kwargs):
-    return serializers.ListField(
-        child=ActiveIdField(Department.objects.all(), _("department")), **kwargs
-    )
+    return serializers.ListField(child=id_of(Department.objects.all(), _("department")), **kwargs)
 
 
 class BatchSerializer(serializers.Serializer):
