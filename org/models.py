@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,24 @@ class Department(models.Model):
         return self.name
 
 
+class UserQuerySet(models.QuerySet):
+    def with_roles(self):
+        """Annotate `holds_pool_permission`, so a list of users needs no query per user."""
+        from django.contrib.auth.models import Permission
+
+        granting = Permission.objects.filter(
+            codename=POOL_MANAGER_PERMISSION.split(".")[1],
+            content_type__app_label=POOL_MANAGER_PERMISSION.split(".")[0],
+        )
+        via_group = granting.filter(group__user=models.OuterRef("pk"))
+        direct = granting.filter(user=models.OuterRef("pk"))
+        return self.annotate(holds_pool_permission=models.Exists(via_group) | models.Exists(direct))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
     """A salesperson. Pool managers are a group holding `customers.manage_pool`;
     administrators are staff (SPEC O2) — roles are permissions, not names."""
@@ -27,6 +46,8 @@ class User(AbstractUser):
     supervisor = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
+
+    objects = UserManager()
 
     class Meta:
         ordering = ["username"]
@@ -40,7 +61,11 @@ class User(AbstractUser):
 
     @property
     def is_pool_manager(self):
-        return self.is_active and self.has_perm(POOL_MANAGER_PERMISSION)
+        if not self.is_active:
+            return False
+        if hasattr(self, "holds_pool_permission"):
+            return self.is_superuser or self.holds_pool_permission
+        return self.has_perm(POOL_MANAGER_PERMISSION)
 
     @property
     def is_administrator(self):

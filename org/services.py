@@ -25,7 +25,7 @@ def set_pool_manager(user, value: bool):
         user.groups.add(group)
     else:
         user.groups.remove(group)
-    for cache in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+    for cache in ("_perm_cache", "_group_perm_cache", "_user_perm_cache", "holds_pool_permission"):
         user.__dict__.pop(cache, None)
 
 

@@ -87,7 +87,14 @@ class DictionaryItem(models.Model):
         return self.name
 
     def is_in_use(self):
+        """Referenced by any row, history snapshots included. The foreign keys pointing
+        here are hidden (related_name="+"), so they are looked up with include_hidden."""
+        relations = [
+            f
+            for f in self._meta.get_fields(include_hidden=True)
+            if f.auto_created and not f.concrete
+        ]
         return any(
-            rel.related_model.objects.filter(**{rel.field.name: self}).exists()
-            for rel in self._meta.related_objects
+            rel.related_model._base_manager.filter(**{rel.field.name: self}).exists()
+            for rel in relations
         )

@@ -95,12 +95,17 @@ class PoolCustomerSerializer(serializers.Serializer):
 class DictionaryRef(serializers.PrimaryKeyRelatedField):
     """A dictionary item id of one kind; disabled items cannot be newly chosen."""
 
-    def __init__(self, kind, **kwargs):
+    def __init__(self, kind, required=False, **kwargs):
         self.kind = kind
         super().__init__(
             queryset=DictionaryItem.objects.filter(kind=kind, is_active=True),
-            allow_null=True,
-            required=False,
+            allow_null=not required,
+            required=required,
+            error_messages={
+                "does_not_exist": _("No active %(kind)s with id {pk_value}.") % {"kind": kind},
+                "required": _("Choose a %(kind)s.") % {"kind": kind},
+                "null": _("Choose a %(kind)s.") % {"kind": kind},
+            },
             **kwargs,
         )
 
@@ -190,17 +195,12 @@ class NewCustomerSerializer(CustomerSerializer):
 
 
 class RelationSerializer(serializers.ModelSerializer):
-    relation_type = DictionaryRef("relation")
+    relation_type = DictionaryRef("relation", required=True)
     relation_type_name = serializers.CharField(source="relation_type.name", read_only=True)
 
     class Meta:
         model = SocialRelation
         fields = ["id", "relation_type", "relation_type_name", "person_name", "notes"]
-
-    def validate_relation_type(self, value):
-        if value is None:
-            raise serializers.ValidationError(_("Choose a relation type."))
-        return value
 
 
 class ContactSerializer(serializers.ModelSerializer):

@@ -29,11 +29,7 @@ class UserViewSet(
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return (
-            User.objects.select_related("department")
-            .prefetch_related("groups__permissions", "user_permissions")
-            .order_by("username")
-        )
+        return User.objects.with_roles().select_related("department").order_by("username")
 
     def perform_create(self, serializer):
         serializer.instance = services.save_user(serializer.validated_data)
