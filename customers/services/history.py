@@ -1,32 +1,52 @@
 """The history tab (SPEC H1): ownership events and field edits, newest first."""
 
-import itertools
+from itertools import pairwise
+
+from settings_app.models import DictionaryItem
 
 from ..models import Customer, OwnershipEvent
 
 HIDDEN_FIELDS = {"deleted_at", "owner", "claimed_at", "created_by", "last_contacted_at"}
-
-
-def _display(value):
-    return None if value is None else str(value)
+DICTIONARY_FIELDS = {"category", "industry", "source", "region"}
 
 
 def field_edits(customer: Customer):
-    """Before/after values of each saved edit, from the history library's snapshots."""
+    """Before/after values of each saved edit, from the history library's snapshots;
+    dictionary fields shown by the item's name, not its id."""
     records = list(
         customer.history.select_related("history_user").order_by("history_date", "history_id")
     )
-    entries = []
-    for older, newer in itertools.pairwise(records):
-        delta = newer.diff_against(older)
-        changes = [
-            {"field": c.field, "old": _display(c.old), "new": _display(c.new)}
-            for c in delta.changes
-            if c.field not in HIDDEN_FIELDS
-        ]
+    edits = []
+    for older, newer in pairwise(records):
+        changes = [c for c in newer.diff_against(older).changes if c.field not in HIDDEN_FIELDS]
         if changes:
-            entries.append((newer.history_date, newer.history_user, changes))
-    return entries
+            edits.append((newer.history_date, newer.history_user, changes))
+    item_ids = {
+        value
+        for _at, _user, changes in edits
+        for c in changes
+        if c.field in DICTIONARY_FIELDS
+        for value in (c.old, c.new)
+        if value is not None
+    }
+    names = dict(DictionaryItem.objects.filter(pk__in=item_ids).values_list("id", "name"))
+
+    def shown(field, value):
+        if value is None:
+            return None
+        return names.get(value, str(value)) if field in DICTIONARY_FIELDS else str(value)
+
+    return [
+        (
+            at,
+            user,
+            [
+                {"field": c.field, "old": shown(c.field, c.old), "new": shown(c.field, c.new)}
+                for c in changes
+            ],
+        )
+        for at, user, changes in edits
+    ]
 
 
 def customer_history(customer: Customer, entry_for_event, entry_for_edit):

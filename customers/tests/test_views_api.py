@@ -752,3 +752,19 @@ def test_list_query_count_does_not_grow_with_rows(
         counts.append(len(captured.captured_queries))
     assert 0 < listed[0] < listed[1], listed
     assert counts[0] == counts[1], counts
+
+
+def test_history_names_dictionary_items_not_ids(company, api):
+    from settings_app.models import DictionaryItem
+
+    old = DictionaryItem.objects.create(kind="category", name="普通客户")
+    new = DictionaryItem.objects.create(kind="category", name="重点客户")
+    client = api(company.rep)
+    cid = client.post("/api/mine/", {"name": "Category Change", "category": old.pk}).json()["id"]
+    assert client.patch(f"/api/customers/{cid}/", {"category": new.pk}).status_code == 200
+    edits = [
+        e
+        for e in client.get(f"/api/customers/{cid}/history/").json()["results"]
+        if e["kind"] == "edit"
+    ]
+    assert edits[0]["changes"] == [{"field": "category", "old": "普通客户", "new": "重点客户"}]
