@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import RowRef, row_id
 from org.models import Department
 from settings_app.models import DictionaryItem, SystemSettings
 
@@ -12,32 +13,20 @@ from ..models.customer import NAME_MAX_LENGTH
 User = get_user_model()
 
 
-def id_of(queryset, noun):
-    """An id of an existing row of `queryset`, refused with a sentence, not a code."""
-    return serializers.PrimaryKeyRelatedField(
-        queryset=queryset,
-        error_messages={
-            "does_not_exist": _("No %(noun)s with id {pk_value}.") % {"noun": noun},
-            "incorrect_type": _("A %(noun)s id must be a whole number, not {data_type}.")
-            % {"noun": noun},
-        },
-    )
-
-
 def user_ids(**kwargs):
     return serializers.ListField(
-        child=id_of(User.objects.filter(is_active=True), _("active user")), **kwargs
+        child=RowRef(_("active user"), queryset=User.objects.filter(is_active=True)), **kwargs
     )
 
 
 def department_ids(**kwargs):
-    return serializers.ListField(child=id_of(Department.objects.all(), _("department")), **kwargs)
+    return serializers.ListField(
+        child=RowRef(_("department"), queryset=Department.objects.all()), **kwargs
+    )
 
 
 class BatchSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=5000
-    )
+    ids = serializers.ListField(child=row_id(), allow_empty=False, max_length=5000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
@@ -92,25 +81,18 @@ class PoolCustomerSerializer(serializers.Serializer):
         return {name: field for name, field in fields.items() if name in public}
 
 
-class DictionaryRef(serializers.PrimaryKeyRelatedField):
+class DictionaryRef(RowRef):
     """A dictionary item id of one kind; disabled items cannot be newly chosen."""
 
     def __init__(self, kind, required=False, **kwargs):
         self.kind = kind
         super().__init__(
+            _("active %(kind)s") % {"kind": kind},
             queryset=DictionaryItem.objects.filter(kind=kind, is_active=True),
             allow_null=not required,
             required=required,
-            error_messages={
-                "does_not_exist": _("No active %(kind)s with id {pk_value}.") % {"kind": kind},
-                "required": _("Choose a %(kind)s.") % {"kind": kind},
-                "null": _("Choose a %(kind)s.") % {"kind": kind},
-            },
             **kwargs,
         )
-
-    def to_representation(self, value):
-        return value.pk
 
 
 class UserBriefSerializer(serializers.Serializer):
@@ -222,9 +204,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class IdsSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=1000
-    )
+    ids = serializers.ListField(child=row_id(), allow_empty=False, max_length=1000)
 
 
 class ShareRowSerializer(serializers.ModelSerializer):

@@ -31,10 +31,17 @@ def _not_found():
     return _("No such customer.")
 
 
-def load_states(ids, *, include_deleted=False):
+def load_states(ids, *, include_deleted=False, lock=False):
+    """The ownership state of each customer. With `lock`, the rows stay locked until the
+    transaction ends, taken in id order so two batches over the same customers queue up
+    instead of deadlocking (PostgreSQL; SQLite's IMMEDIATE transactions already queue)."""
     rows = Customer.objects.filter(pk__in=ids)
     if not include_deleted:
         rows = rows.filter(deleted_at__isnull=True)
+    if lock:
+        # Lock first, read after: a statement that waited for a lock sees the locked row's
+        # new version but the joined owner's old one, so the owner's name is read anew.
+        list(rows.select_for_update(no_key=True).order_by("id").values_list("id", flat=True))
     return {
         r["id"]: rules.CustomerState(
             id=r["id"],
@@ -56,7 +63,7 @@ def _unique(ids):
 def _screen(actor, ids, refuse, *, include_deleted=False, result=None):
     """Split ids into the states allowed by `refuse` and per-id refusals."""
     result = result if result is not None else BatchResult()
-    states = load_states(ids, include_deleted=include_deleted)
+    states = load_states(ids, include_deleted=include_deleted, lock=True)
     allowed = []
     for customer_id in _unique(ids):
         state = states.get(customer_id)
@@ -248,15 +255,9 @@ def assign(user, ids, to_users, reason=""):
 
 
 def _owned_and_locked(actor, ids, result):
-    """Rows I own, locked until the transaction ends so the owner cannot change under us."""
-    allowed, result = _screen(actor, ids, rules.refuse_share, result=result)
-    locked = set(
-        Customer.objects.select_for_update()
-        .filter(pk__in=[s.id for s in allowed], owner_id=actor.user_id, deleted_at__isnull=True)
-        .values_list("id", flat=True)
-    )
-    _refuse_losers(actor, result, allowed, locked, rules.refuse_share)
-    return [s for s in allowed if s.id in locked]
+    """Rows I own; _screen keeps them locked, so the owner cannot change under us."""
+    allowed, _result = _screen(actor, ids, rules.refuse_share, result=result)
+    return allowed
 
 
 def share(user, ids, users=(), departments=(), reason=""):

@@ -1,0 +1,43 @@
+"""Id fields that refuse anything but a whole number a database row can have, in words."""
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+# The largest id a 64-bit primary key holds; bigger numbers crash SQLite's driver.
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_id():
+    return serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID)
+
+
+def _strict_whole_number(data):
+    """JSON 1.5 or true must not quietly become row 1."""
+    if isinstance(data, bool) or not isinstance(data, int | str):
+        return None
+    if isinstance(data, str):
+        return int(data) if data.isdigit() else None
+    return data
+
+
+class RowRef(serializers.PrimaryKeyRelatedField):
+    """An id of an existing row of `queryset`; `noun` names it in error messages."""
+
+    def __init__(self, noun, **kwargs):
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"] = {
+            "does_not_exist": _("No %(noun)s with id {pk_value}.") % {"noun": noun},
+            "incorrect_type": _("Ids of %(noun)s must be whole numbers.") % {"noun": noun},
+            "required": _("Choose a %(noun)s.") % {"noun": noun},
+            "null": _("Choose a %(noun)s.") % {"noun": noun},
+            **kwargs["error_messages"],
+        }
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        pk = _strict_whole_number(data)
+        if pk is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= pk <= MAX_ROW_ID:
+            self.fail("does_not_exist", pk_value=pk)
+        return super().to_internal_value(pk)
