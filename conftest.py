@@ -66,10 +66,11 @@ def company(db):
 
 @pytest.fixture
 def api():
-    """`api(user)` → an APIClient signed in as that user."""
+    """`api(user)` → an APIClient signed in as that user. A server error comes back as a
+    500 response to assert on, not as an exception that hides what the client saw."""
 
     def client_for(user=None):
-        client = APIClient()
+        client = APIClient(raise_request_exception=False)
         if user is not None:
             client.force_authenticate(user)
         return client

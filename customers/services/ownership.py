@@ -153,55 +153,29 @@ def _move(actor, allowed, result, *, action, to_user_id, refuse, reason=""):
     return won_all
 
 
-def claim(user, ids, reason=""):
-    """SPEC P4: unclaimed customers become mine; claimed ones are refused by name."""
+def _transition(user, ids, refuse, action, to_owner, reason):
     actor = rules.Actor.of(user)
     with transaction.atomic():
-        allowed, result = _screen(actor, ids, rules.refuse_claim)
+        allowed, result = _screen(actor, ids, refuse)
         _move(
-            actor,
-            allowed,
-            result,
-            action=A.CLAIM,
-            to_user_id=user.pk,
-            refuse=rules.refuse_claim,
-            reason=reason,
+            actor, allowed, result, action=action, to_user_id=to_owner, refuse=refuse, reason=reason
         )
     return result
+
+
+def claim(user, ids, reason=""):
+    """SPEC P4: unclaimed customers become mine; claimed ones are refused by name."""
+    return _transition(user, ids, rules.refuse_claim, A.CLAIM, user.pk, reason)
 
 
 def return_to_pool(user, ids, reason=""):
     """SPEC M4: my customers go back to the pool, unclaimed."""
-    actor = rules.Actor.of(user)
-    with transaction.atomic():
-        allowed, result = _screen(actor, ids, rules.refuse_return)
-        _move(
-            actor,
-            allowed,
-            result,
-            action=A.RETURN,
-            to_user_id=None,
-            refuse=rules.refuse_return,
-            reason=reason,
-        )
-    return result
+    return _transition(user, ids, rules.refuse_return, A.RETURN, None, reason)
 
 
 def reclaim(user, ids, reason=""):
     """SPEC P5, S3: pool managers and the owner's supervisors take customers back."""
-    actor = rules.Actor.of(user)
-    with transaction.atomic():
-        allowed, result = _screen(actor, ids, rules.refuse_reclaim)
-        _move(
-            actor,
-            allowed,
-            result,
-            action=A.RECLAIM,
-            to_user_id=None,
-            refuse=rules.refuse_reclaim,
-            reason=reason,
-        )
-    return result
+    return _transition(user, ids, rules.refuse_reclaim, A.RECLAIM, None, reason)
 
 
 def _balanced_targets(states, to_users):

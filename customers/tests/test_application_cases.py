@@ -13,18 +13,6 @@ from org.testing import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api(api):
-    """As conftest's, but a server error is an answer to assert on, not an exception."""
-
-    def client_for(user=None):
-        client = api(user)
-        client.raise_request_exception = False
-        return client
-
-    return client_for
-
-
 def token_client(username, password=PASSWORD):
     """A client signed in the way an API integration signs in: a token, then its header."""
     anonymous = APIClient(raise_request_exception=False)

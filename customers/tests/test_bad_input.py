@@ -24,18 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(api):
-    """As conftest's, but a server error is an answer to assert on, not an exception."""
-
-    def client_for(user=None):
-        client = api(user)
-        client.raise_request_exception = False
-        return client
-
-    return client_for
-
-
-@pytest.fixture
 def book(company):
     """Customers and dictionary items in known states."""
     return SimpleNamespace(

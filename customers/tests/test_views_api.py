@@ -16,18 +16,6 @@ from settings_app.models import BASE_PUBLIC_FIELDS, DictionaryItem, SystemSettin
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api(api):
-    """As conftest's, but a server error is an answer to assert on, not an exception."""
-
-    def client_for(user=None):
-        client = api(user)
-        client.raise_request_exception = False
-        return client
-
-    return client_for
-
-
 POOL_FIELDS = set(BASE_PUBLIC_FIELDS)
 
 

@@ -1,4 +1,5 @@
 from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..models import Department, User
@@ -45,7 +46,7 @@ class UserSerializer(serializers.ModelSerializer):
 
     def validate_supervisor(self, value):
         if value is not None and self.instance is not None and value.pk == self.instance.pk:
-            raise serializers.ValidationError("A user cannot supervise themselves.")
+            raise serializers.ValidationError(_("A user cannot supervise themselves."))
         return value
 
     def to_representation(self, instance):
@@ -56,13 +57,4 @@ class UserSerializer(serializers.ModelSerializer):
 
 class MeSerializer(UserSerializer):
     class Meta(UserSerializer.Meta):
-        fields = [
-            "id",
-            "username",
-            "display_name",
-            "department",
-            "supervisor",
-            "is_pool_manager",
-            "is_staff",
-            "is_administrator",
-        ]
+        fields = [f for f in UserSerializer.Meta.fields if f not in ("password", "is_active")]

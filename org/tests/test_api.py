@@ -14,18 +14,6 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Lantern-Orbit-4217"
 
 
-@pytest.fixture
-def api(api):
-    """As conftest's, but a server error is an answer to assert on, not an exception."""
-
-    def client_for(user=None):
-        client = api(user)
-        client.raise_request_exception = False
-        return client
-
-    return client_for
-
-
 def obtain_token(username, password):
     return APIClient().post(
         "/api/auth/token/", {"username": username, "password": password}, format="json"

@@ -16,18 +16,6 @@ pytestmark = pytest.mark.django_db
 NON_ADMINS = ["rep", "manager", "marketer", "ceo"]
 
 
-@pytest.fixture
-def api(api):
-    """As conftest's, but a server error is an answer to assert on, not an exception."""
-
-    def client_for(user=None):
-        client = api(user)
-        client.raise_request_exception = False
-        return client
-
-    return client_for
-
-
 def item(kind, name, order=0, active=True):
     return DictionaryItem.objects.create(kind=kind, name=name, sort_order=order, is_active=active)
 
