@@ -6,9 +6,12 @@ would tell a stranger what a customer's private fields hold (C2)."""
 import datetime
 
 import django_filters as filters
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from settings_app.models import DictionaryItem
 
 from .models import Contact, Customer
 from .normalize import fold
@@ -71,18 +74,33 @@ PRIVATE_ORDERING = (
 )
 
 
+def dictionary_filter(kind, label):
+    """A dictionary item of one list; an unknown id is a 400 in the API, an error on pages."""
+    return filters.ModelChoiceFilter(
+        field_name=kind,
+        label=label,
+        queryset=lambda request: DictionaryItem.objects.filter(kind=kind).order_by(
+            "sort_order", "name"
+        ),
+    )
+
+
+def active_people(request):
+    return get_user_model().objects.filter(is_active=True).order_by("display_name", "username")
+
+
 class PoolFilterSet(filters.FilterSet):
     search = filters.CharFilter(method="quick_search", label=_("Quick search"), max_length=100)
     name = filters.CharFilter(method="name_contains", label=_("Name"), max_length=200)
-    category = filters.NumberFilter(field_name="category_id", label=_("Category"))
-    industry = filters.NumberFilter(field_name="industry_id", label=_("Industry"))
-    region = filters.NumberFilter(field_name="region_id", label=_("Region"))
+    category = dictionary_filter("category", _("Category"))
+    industry = dictionary_filter("industry", _("Industry"))
+    region = dictionary_filter("region", _("Region"))
     status = filters.ChoiceFilter(
         method="by_status",
         choices=(("claimed", _("claimed")), ("unclaimed", _("unclaimed"))),
         label=_("Status"),
     )
-    owner = filters.NumberFilter(field_name="owner_id", label=_("Owner"))
+    owner = filters.ModelChoiceFilter(field_name="owner", label=_("Owner"), queryset=active_people)
     created_after = DayBoundFilter(field_name="created_at", label=_("Created from"))
     created_before = DayBoundFilter(field_name="created_at", upper=True, label=_("Created until"))
     ordering = CustomerOrdering(fields=PUBLIC_ORDERING)
@@ -110,7 +128,7 @@ class PoolFilterSet(filters.FilterSet):
 class CustomerFilterSet(PoolFilterSet):
     """Mine and shared: full records, so contacts and phones may be searched too."""
 
-    source = filters.NumberFilter(field_name="source_id", label=_("Source"))
+    source = dictionary_filter("source", _("Source"))
     contact = filters.CharFilter(method="contact_contains", label=_("Contact name"), max_length=100)
     phone = filters.CharFilter(method="phone_contains", label=_("Phone"), max_length=50)
     contacted_after = DayBoundFilter(field_name="last_contacted_at", label=_("Contacted from"))

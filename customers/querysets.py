@@ -3,12 +3,12 @@
 Every read, count, export and bulk id list goes through these functions. The pool shows
 every live customer, but only through the public-field allow-list of its serializer."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from org.hierarchy import subordinate_ids
 from settings_app.models import SystemSettings
 
-from .models import Customer, Share
+from .models import Contact, Customer, Share
 
 SCOPE_ALL = "all"
 SCOPE_SUBORDINATES = "subordinates"
@@ -18,6 +18,13 @@ SCOPES = (SCOPE_ALL, SCOPE_SUBORDINATES)
 def pool(user):
     """Every live customer, claimed or not. Public fields only (serializers enforce it)."""
     return Customer.live.all()
+
+
+def recycle_bin(user):
+    """Deleted customers, for pool managers only (SPEC P3)."""
+    if not user.is_pool_manager:
+        return Customer.objects.none()
+    return Customer.objects.filter(deleted_at__isnull=False)
 
 
 def mine(user):
@@ -65,3 +72,16 @@ def shared(user, scope=SCOPE_ALL, shared_by=None, *, force=None):
 def visible(user):
     """Customers whose full record `user` may read: owner, sharees, supervisors."""
     return shared(user, SCOPE_ALL)
+
+
+def with_list_relations(rows):
+    """What a list row shows: dictionary names and the owner, in the same query."""
+    return rows.select_related("owner", "category", "industry", "region", "source")
+
+
+def with_record_relations(rows):
+    """What a full-record row shows besides: the creator and the primary contact."""
+    primaries = Prefetch(
+        "contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary_contacts"
+    )
+    return with_list_relations(rows).select_related("created_by").prefetch_related(primaries)

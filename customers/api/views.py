@@ -1,6 +1,5 @@
 """REST API for customers (DESIGN.md contract). Views parse, call one service, render."""
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -10,20 +9,9 @@ from rest_framework.response import Response
 
 from .. import querysets
 from ..filtersets import CustomerFilterSet, PoolFilterSet
-from ..models import Contact
+from ..querysets import with_list_relations, with_record_relations
 from ..services import details, ownership
 from . import serializers as s
-
-
-def with_list_relations(rows):
-    return rows.select_related("owner", "category", "industry", "region", "source")
-
-
-def with_record_relations(rows):
-    primaries = Prefetch(
-        "contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary_contacts"
-    )
-    return with_list_relations(rows).select_related("created_by").prefetch_related(primaries)
 
 
 class PoolView(generics.ListCreateAPIView):

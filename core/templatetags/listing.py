@@ -1,0 +1,36 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (None removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    if "page" not in changes and any(k != "page" for k in changes):
+        params.pop("page", None)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_query(context, field):
+    """Sort by `field` ascending, or descending when it already sorts ascending (L3)."""
+    current = context["request"].GET.get("ordering", "")
+    target = f"-{field}" if current == field else field
+    return query_with(context, ordering=target)
+
+
+@register.simple_tag(takes_context=True)
+def sort_state(context, field):
+    current = context["request"].GET.get("ordering", "")
+    if current == field:
+        return "asc"
+    if current == f"-{field}":
+        return "desc"
+    return ""

@@ -1,0 +1,29 @@
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .errors import NotAllowed, NotVisible, ServiceError
+
+
+class ServiceErrorPages:
+    """Render a service's refusal as a page a person can read: 404 for what they may not
+    see, 403 for what they may see but not change, 400 for a request refused as a whole."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except NotVisible as error:
+            return render(request, "core/refused.html", {"message": error.message}, status=404)
+        except NotAllowed as error:
+            return render(request, "core/refused.html", {"message": error.message}, status=403)
+        except ServiceError as error:
+            return render(request, "core/refused.html", {"message": error.message}, status=400)
+
+
+def safe_next(request, fallback):
+    """The `next` URL of the request if it points into this site, else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback

@@ -1,0 +1,4 @@
+from .batch import BatchForm
+from .records import ContactForm, CustomerForm, RelationForm, ShareForm
+
+__all__ = ["BatchForm", "ContactForm", "CustomerForm", "RelationForm", "ShareForm"]

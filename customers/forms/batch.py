@@ -1,0 +1,66 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Department
+
+from ..services import ownership
+
+# action → (label, service); each service takes (user, ids, **options) and answers per id.
+BATCH_ACTIONS = {
+    "claim": (_("Claim"), ownership.claim),
+    "return": (_("Return"), ownership.return_to_pool),
+    "reclaim": (_("Reclaim"), ownership.reclaim),
+    "assign": (_("Assign"), ownership.assign),
+    "share": (_("Share"), ownership.share),
+    "unshare": (_("Remove share"), ownership.unshare),
+    "delete": (_("Delete"), ownership.delete),
+    "restore": (_("Restore"), ownership.restore),
+}
+
+
+class BatchForm(forms.Form):
+    """The ticked rows of a list page and the toolbar button pressed (SPEC L5, L7)."""
+
+    action = forms.ChoiceField(choices=[(k, v[0]) for k, v in BATCH_ACTIONS.items()])
+    ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    to = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True), required=False
+    )
+    users = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True), required=False
+    )
+    departments = forms.ModelMultipleChoiceField(queryset=Department.objects.all(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any whole numbers: the service refuses unknown ones per id.
+        self.fields["ids"].valid_value = lambda value: str(value).isdigit()
+
+    def clean_ids(self):
+        ids = self.cleaned_data["ids"]
+        if not ids:
+            raise forms.ValidationError(_("Tick at least one customer first."))
+        return ids
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "assign" and not data.get("to"):
+            self.add_error("to", _("Choose who to assign to."))
+        if action in ("share", "unshare") and not (data.get("users") or data.get("departments")):
+            self.add_error("users", _("Choose at least one colleague or department."))
+        return data
+
+    def options(self):
+        """Keyword arguments for the chosen service."""
+        data = self.cleaned_data
+        if data["action"] == "assign":
+            return {"to_users": list(data["to"])}
+        if data["action"] in ("share", "unshare"):
+            return {"users": list(data["users"]), "departments": list(data["departments"])}
+        return {}
+
+    def run(self, user):
+        label, service = BATCH_ACTIONS[self.cleaned_data["action"]]
+        return label, service(user, self.cleaned_data["ids"], **self.options())

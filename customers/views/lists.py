@@ -1,0 +1,166 @@
+"""The three list pages (SPEC §4–§7) and the batch action endpoint they post to."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core.errors import ServiceError
+from core.listing import FilteredListView
+from core.views import safe_next
+from org.models import Department
+
+from .. import querysets
+from ..filtersets import CustomerFilterSet, PoolFilterSet
+from ..forms import BatchForm
+from ..models import Customer
+
+BATCH_RESULT_KEY = "customers_batch_result"
+
+
+class CustomerListView(LoginRequiredMixin, FilteredListView):
+    template_name = "customers/list.html"
+    partial_template_name = "customers/_list_region.html"
+    print_template_name = "customers/list_print.html"
+    section = ""
+    row_template = "customers/_record_rows.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        users = get_user_model().objects.filter(is_active=True).order_by("display_name")
+        context.update(
+            section=self.section,
+            row_template=self.row_template,
+            people=users,
+            departments=Department.objects.all(),
+            is_pool_manager=self.request.user.is_pool_manager,
+            batch_result=self.request.session.pop(BATCH_RESULT_KEY, None),
+        )
+        return context
+
+
+class PoolListView(CustomerListView):
+    """SPEC P1–P7: every customer, public fields only."""
+
+    filterset_class = PoolFilterSet
+    section = "pool"
+    title = _("Customer pool")
+    row_template = "customers/_pool_rows.html"
+
+    def base_queryset(self):
+        return querysets.pool(self.request.user)
+
+    def decorate(self, rows):
+        return querysets.with_list_relations(rows)
+
+
+class MineListView(CustomerListView):
+    """SPEC M1–M7."""
+
+    filterset_class = CustomerFilterSet
+    section = "mine"
+    title = _("My customers")
+
+    def base_queryset(self):
+        return querysets.mine(self.request.user)
+
+    def decorate(self, rows):
+        return querysets.with_record_relations(rows)
+
+
+class SharedListView(CustomerListView):
+    """SPEC S1–S4: scope radio and a person picker."""
+
+    filterset_class = CustomerFilterSet
+    section = "shared"
+    title = _("Shared customers")
+
+    def scope(self):
+        scope = self.request.GET.get("scope", querysets.SCOPE_ALL)
+        return scope if scope in querysets.SCOPES else querysets.SCOPE_ALL
+
+    def shared_by(self):
+        raw = self.request.GET.get("shared_by", "")
+        return int(raw) if raw.isdigit() else None
+
+    def base_queryset(self):
+        return querysets.shared(self.request.user, self.scope(), self.shared_by())
+
+    def decorate(self, rows):
+        return querysets.with_record_relations(rows)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sharers = querysets.shares_to(self.request.user).values("shared_by_id")
+        context.update(
+            scope=self.scope(),
+            shared_by=self.shared_by(),
+            sharers=get_user_model().objects.filter(pk__in=sharers).order_by("display_name"),
+        )
+        return context
+
+
+def _names(ids):
+    return dict(Customer.objects.filter(pk__in=ids).values_list("id", "name"))
+
+
+class BatchActionView(LoginRequiredMixin, View):
+    """Runs one ownership service over the ticked rows, keeps its per-record answer for the
+    list page to show (SPEC L7), and goes back to the list (303, so a refresh does not
+    post again)."""
+
+    def post(self, request):
+        back = safe_next(request, reverse("customers:pool"))
+        if request.POST.get("action") == "edit":
+            return self.edit(request, back)
+        form = BatchForm(request.POST)
+        if not form.is_valid():
+            errors = [str(e) for field in form.errors.values() for e in field]
+            request.session[BATCH_RESULT_KEY] = {"error": " ".join(errors)}
+            return redirect(back, permanent=False)
+        try:
+            label, result = form.run(request.user)
+        except ServiceError as error:
+            request.session[BATCH_RESULT_KEY] = {"error": error.message}
+            return redirect(back)
+        names = _names(result.done)
+        request.session[BATCH_RESULT_KEY] = {
+            "label": str(label),
+            "done": [{"id": i, "name": names.get(i, "")} for i in result.done],
+            "refused": result.refused,
+        }
+        response = redirect(back)
+        response.status_code = 303
+        return response
+
+    def edit(self, request, back):
+        """M3: tick one row and press Edit."""
+        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+        if len(ids) != 1:
+            request.session[BATCH_RESULT_KEY] = {"error": _("Tick exactly one customer to edit.")}
+            return redirect(back)
+        return redirect("customers:edit", pk=int(ids[0]))
+
+
+class RecycleBinView(CustomerListView):
+    """SPEC P3: deleted customers, which a pool manager can restore."""
+
+    filterset_class = PoolFilterSet
+    section = "bin"
+    title = _("Recycle bin")
+    row_template = "customers/_pool_rows.html"
+    default_ordering = ("-deleted_at", "id")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_pool_manager:
+            message = _("Only pool managers may open the recycle bin.")
+            return render(request, "core/refused.html", {"message": message}, status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return querysets.recycle_bin(self.request.user)
+
+    def decorate(self, rows):
+        return querysets.with_list_relations(rows)

@@ -1,0 +1,351 @@
+"""One customer's pages: the form, the detail with its tabs, the pool's public view,
+contacts, relations and shares (SPEC C3–C6, M2, M3, M5, P7)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.errors import ServiceError
+from core.views import ServiceErrorPages, safe_next
+
+from .. import querysets, rules
+from ..api.serializers import (
+    PoolCustomerSerializer,
+    field_edit_entry,
+    ownership_event_entry,
+)
+from ..filtersets import PoolFilterSet
+from ..forms import ContactForm, CustomerForm, RelationForm, ShareForm
+from ..models import Customer
+from ..services import contacts, details, history, ownership
+
+PUBLIC_LABELS = {
+    "id": gettext_lazy("Id"),
+    "name": gettext_lazy("Name"),
+    "category": gettext_lazy("Category"),
+    "industry": gettext_lazy("Industry"),
+    "region": gettext_lazy("Region"),
+    "status": gettext_lazy("Status"),
+    "owner": gettext_lazy("Owner"),
+    "created_at": gettext_lazy("Created"),
+    "source": gettext_lazy("Source"),
+    "website": gettext_lazy("Website"),
+    "claimed_at": gettext_lazy("Claimed"),
+    "last_contacted_at": gettext_lazy("Last contacted"),
+    "updated_at": gettext_lazy("Updated"),
+}
+STATUS_LABELS = {"claimed": gettext_lazy("claimed"), "unclaimed": gettext_lazy("unclaimed")}
+
+
+def may_edit(user, customer):
+    state = ownership.load_states([customer.pk])[customer.pk]
+    return rules.refuse_edit(rules.Actor.of(user), state) is None
+
+
+class PoolCustomerView(LoginRequiredMixin, TemplateView):
+    """P7: the public info tab, built from the same allow-list as the API's pool."""
+
+    template_name = "customers/pool_detail.html"
+
+    def get_context_data(self, **kwargs):
+        rows = querysets.with_list_relations(querysets.pool(self.request.user))
+        customer = get_object_or_404(rows, pk=self.kwargs["pk"])
+        public = PoolCustomerSerializer(customer).data
+        if "status" in public:
+            public["status"] = STATUS_LABELS[public["status"]]
+        fields = [(PUBLIC_LABELS[k], v) for k, v in public.items() if k != "id"]
+        readable = querysets.visible(self.request.user).filter(pk=customer.pk).exists()
+        return {
+            **super().get_context_data(**kwargs),
+            "customer": customer,
+            "fields": fields,
+            "readable": readable,
+        }
+
+
+class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
+    """C6: the full record with its tabs; read-only unless the viewer owns it."""
+
+    template_name = "customers/detail.html"
+    tabs = (
+        ("info", gettext_lazy("Basic info")),
+        ("contacts", gettext_lazy("Contacts")),
+        ("shares", gettext_lazy("Shares")),
+        ("history", gettext_lazy("History")),
+    )
+
+    def tab(self):
+        tab = self.request.GET.get("tab", "info")
+        return tab if tab in dict(self.tabs) else "info"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        rows = querysets.with_record_relations(querysets.visible(user))
+        customer = details.get_visible(user, self.kwargs["pk"], rows)
+        tab = self.tab()
+        context = {
+            **super().get_context_data(**kwargs),
+            "customer": customer,
+            "can_edit": may_edit(user, customer),
+            "tabs": self.tabs,
+            "tab": tab,
+        }
+        if tab == "contacts":
+            context["contacts"] = customer.contacts.prefetch_related("relations__relation_type")
+            context["contact_form"] = ContactForm()
+        elif tab == "shares":
+            context["shares"] = customer.shares.select_related("user", "department", "shared_by")
+            context["share_form"] = ShareForm()
+        elif tab == "history":
+            context["entries"] = history.customer_history(
+                customer, ownership_event_entry, field_edit_entry
+            )[:200]
+        return context
+
+    def get_template_names(self):
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and not htmx.history_restore_request and htmx.target == "tab-pane":
+            return ["customers/_tab_pane.html"]
+        return [self.template_name]
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response["Vary"] = "HX-Request"
+        return response
+
+
+class CustomerPrintView(CustomerDetailView):
+    """M7: one customer's record, its contacts and shares, laid out for paper."""
+
+    template_name = "customers/detail_print.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["contacts"] = context["customer"].contacts.all()
+        return context
+
+
+class CustomerCreateView(LoginRequiredMixin, View):
+    """P2, M2: a new customer, unclaimed (pool) or mine (`claim=1`)."""
+
+    def claim(self, request):
+        return (request.POST.get("claim") or request.GET.get("claim")) == "1"
+
+    def get(self, request):
+        return self.page(request, CustomerForm())
+
+    def page(self, request, form, status=200):
+        context = {
+            "form": form,
+            "claim": self.claim(request),
+            "cancel_url": safe_next(request, reverse("customers:pool")),
+        }
+        return render(request, "customers/form.html", context, status=status)
+
+    def post(self, request):
+        form = CustomerForm(request.POST)
+        if not form.is_valid():
+            return self.page(request, form, status=400)
+        claim = self.claim(request)
+        try:
+            customer = ownership.create(request.user, form.cleaned_data, claim=claim)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.page(request, form, status=400)
+        messages.success(request, _("Saved %(name)s.") % {"name": customer.name})
+        if "save_and_new" in request.POST:
+            return redirect(f"{reverse('customers:new')}?claim={'1' if claim else '0'}")
+        if claim:
+            return redirect("customers:detail", pk=customer.pk)
+        return redirect("customers:pool-detail", pk=customer.pk)
+
+
+class CustomerEditView(LoginRequiredMixin, ServiceErrorPages, View):
+    """M3: owners edit; everyone else is told why not (403) or that it is not theirs to
+    see (404)."""
+
+    def customer(self, request, pk):
+        customer = details.get_visible(request.user, pk)
+        details.ensure_can_edit(request.user, customer)
+        return customer
+
+    def page(self, request, form, customer, status=200):
+        context = {
+            "form": form,
+            "customer": customer,
+            "cancel_url": reverse("customers:detail", args=[customer.pk]),
+        }
+        return render(request, "customers/form.html", context, status=status)
+
+    def get(self, request, pk):
+        customer = self.customer(request, pk)
+        return self.page(request, CustomerForm(instance=customer), customer)
+
+    def post(self, request, pk):
+        customer = self.customer(request, pk)
+        form = CustomerForm(request.POST, instance=Customer.objects.get(pk=customer.pk))
+        if not form.is_valid():
+            return self.page(request, form, customer, status=400)
+        try:
+            details.update(request.user, customer, form.cleaned_changes())
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.page(request, form, customer, status=400)
+        messages.success(request, _("Saved %(name)s.") % {"name": customer.name})
+        return redirect("customers:detail", pk=customer.pk)
+
+
+class DuplicatesView(LoginRequiredMixin, TemplateView):
+    """C3: existing customers whose name contains the typed keyword, public fields only."""
+
+    template_name = "customers/duplicates.html"
+
+    def get_context_data(self, **kwargs):
+        keyword = self.request.GET.get("name", "").strip()[:200]
+        rows = []
+        if keyword:
+            found = PoolFilterSet().name_contains(querysets.pool(self.request.user), "", keyword)
+            rows = querysets.with_list_relations(found).order_by("name", "id")[:50]
+        return {**super().get_context_data(**kwargs), "keyword": keyword, "rows": rows}
+
+    def get_template_names(self):
+        htmx = getattr(self.request, "htmx", None)
+        return ["customers/_duplicates.html"] if htmx else [self.template_name]
+
+
+class CustomerActionView(LoginRequiredMixin, ServiceErrorPages, View):
+    """Base for the POST-only actions of a customer's tabs: back to the tab afterwards."""
+
+    tab = "info"
+
+    def back(self, pk):
+        return redirect(f"{reverse('customers:detail', args=[pk])}?tab={self.tab}")
+
+    def post(self, request, pk, **kwargs):
+        customer = details.get_visible(request.user, pk)
+        try:
+            self.act(request, customer, **kwargs)
+        except ServiceError as error:
+            if error.__class__ is not ServiceError:
+                raise
+            messages.error(request, error.message)
+        return self.back(pk)
+
+
+class ContactAddView(CustomerActionView):
+    tab = "contacts"
+
+    def act(self, request, customer):
+        form = ContactForm(request.POST)
+        if not form.is_valid():
+            raise ServiceError(" ".join(m for ms in form.errors.values() for m in ms))
+        contact = contacts.add(request.user, customer, form.cleaned_data)
+        messages.success(request, _("Added contact %(name)s.") % {"name": contact.name})
+
+
+class ContactDeleteView(CustomerActionView):
+    tab = "contacts"
+
+    def act(self, request, customer):
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        if not ids:
+            raise ServiceError(_("Tick at least one contact first."))
+        deleted = contacts.delete(request.user, customer, ids)
+        messages.success(request, _("Deleted %(count)d contact(s).") % {"count": len(deleted)})
+
+
+class ContactPrimaryView(CustomerActionView):
+    tab = "contacts"
+
+    def act(self, request, customer, contact_pk):
+        contact = get_object_or_404(customer.contacts, pk=contact_pk)
+        contacts.update(request.user, customer, contact, {"is_primary": True})
+
+
+class ShareAddView(CustomerActionView):
+    tab = "shares"
+
+    def act(self, request, customer):
+        form = ShareForm(request.POST)
+        if not form.is_valid():
+            raise ServiceError(" ".join(m for ms in form.errors.values() for m in ms))
+        result = ownership.share(request.user, [customer.pk], **form.cleaned_data)
+        _report(request, result)
+
+
+class ShareRemoveView(CustomerActionView):
+    tab = "shares"
+
+    def act(self, request, customer, share_pk):
+        result = ownership.unshare(request.user, [customer.pk], share_ids=[share_pk])
+        _report(request, result)
+
+
+def _report(request, result):
+    for refusal in result.refused:
+        messages.error(request, refusal["reason"])
+    if result.done:
+        messages.success(request, _("Shares updated."))
+
+
+class ContactEditView(LoginRequiredMixin, ServiceErrorPages, View):
+    """C4, C5: one contact's form with its social relations."""
+
+    def objects(self, request, pk, contact_pk):
+        customer = details.get_visible(request.user, pk)
+        return customer, get_object_or_404(customer.contacts, pk=contact_pk)
+
+    def page(self, request, customer, contact, form, status=200):
+        context = {
+            "customer": customer,
+            "contact": contact,
+            "form": form,
+            "relation_form": RelationForm(),
+            "relations": contact.relations.select_related("relation_type"),
+            "can_edit": may_edit(request.user, customer),
+        }
+        return render(request, "customers/contact_form.html", context, status=status)
+
+    def get(self, request, pk, contact_pk):
+        customer, contact = self.objects(request, pk, contact_pk)
+        return self.page(request, customer, contact, ContactForm(instance=contact))
+
+    def post(self, request, pk, contact_pk):
+        customer, contact = self.objects(request, pk, contact_pk)
+        details.ensure_can_edit(request.user, customer)
+        form = ContactForm(request.POST, instance=customer.contacts.get(pk=contact.pk))
+        if not form.is_valid():
+            return self.page(request, customer, contact, form, status=400)
+        try:
+            contacts.update(request.user, customer, contact, form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.page(request, customer, contact, form, status=400)
+        messages.success(request, _("Saved contact %(name)s.") % {"name": contact.name})
+        return redirect(f"{reverse('customers:detail', args=[pk])}?tab=contacts")
+
+
+class RelationAddView(LoginRequiredMixin, ServiceErrorPages, View):
+    def post(self, request, pk, contact_pk):
+        customer = details.get_visible(request.user, pk)
+        contact = get_object_or_404(customer.contacts, pk=contact_pk)
+        form = RelationForm(request.POST)
+        if form.is_valid():
+            contacts.add_relation(request.user, customer, contact, form.cleaned_data)
+        else:
+            messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return redirect("customers:contact-edit", pk=pk, contact_pk=contact_pk)
+
+
+class RelationDeleteView(LoginRequiredMixin, ServiceErrorPages, View):
+    def post(self, request, pk, contact_pk, relation_pk):
+        customer = details.get_visible(request.user, pk)
+        contact = get_object_or_404(customer.contacts, pk=contact_pk)
+        relation = get_object_or_404(contact.relations, pk=relation_pk)
+        contacts.delete_relation(request.user, customer, relation)
+        return redirect("customers:contact-edit", pk=pk, contact_pk=contact_pk)

@@ -1,0 +1,19 @@
+// poolcrm: confirmation before destructive actions, and select-all for list pages.
+// Everything here is an enhancement: without it, forms and links still work.
+document.addEventListener("click", function (event) {
+  const button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+document.addEventListener("change", function (event) {
+  const all = event.target.closest("input[data-select-all]");
+  if (!all) return;
+  const scope = document.querySelector(all.dataset.selectAll);
+  if (!scope) return;
+  scope.querySelectorAll("input[type=checkbox][name=ids]").forEach(function (box) {
+    box.checked = all.checked;
+  });
+});
