@@ -30,8 +30,9 @@ class FilteredListView(TemplateView):
         return int(raw) if raw.isdigit() and int(raw) in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
     def get_filterset(self):
+        # Always bound, so an empty query string is valid and lists everything.
         return self.filterset_class(
-            self.request.GET or None, queryset=self.base_queryset(), request=self.request
+            self.request.GET, queryset=self.base_queryset(), request=self.request
         )
 
     def get_context_data(self, **kwargs):
@@ -44,7 +45,7 @@ class FilteredListView(TemplateView):
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
             filterset=filterset,
-            filter_errors=filterset.errors if filterset.is_bound else {},
+            filter_errors=filterset.errors,
             page_obj=page,
             rows=page.object_list,
             page_sizes=PAGE_SIZES,
