@@ -1,0 +1,235 @@
+"""The web pages through Django's test client: batch results, forms keeping what was
+typed, forged posts refused, HTMX partials, bounded queries, local assets only."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from customers.models import Contact, Customer, Share
+from customers.testing import ContactFactory, CustomerFactory, ShareFactory
+from settings_app.models import DictionaryItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser(client):
+    """`browser(user)` → the test client signed in as that user."""
+
+    def signed_in(user):
+        client.force_login(user)
+        return client
+
+    return signed_in
+
+
+def batch_result(page):
+    match = re.search(r'data-testid="batch-result">(.*?)</div>', page.content.decode(), re.S)
+    assert match, "the list page shows the batch result"
+    return match.group(1)
+
+
+def test_pages_need_a_login(client):
+    for url in ["/pool/", "/mine/", "/shared/", "/customers/new/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_claim_reports_each_record_and_changes_only_what_was_free(company, browser):
+    free = CustomerFactory(name="Free Lead")
+    taken = CustomerFactory(name="Taken Lead", owner=company.deputy)
+    client = browser(company.rep)
+    response = client.post(
+        reverse("customers:batch"),
+        {"action": "claim", "ids": [free.pk, taken.pk], "next": "/pool/?search=Lead"},
+    )
+    assert response.status_code == 303 and response["Location"] == "/pool/?search=Lead"
+    result = batch_result(client.get("/pool/?search=Lead"))
+    assert "✓ Free Lead" in result
+    assert "✗ Taken Lead — Already claimed by Deputy Du." in result
+    assert Customer.objects.get(pk=free.pk).owner == company.rep
+    assert Customer.objects.get(pk=taken.pk).owner == company.deputy
+    assert 'data-testid="batch-result"' not in client.get("/pool/").content.decode()
+
+
+def test_batch_without_ticked_rows_explains_and_changes_nothing(company, browser):
+    CustomerFactory(name="Untouched")
+    client = browser(company.rep)
+    client.post(reverse("customers:batch"), {"action": "claim", "next": "/pool/"})
+    assert "Tick at least one customer first." in batch_result(client.get("/pool/"))
+    assert not Customer.objects.filter(owner__isnull=False).exists()
+
+
+def test_batch_next_outside_the_site_is_ignored(company, browser):
+    customer = CustomerFactory()
+    response = browser(company.rep).post(
+        reverse("customers:batch"),
+        {"action": "claim", "ids": [customer.pk], "next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("customers:pool")
+
+
+def test_edit_button_needs_exactly_one_ticked_row(company, browser):
+    a, b = CustomerFactory.create_batch(2, owner=company.rep)
+    client = browser(company.rep)
+    one = client.post(
+        reverse("customers:batch"), {"action": "edit", "ids": [a.pk], "next": "/mine/"}
+    )
+    assert one["Location"] == reverse("customers:edit", args=[a.pk])
+    client.post(
+        reverse("customers:batch"), {"action": "edit", "ids": [a.pk, b.pk], "next": "/mine/"}
+    )
+    assert "Tick exactly one customer to edit." in batch_result(client.get("/mine/"))
+
+
+def test_new_customer_form_keeps_what_was_typed_on_error(company, browser):
+    CustomerFactory(name="Existing Trading Co., Ltd.", owner=company.deputy)
+    client = browser(company.rep)
+    too_long = client.post(
+        "/customers/new/",
+        {"name": "x" * 201, "phone": "0571-1234", "notes": "keep me", "claim": "1"},
+    )
+    assert too_long.status_code == 400
+    page = too_long.content.decode()
+    assert 'value="0571-1234"' in page and "keep me" in page
+    assert "at most 200 characters" in page
+    duplicate = client.post("/customers/new/", {"name": "EXISTING TRADING", "claim": "1"})
+    assert duplicate.status_code == 400
+    assert "Deputy Du" in duplicate.content.decode()
+    assert Customer.objects.count() == 1
+
+
+def test_new_and_claim_and_save_and_new(company, browser):
+    client = browser(company.rep)
+    saved = client.post("/customers/new/", {"name": "Fresh Co", "claim": "1"})
+    customer = Customer.objects.get(name="Fresh Co")
+    assert saved["Location"] == reverse("customers:detail", args=[customer.pk])
+    assert customer.owner == company.rep
+    again = client.post("/customers/new/", {"name": "Pool Co", "claim": "0", "save_and_new": "1"})
+    assert again["Location"] == "/customers/new/?claim=0"
+    assert Customer.objects.get(name="Pool Co").owner is None
+
+
+def test_sharee_sees_no_edit_button_and_forged_edits_are_refused(company, browser):
+    customer = CustomerFactory(name="Shared Co", owner=company.rep, notes="original")
+    ShareFactory(customer=customer, user=company.deputy, shared_by=company.rep)
+    client = browser(company.deputy)
+    page = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert 'data-testid="edit-customer"' not in page and 'data-testid="read-only"' in page
+    forged = client.post(f"/customers/{customer.pk}/edit/", {"name": "Hijacked", "notes": "x"})
+    assert forged.status_code == 403
+    forged_contact = client.post(f"/customers/{customer.pk}/contacts/add/", {"name": "Spy"})
+    assert forged_contact.status_code == 403
+    customer.refresh_from_db()
+    assert (customer.name, customer.notes) == ("Shared Co", "original")
+    assert not Contact.objects.filter(customer=customer).exists()
+    stranger = browser(company.peer).post(f"/customers/{customer.pk}/edit/", {"name": "X"})
+    assert stranger.status_code == 404
+
+
+def test_pool_detail_shows_public_fields_only(company, browser):
+    customer = CustomerFactory(
+        name="Quiet Co", owner=company.rep, phone="PRIVATE-PHONE-1", notes="PRIVATE-NOTE-2"
+    )
+    ContactFactory(customer=customer, name="PRIVATE-CONTACT-3", mobile="PRIVATE-MOBILE-4")
+    page = browser(company.peer).get(f"/pool/{customer.pk}/").content.decode()
+    assert "Quiet Co" in page and "Rep Li" in page
+    assert "PRIVATE" not in page
+
+
+def test_owner_edits_contacts_relations_and_shares_through_the_tabs(company, browser):
+    relation = DictionaryItem.objects.create(kind="relation", name="friend")
+    customer = CustomerFactory(owner=company.rep)
+    client = browser(company.rep)
+    client.post(f"/customers/{customer.pk}/contacts/add/", {"name": "First"})
+    client.post(f"/customers/{customer.pk}/contacts/add/", {"name": "Second"})
+    first, second = Contact.objects.filter(customer=customer).order_by("id")
+    assert first.is_primary and not second.is_primary
+    client.post(f"/customers/{customer.pk}/contacts/{second.pk}/primary/")
+    first.refresh_from_db(), second.refresh_from_db()
+    assert second.is_primary and not first.is_primary
+    client.post(
+        f"/customers/{customer.pk}/contacts/{second.pk}/relations/add/",
+        {"relation_type": relation.pk, "person_name": "Old Friend"},
+    )
+    assert second.relations.get().person_name == "Old Friend"
+    client.post(f"/customers/{customer.pk}/contacts/delete/", {"ids": [second.pk]})
+    first.refresh_from_db()
+    assert first.is_primary and Contact.objects.filter(customer=customer).count() == 1
+    client.post(f"/customers/{customer.pk}/shares/add/", {"users": [company.peer.pk]})
+    share = Share.objects.get(customer=customer)
+    assert share.user == company.peer
+    client.post(f"/customers/{customer.pk}/shares/{share.pk}/remove/")
+    assert not Share.objects.filter(customer=customer).exists()
+
+
+def test_htmx_gets_a_partial_and_history_restore_the_whole_page(company, browser):
+    CustomerFactory.create_batch(3)
+    client = browser(company.rep)
+    partial = client.get("/pool/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-region")
+    assert "<html" not in partial.content.decode()
+    assert 'id="list-region"' in partial.content.decode()
+    assert "HX-Request" in partial["Vary"]
+    restore = client.get(
+        "/pool/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="list-region",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert "<html" in restore.content.decode()
+
+
+def test_recycle_bin_is_for_pool_managers(company, browser):
+    customer = CustomerFactory(name="Binned")
+    assert browser(company.rep).get("/recycle-bin/").status_code == 403
+    client = browser(company.marketer)
+    client.post(
+        reverse("customers:batch"), {"action": "delete", "ids": [customer.pk], "next": "/pool/"}
+    )
+    assert "Binned" in client.get("/recycle-bin/").content.decode()
+    client.post(
+        reverse("customers:batch"),
+        {"action": "restore", "ids": [customer.pk], "next": "/recycle-bin/"},
+    )
+    assert Customer.live.filter(pk=customer.pk).exists()
+
+
+@pytest.mark.parametrize("url", ["/pool/", "/mine/", "/shared/"])
+def test_a_list_page_of_50_rows_makes_a_bounded_number_of_queries(
+    url, company, browser, django_assert_max_num_queries
+):
+    category = DictionaryItem.objects.create(kind="category", name="VIP")
+    client = browser(company.rep)
+    # Mine lists rep's own; shared lists those of rep's subordinate junior.
+    owner = company.rep if url == "/mine/" else company.junior
+
+    def fill(count):
+        for _ in range(count):
+            customer = CustomerFactory(owner=owner, category=category)
+            ContactFactory(customer=customer, is_primary=True)
+
+    fill(5)
+    client.get(url)  # the first request of a run creates the settings row
+    with django_assert_max_num_queries(25) as few:
+        assert client.get(url, {"page_size": 50}).status_code == 200
+    fill(55)
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        page = client.get(url, {"page_size": 50})
+    assert page.content.decode().count('name="ids"') == 50
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_pages_load_nothing_from_outside(company, browser):
+    customer = CustomerFactory(owner=company.rep)
+    client = browser(company.rep)
+    for url in ["/pool/", "/mine/", "/shared/", f"/customers/{customer.pk}/", "/customers/new/"]:
+        page = client.get(url).content.decode()
+        for ref in re.findall(r'(?:src|href|action)="([^"]*)"', page):
+            assert not re.match(r"(https?:)?//", ref), (url, ref)
+
+
+def test_bad_filter_input_is_shown_not_a_crash(company, browser):
+    page = browser(company.rep).get("/mine/", {"created_after": "2024-13-45"})
+    assert page.status_code == 200
+    assert 'data-testid="filter-errors"' in page.content.decode()
