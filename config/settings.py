@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "org",
     "settings_app",
     "customers",
+    "records",
+    "activities",
+    "sales",
+    "attachments",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from org.api.views import DepartmentViewSet, MeView, UserViewSet
+from records.api import urlpatterns as records_api_urls
 from settings_app.api.views import DictionaryViewSet, SystemSettingsView
 
 router = SimpleRouter()
@@ -22,6 +23,7 @@ api = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("customers.api.urls")),
+    *records_api_urls(),
     *router.urls,
 ]
 
@@ -32,5 +34,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("customers.urls")),
+    path("", include("records.urls")),
+    path("", include("sales.urls")),
     path("api/", include(api)),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Department, User
 
@@ -18,5 +19,5 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["supervisor", "department"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("Organisation", {"fields": ("display_name", "department", "supervisor")}),
+        (_("Organisation"), {"fields": ("display_name", "department", "supervisor")}),
     )

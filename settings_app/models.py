@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,20 @@ class SystemSettings(models.Model):
     extra_public_fields = models.JSONField(
         _("extra public fields"), default=list, blank=True, validators=[validate_public_fields]
     )
+    currency = models.CharField(
+        _("currency"), max_length=3, default="CNY", help_text=_("ISO 4217 code, e.g. CNY, USD.")
+    )
+    attachment_max_mb = models.PositiveIntegerField(
+        _("largest attachment (MB)"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(1024)],
+    )
+    blocked_extensions = models.CharField(
+        _("blocked file extensions"),
+        max_length=500,
+        default="exe bat cmd com msi scr ps1 vbs js jar dll sh app apk",
+        help_text=_("Separated by spaces; files ending so are refused."),
+    )
 
     class Meta:
         verbose_name = _("system settings")
@@ -51,6 +66,10 @@ class SystemSettings(models.Model):
     def load(cls):
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+    @property
+    def blocked_extension_set(self):
+        return {e.strip(".").lower() for e in self.blocked_extensions.split() if e.strip(".")}
 
     @property
     def public_fields(self):
@@ -67,6 +86,7 @@ class DictionaryKind(models.TextChoices):
     RELATION = "relation", _("social relation type")
     INTERACTION = "interaction", _("interaction type")
     CONTRACT_STATUS = "contract_status", _("contract status")
+    OPPORTUNITY_STAGE = "opportunity_stage", _("opportunity stage")
 
 
 class DictionaryItem(models.Model):

@@ -1,5 +1,6 @@
 """Id fields that refuse anything but a whole number a database row can have, in words."""
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -20,16 +21,26 @@ def _strict_whole_number(data):
     return data
 
 
+def lazy_text(build):
+    """A string built by `build()` when shown, in the language of that request: fields are
+    made at import time, before any request chose a language."""
+    return lazy(build, str)()
+
+
 class RowRef(serializers.PrimaryKeyRelatedField):
-    """An id of an existing row of `queryset`; `noun` names it in error messages."""
+    """An id of an existing row of `queryset`; `noun` (lazy) names it in error messages."""
 
     def __init__(self, noun, **kwargs):
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"] = {
-            "does_not_exist": _("No %(noun)s with id {pk_value}.") % {"noun": noun},
-            "incorrect_type": _("Ids of %(noun)s must be whole numbers.") % {"noun": noun},
-            "required": _("Choose a %(noun)s.") % {"noun": noun},
-            "null": _("Choose a %(noun)s.") % {"noun": noun},
+            "does_not_exist": lazy_text(
+                lambda: _("No %(noun)s with id {pk_value}.") % {"noun": noun}
+            ),
+            "incorrect_type": lazy_text(
+                lambda: _("Ids of %(noun)s must be whole numbers.") % {"noun": noun}
+            ),
+            "required": lazy_text(lambda: _("Choose a %(noun)s.") % {"noun": noun}),
+            "null": lazy_text(lambda: _("Choose a %(noun)s.") % {"noun": noun}),
             **kwargs["error_messages"],
         }
         super().__init__(**kwargs)

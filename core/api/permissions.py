@@ -1,10 +1,11 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
 class AdministratorWrites(BasePermission):
     """Everyone signed in reads; only administrators (SPEC O2) write."""
 
-    message = "Only administrators may change this."
+    message = _("Only administrators may change this.")
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):

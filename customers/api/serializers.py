@@ -3,9 +3,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import RowRef, row_id
+from core.api.fields import RowRef, lazy_text, row_id
 from org.models import Department
-from settings_app.models import DictionaryItem, SystemSettings
+from settings_app.models import DictionaryItem, DictionaryKind, SystemSettings
 
 from ..models import Contact, Customer, OwnershipEvent, Share, SocialRelation
 from ..models.customer import NAME_MAX_LENGTH
@@ -15,13 +15,17 @@ User = get_user_model()
 
 def user_ids(**kwargs):
     return serializers.ListField(
-        child=RowRef(_("active user"), queryset=User.objects.filter(is_active=True)), **kwargs
+        child=RowRef(
+            lazy_text(lambda: _("active user")), queryset=User.objects.filter(is_active=True)
+        ),
+        **kwargs,
     )
 
 
 def department_ids(**kwargs):
     return serializers.ListField(
-        child=RowRef(_("department"), queryset=Department.objects.all()), **kwargs
+        child=RowRef(lazy_text(lambda: _("department")), queryset=Department.objects.all()),
+        **kwargs,
     )
 
 
@@ -87,7 +91,7 @@ class DictionaryRef(RowRef):
     def __init__(self, kind, required=False, **kwargs):
         self.kind = kind
         super().__init__(
-            _("active %(kind)s") % {"kind": kind},
+            lazy_text(lambda: _("active %(kind)s") % {"kind": DictionaryKind(kind).label}),
             queryset=DictionaryItem.objects.filter(kind=kind, is_active=True),
             allow_null=not required,
             required=required,
@@ -246,7 +250,7 @@ def ownership_event_entry(event: OwnershipEvent):
         "from_user": _label(event.from_user),
         "to_user": _label(event.to_user),
         "to_department": event.to_department.name if event.to_department_id else None,
-        "reason": event.reason,
+        "reason": _(event.reason),  # stored untranslated (gettext_noop), shown translated
         "changes": [],
     }
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from settings_app.models import DictionaryItem
@@ -14,9 +15,9 @@ class Contact(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     search_name = models.CharField(max_length=100, editable=False, db_index=True)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=100, blank=True)
     mobile = models.CharField(_("mobile"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -53,7 +54,7 @@ class SocialRelation(models.Model):
         related_name="+",
         limit_choices_to={"kind": "relation"},
     )
-    person_name = models.CharField(_("name"), max_length=100)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     notes = models.CharField(_("notes"), max_length=500, blank=True)
 
     class Meta:

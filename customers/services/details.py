@@ -60,3 +60,8 @@ def update(user, customer: Customer, data):
     except IntegrityError:
         raise ServiceError(_duplicate_message(customer.name), field="name") from None
     return customer
+
+
+def set_last_contacted(customer_id, when):
+    """Derived from the interaction records; not an edit of the customer, so no history."""
+    Customer.objects.filter(pk=customer_id).update(last_contacted_at=when)

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.db import update_returning_ids
 
@@ -123,7 +124,7 @@ def _clear_shares(actor_id, customer_ids):
             actor_id=actor_id,
             to_user_id=user_id,
             to_department_id=dept_id,
-            reason=_("owner changed"),
+            reason=gettext_noop("owner changed"),  # translated when shown
         )
         for _id, cid, user_id, dept_id in shares
     ]
@@ -398,7 +399,7 @@ def create(user, data, *, claim=False):
                 action=A.CREATE,
                 actor=user,
                 to_user=customer.owner,
-                reason=_("created and claimed") if claim else "",
+                reason=gettext_noop("created and claimed") if claim else "",
             )
     except IntegrityError:
         # Someone saved the same name between our check and our insert.

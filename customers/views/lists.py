@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.errors import ServiceError
@@ -46,7 +47,7 @@ class PoolListView(CustomerListView):
 
     filterset_class = PoolFilterSet
     section = "pool"
-    title = _("Customer pool")
+    title = gettext_lazy("Customer pool")
     row_template = "customers/_pool_rows.html"
 
     def base_queryset(self):
@@ -61,7 +62,7 @@ class MineListView(CustomerListView):
 
     filterset_class = CustomerFilterSet
     section = "mine"
-    title = _("My customers")
+    title = gettext_lazy("My customers")
 
     def base_queryset(self):
         return querysets.mine(self.request.user)
@@ -75,7 +76,7 @@ class SharedListView(CustomerListView):
 
     filterset_class = CustomerFilterSet
     section = "shared"
-    title = _("Shared customers")
+    title = gettext_lazy("Shared customers")
 
     def scope(self):
         scope = self.request.GET.get("scope", querysets.SCOPE_ALL)
@@ -149,7 +150,7 @@ class RecycleBinView(CustomerListView):
 
     filterset_class = PoolFilterSet
     section = "bin"
-    title = _("Recycle bin")
+    title = gettext_lazy("Recycle bin")
     row_template = "customers/_pool_rows.html"
     default_ordering = ("-deleted_at", "id")
 

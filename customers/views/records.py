@@ -12,6 +12,8 @@ from django.views.generic import TemplateView
 
 from core.errors import ServiceError
 from core.views import ServiceErrorPages, safe_next
+from records.modules import all_modules, module_for
+from records.views import tab_context
 
 from .. import querysets, rules
 from ..api.serializers import (
@@ -79,9 +81,12 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
         ("history", gettext_lazy("History")),
     )
 
+    def get_tabs(self):
+        return self.tabs + tuple((m.key, m.label) for m in all_modules())
+
     def tab(self):
         tab = self.request.GET.get("tab", "info")
-        return tab if tab in dict(self.tabs) else "info"
+        return tab if tab in dict(self.get_tabs()) else "info"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -92,9 +97,12 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
             **super().get_context_data(**kwargs),
             "customer": customer,
             "can_edit": may_edit(user, customer),
-            "tabs": self.tabs,
+            "tabs": self.get_tabs(),
             "tab": tab,
         }
+        module = module_for(tab)
+        if module is not None:
+            context.update(tab_context(self.request, customer, module))
         if tab == "contacts":
             context["contacts"] = customer.contacts.prefetch_related("relations__relation_type")
             context["contact_form"] = ContactForm()
@@ -158,6 +166,8 @@ class CustomerCreateView(LoginRequiredMixin, View):
             form.add_error(error.field if error.field in form.fields else None, error.message)
             return self.page(request, form, status=400)
         messages.success(request, _("Saved %(name)s.") % {"name": customer.name})
+        if "save_and_opportunity" in request.POST and claim:
+            return redirect("records:new", customer_pk=customer.pk, module="opportunities")
         if "save_and_new" in request.POST:
             return redirect(f"{reverse('customers:new')}?claim={'1' if claim else '0'}")
         if claim:
@@ -197,6 +207,8 @@ class CustomerEditView(LoginRequiredMixin, ServiceErrorPages, View):
             form.add_error(error.field if error.field in form.fields else None, error.message)
             return self.page(request, form, customer, status=400)
         messages.success(request, _("Saved %(name)s.") % {"name": customer.name})
+        if "save_and_opportunity" in request.POST:
+            return redirect("records:new", customer_pk=customer.pk, module="opportunities")
         return redirect("customers:detail", pk=customer.pk)
 
 

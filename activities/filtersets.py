@@ -1,0 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+
+from records.filtersets import RecordFilterSet, filters
+
+from .models import Interaction
+
+
+class InteractionFilterSet(RecordFilterSet):
+    search_fields = ("subject", "content")
+    follow_up_after = filters.DateFilter(
+        field_name="next_follow_up", lookup_expr="gte", label=_("Follow-up from")
+    )
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("happened_at", "happened_at"),
+            ("subject", "subject"),
+            ("customer__name", "customer"),
+            ("next_follow_up", "next_follow_up"),
+        )
+    )
+
+    class Meta:
+        model = Interaction
+        fields = []

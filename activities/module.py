@@ -1,0 +1,27 @@
+from django.utils.translation import gettext_lazy as _
+
+from records.modules import Module
+
+from .api import InteractionSerializer
+from .filtersets import InteractionFilterSet
+from .forms import InteractionForm
+from .services import interactions
+
+INTERACTIONS = Module(
+    key="interactions",
+    label=_("Interaction records"),
+    singular=_("interaction record"),
+    service=interactions,
+    form_class=InteractionForm,
+    serializer_class=InteractionSerializer,
+    filterset_class=InteractionFilterSet,
+    columns=(
+        (_("When"), "happened_at"),
+        (_("Type"), "kind.name"),
+        (_("Subject"), "subject"),
+        (_("Contact"), "contact.name"),
+        (_("Next follow-up"), "next_follow_up"),
+        (_("By"), "created_by.label"),
+    ),
+    related=("kind", "contact", "created_by", "customer"),
+)

@@ -1,0 +1,69 @@
+"""Attachments (SPEC §9): a size limit and blocked extensions from the settings, files kept
+through Django's storage under generated names, readable only with the customer."""
+
+import re
+import unicodedata
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django.utils.translation import gettext as _
+
+from core.errors import ServiceError
+from records.services import RecordService
+from settings_app.models import SystemSettings
+
+from .models import Attachment
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]")
+
+
+def display_name(client_name):
+    """The file's own name, for showing and for the download: no directories (from either
+    kind of path), no control characters, never empty."""
+    name = PureWindowsPath(PurePosixPath(client_name or "").name).name
+    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+    return name[:200] or "file"
+
+
+class AttachmentService(RecordService):
+    model = Attachment
+
+    def check(self, customer, data, instance=None):
+        upload = data.get("file")
+        if upload is None:
+            raise ServiceError(_("Choose a file to upload."), field="file")
+        settings = SystemSettings.load()
+        limit = settings.attachment_max_mb * 1024 * 1024
+        if upload.size > limit:
+            raise ServiceError(
+                _("The file is %(size).1f MB; files may be at most %(limit)d MB.")
+                % {"size": upload.size / 1024 / 1024, "limit": settings.attachment_max_mb},
+                field="file",
+            )
+        if upload.size == 0:
+            raise ServiceError(_("The file is empty."), field="file")
+        name = display_name(upload.name)
+        extension = PurePosixPath(name).suffix.lower().lstrip(".")
+        if extension in settings.blocked_extension_set:
+            raise ServiceError(
+                _("Files of type .%(ext)s are not accepted.") % {"ext": extension}, field="file"
+            )
+
+    def create(self, user, customer, data):
+        upload = data.get("file")
+        fields = {"file": upload}
+        if upload is not None:
+            fields.update(
+                original_name=display_name(upload.name),
+                size=upload.size,
+                content_type=(getattr(upload, "content_type", "") or "")[:100],
+            )
+        return super().create(user, customer, fields)
+
+    def update(self, user, record, data):
+        raise ServiceError(_("An attachment cannot be changed; upload a new one."))
+
+    def after_delete(self, record):
+        record.file.delete(save=False)
+
+
+attachments = AttachmentService()

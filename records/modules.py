@@ -1,0 +1,46 @@
+"""The modules of a customer's working record, described once: the pages, tabs and API
+are generated from these descriptions (SPEC §9, M8)."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Module:
+    key: str  # URL segment and tab name: /api/customers/{id}/<key>/, /<key>/
+    label: object  # lazy translated plural, for tabs and pages
+    singular: object
+    service: object
+    form_class: type
+    serializer_class: type
+    filterset_class: type
+    columns: tuple  # (label, attribute path) for tables
+    related: tuple = ()  # select_related for tables
+    search_hint: object = ""
+    tab_filters: tuple = field(default=())  # (parameter, label, choices) on the customer tab
+    decorate: object = None  # rows → rows with what the table needs (annotations)
+
+    def rows(self, queryset):
+        queryset = queryset.select_related(*self.related)
+        if self.decorate:
+            # Aggregating annotations drop the model's default ordering: restate it.
+            queryset = self.decorate(queryset).order_by(*self.model._meta.ordering)
+        return queryset
+
+    @property
+    def model(self):
+        return self.service.model
+
+
+def all_modules():
+    from activities.module import INTERACTIONS
+    from attachments.module import ATTACHMENTS
+    from sales.module import CONTRACTS, OPPORTUNITIES, PAYMENTS, QUOTES, RECEIVABLES
+
+    return (INTERACTIONS, OPPORTUNITIES, QUOTES, CONTRACTS, RECEIVABLES, PAYMENTS, ATTACHMENTS)
+
+
+def module_for(key):
+    for module in all_modules():
+        if module.key == key:
+            return module
+    return None

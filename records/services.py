@@ -1,0 +1,50 @@
+"""Create, change and delete rows of a customer's working record. Each module's service
+subclasses RecordService and adds its own rules in `check` (dates in order, no
+overpayment …); who may write is decided in records.access for all of them."""
+
+from django.db import transaction
+
+from . import access
+
+
+class RecordService:
+    model = None
+    write_rule = access.OWNER
+
+    def check(self, customer, data, instance=None):
+        """Refuse data that breaks a business rule (raise core.errors.ServiceError)."""
+
+    def after_save(self, record, created):
+        """Keep derived values in step (totals, last-contacted time …)."""
+
+    def may_change(self, user, record):
+        """Who may edit or delete an existing row: by default whoever may add one."""
+        access.ensure_can_write(user, record.customer, self.write_rule)
+
+    def create(self, user, customer, data):
+        access.ensure_can_write(user, customer, self.write_rule)
+        self.check(customer, data)
+        with transaction.atomic():
+            record = self.model(customer=customer, created_by=user, **data)
+            record.save()
+            self.after_save(record, created=True)
+        return record
+
+    def update(self, user, record, data):
+        self.may_change(user, record)
+        self.check(record.customer, data, instance=record)
+        with transaction.atomic():
+            for field, value in data.items():
+                setattr(record, field, value)
+            record.save()
+            self.after_save(record, created=False)
+        return record
+
+    def delete(self, user, record):
+        self.may_change(user, record)
+        with transaction.atomic():
+            record.delete()
+            self.after_delete(record)
+
+    def after_delete(self, record):
+        """Keep derived values in step after a row is gone."""

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "records"
+
+urlpatterns = [
+    path("schedule/", views.ScheduleView.as_view(), name="schedule"),
+    path("attachments/<int:pk>/download/", views.DownloadView.as_view(), name="download"),
+    path(
+        "customers/<int:customer_pk>/<slug:module>/new/",
+        views.RecordFormView.as_view(),
+        name="new",
+    ),
+    path(
+        "customers/<int:customer_pk>/<slug:module>/<int:pk>/edit/",
+        views.RecordFormView.as_view(),
+        name="edit",
+    ),
+    path(
+        "customers/<int:customer_pk>/<slug:module>/<int:pk>/delete/",
+        views.RecordDeleteView.as_view(),
+        name="delete",
+    ),
+    path("records/<slug:module>/", views.ModuleListPage.as_view(), name="list"),
+]

@@ -1,0 +1,199 @@
+"""Pages of the working-record modules, generated from their descriptions: the customer's
+tab content, new/edit/delete forms, a module-wide list, my schedule, downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core.errors import ServiceError
+from core.listing import FilteredListView
+from core.views import ServiceErrorPages
+
+from . import access
+from .modules import all_modules, module_for
+
+
+def tab_context(request, customer, module):
+    """What the customer's tab of `module` shows."""
+    rows = module.rows(module.model.objects.filter(customer=customer))
+    chosen = {}
+    for parameter, _label, choices in module.tab_filters:
+        value = request.GET.get(parameter, "")
+        if value in dict(choices):
+            rows = rows.filter(**{parameter: value})
+            chosen[parameter] = value
+    return {
+        "module": module,
+        "records": rows,
+        "chosen_filters": chosen,
+        "can_write": access.refuse_write(request.user, customer, module.service.write_rule) is None,
+    }
+
+
+def _module_or_404(key):
+    module = module_for(key)
+    if module is None:
+        raise Http404(_("No such module."))
+    return module
+
+
+def _tab_url(customer_pk, module):
+    return f"{reverse('customers:detail', args=[customer_pk])}?tab={module.key}"
+
+
+class RecordFormView(LoginRequiredMixin, ServiceErrorPages, View):
+    """New (no `pk`) or edit one row of a module, from the customer's tab."""
+
+    template_name = "records/form.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.module = _module_or_404(kwargs["module"])
+
+    def objects(self, request, customer_pk, pk=None):
+        customer = access.customer_to_read(request.user, customer_pk)
+        record = None
+        if pk is not None:
+            record = get_object_or_404(self.module.model, pk=pk, customer=customer)
+            self.module.service.may_change(request.user, record)
+        else:
+            access.ensure_can_write(request.user, customer, self.module.service.write_rule)
+        return customer, record
+
+    def forms(self, request, customer, record):
+        data = request.POST if request.method == "POST" else None
+        files = request.FILES if request.method == "POST" else None
+        form = self.module.form_class(data, files, instance=record, customer=customer)
+        formset_class = getattr(self.module.form_class, "line_formset", None)
+        formset = formset_class(data, instance=record, prefix="lines") if formset_class else None
+        return form, formset
+
+    def page(self, request, customer, record, form, formset, status=200):
+        context = {
+            "module": self.module,
+            "customer": customer,
+            "record": record,
+            "form": form,
+            "formset": formset,
+            "cancel_url": _tab_url(customer.pk, self.module),
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, customer_pk, module, pk=None):
+        customer, record = self.objects(request, customer_pk, pk)
+        form, formset = self.forms(request, customer, record)
+        return self.page(request, customer, record, form, formset)
+
+    def post(self, request, customer_pk, module, pk=None):
+        customer, record = self.objects(request, customer_pk, pk)
+        form, formset = self.forms(request, customer, record)
+        if not form.is_valid() or (formset is not None and not formset.is_valid()):
+            return self.page(request, customer, record, form, formset, status=400)
+        data = dict(form.cleaned_data)
+        if formset is not None:
+            data["lines"] = [
+                {
+                    k: v
+                    for k, v in line.items()
+                    if k in ("product", "quantity", "unit_price", "discount")
+                }
+                for line in formset.cleaned_data
+                if line and not line.get("DELETE")
+            ]
+        service = self.module.service
+        try:
+            if record is None:
+                record = service.create(request.user, customer, data)
+            else:
+                record = service.update(request.user, record, data)
+        except ServiceError as error:
+            if error.__class__ is not ServiceError:
+                raise
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.page(request, customer, record, form, formset, status=400)
+        messages.success(request, _("Saved."))
+        return redirect(_tab_url(customer.pk, self.module))
+
+
+class RecordDeleteView(LoginRequiredMixin, ServiceErrorPages, View):
+    def post(self, request, customer_pk, module, pk):
+        module = _module_or_404(module)
+        customer = access.customer_to_read(request.user, customer_pk)
+        record = get_object_or_404(module.model, pk=pk, customer=customer)
+        try:
+            module.service.delete(request.user, record)
+        except ServiceError as error:
+            if error.__class__ is not ServiceError:
+                raise
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Deleted."))
+        return redirect(_tab_url(customer.pk, module))
+
+
+class ModuleListPage(LoginRequiredMixin, FilteredListView):
+    """A module's own page: every row I may read, with search, sorting and paging."""
+
+    template_name = "records/list.html"
+    partial_template_name = "records/_list_region.html"
+    print_template_name = "records/list.html"
+    default_ordering = ("-id",)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.module = _module_or_404(kwargs["module"])
+        self.filterset_class = self.module.filterset_class
+        self.title = self.module.label
+
+    def base_queryset(self):
+        return access.readable(self.request.user, self.module.model)
+
+    def decorate(self, rows):
+        return (
+            self.module.rows(rows)
+            if not self.request.GET.get("ordering")
+            else (rows.select_related(*self.module.related))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ordering = context["filterset"].filters.get("ordering")
+        context.update(
+            module=self.module,
+            section=self.module.key,
+            sortable=set(ordering.param_map) if ordering else set(),
+            modules=all_modules(),
+        )
+        return context
+
+
+class ScheduleView(ModuleListPage):
+    """My schedule: follow-ups due from today, on customers I own or that are shared with
+    me (SPEC §9 日程)."""
+
+    default_ordering = ("next_follow_up", "id")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, module="interactions")
+        self.title = _("My schedule")
+
+    def base_queryset(self):
+        today = timezone.localdate()
+        return super().base_queryset().filter(next_follow_up__gte=today)
+
+
+class DownloadView(LoginRequiredMixin, View):
+    """Attachments are served only to those who may read the customer."""
+
+    def get(self, request, pk):
+        from attachments.models import Attachment
+
+        attachment = get_object_or_404(access.readable(request.user, Attachment), pk=pk)
+        return FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+        )

@@ -1,0 +1,138 @@
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from customers.api.serializers import DictionaryRef
+
+from .models import Contract, Opportunity, Payment, Quote, QuoteLine, Receivable
+
+POSITIVE = {"min_value": Decimal("0.01")}
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+
+    class Meta:
+        read_only_fields = ["customer"]
+
+
+class OpportunitySerializer(RecordSerializer):
+    stage = DictionaryRef("opportunity_stage")
+    stage_name = serializers.CharField(source="stage.name", default=None, read_only=True)
+
+    class Meta(RecordSerializer.Meta):
+        model = Opportunity
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "name",
+            "stage",
+            "stage_name",
+            "expected_amount",
+            "expected_close",
+            "probability",
+            "status",
+            "created_at",
+        ]
+
+
+class QuoteLineSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = QuoteLine
+        fields = ["product", "quantity", "unit_price", "discount", "amount"]
+
+
+class QuoteSerializer(RecordSerializer):
+    lines = QuoteLineSerializer(many=True)
+
+    class Meta(RecordSerializer.Meta):
+        model = Quote
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "number",
+            "date",
+            "valid_until",
+            "status",
+            "opportunity",
+            "notes",
+            "total",
+            "lines",
+            "created_at",
+        ]
+        read_only_fields = ["customer", "number", "total"]
+
+    def validate_lines(self, value):
+        if not value:
+            raise serializers.ValidationError(_("A quote needs at least one line."))
+        return value
+
+
+class ContractSerializer(RecordSerializer):
+    received = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    outstanding = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta(RecordSerializer.Meta):
+        model = Contract
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "number",
+            "title",
+            "amount",
+            "signed_on",
+            "starts_on",
+            "ends_on",
+            "status",
+            "quote",
+            "opportunity",
+            "received",
+            "outstanding",
+            "created_at",
+        ]
+        read_only_fields = ["customer", "number"]
+
+
+class ReceivableSerializer(RecordSerializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, **POSITIVE)
+    contract_number = serializers.CharField(source="contract.number", read_only=True)
+
+    class Meta(RecordSerializer.Meta):
+        model = Receivable
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "contract",
+            "contract_number",
+            "due_on",
+            "amount",
+            "notes",
+            "created_at",
+        ]
+
+
+class PaymentSerializer(RecordSerializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, **POSITIVE)
+    contract_number = serializers.CharField(source="contract.number", read_only=True)
+
+    class Meta(RecordSerializer.Meta):
+        model = Payment
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "contract",
+            "contract_number",
+            "received_on",
+            "amount",
+            "method",
+            "notes",
+            "created_at",
+        ]

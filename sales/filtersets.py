@@ -1,0 +1,58 @@
+from django.utils.translation import gettext_lazy as _
+
+from records.filtersets import RecordFilterSet, filters
+
+from .models import Contract, Opportunity, Payment, Quote, Receivable
+
+
+def ordering(*names):
+    return filters.OrderingFilter(fields=tuple((n, n.split("__")[0]) for n in names))
+
+
+class OpportunityFilterSet(RecordFilterSet):
+    search_fields = ("name",)
+    status = filters.ChoiceFilter(choices=Opportunity.Status.choices, label=_("Status"))
+    ordering = ordering("name", "expected_amount", "expected_close", "status", "created_at")
+
+    class Meta:
+        model = Opportunity
+        fields = []
+
+
+class QuoteFilterSet(RecordFilterSet):
+    search_fields = ("number", "notes", "lines__product")
+    status = filters.ChoiceFilter(choices=Quote.Status.choices, label=_("Status"))
+    ordering = ordering("number", "date", "total", "status")
+
+    class Meta:
+        model = Quote
+        fields = []
+
+
+class ContractFilterSet(RecordFilterSet):
+    search_fields = ("number", "title")
+    status = filters.ChoiceFilter(choices=Contract.Status.choices, label=_("Status"))
+    ordering = ordering("number", "title", "amount", "signed_on", "ends_on", "status")
+
+    class Meta:
+        model = Contract
+        fields = []
+
+
+class ReceivableFilterSet(RecordFilterSet):
+    search_fields = ("contract__number", "notes")
+    ordering = ordering("due_on", "amount")
+
+    class Meta:
+        model = Receivable
+        fields = []
+
+
+class PaymentFilterSet(RecordFilterSet):
+    search_fields = ("contract__number", "notes")
+    method = filters.ChoiceFilter(choices=Payment.Method.choices, label=_("Method"))
+    ordering = ordering("received_on", "amount")
+
+    class Meta:
+        model = Payment
+        fields = []

@@ -1,0 +1,101 @@
+from django import forms
+
+from core.forms import StyledFormMixin
+from customers.forms.records import active_items
+
+from .models import ZERO, Contract, Opportunity, Payment, Quote, QuoteLine, Receivable
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CustomerScopedForm(StyledFormMixin, forms.ModelForm):
+    """Links to other records offer only those of the same customer."""
+
+    scoped = {}  # field → related name on the customer
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, model in self.scoped.items():
+            self.fields[field].queryset = model.objects.filter(customer=customer)
+
+
+class OpportunityForm(CustomerScopedForm):
+    class Meta:
+        model = Opportunity
+        fields = ["name", "stage", "expected_amount", "expected_close", "probability", "status"]
+        widgets = {"expected_close": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = active_items("opportunity_stage", self.instance.stage_id)
+
+
+class QuoteLineForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = QuoteLine
+        fields = ["product", "quantity", "unit_price", "discount"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No pre-filled 0, so an untouched spare line counts as empty, not as half-filled.
+        self.fields["discount"].required = False
+        self.fields["discount"].initial = None
+
+    def clean_discount(self):
+        return self.cleaned_data["discount"] or ZERO
+
+
+class QuoteForm(CustomerScopedForm):
+    """The quote's header; its lines come in `line_formset`."""
+
+    scoped = {"opportunity": Opportunity}
+    line_formset = forms.inlineformset_factory(
+        Quote,
+        QuoteLine,
+        form=QuoteLineForm,
+        extra=3,
+        can_delete=True,
+        min_num=1,
+        validate_min=True,
+    )
+
+    class Meta:
+        model = Quote
+        fields = ["date", "valid_until", "status", "opportunity", "notes"]
+        widgets = {"date": DATE, "valid_until": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class ContractForm(CustomerScopedForm):
+    scoped = {"quote": Quote, "opportunity": Opportunity}
+
+    class Meta:
+        model = Contract
+        fields = [
+            "title",
+            "amount",
+            "status",
+            "signed_on",
+            "starts_on",
+            "ends_on",
+            "quote",
+            "opportunity",
+        ]
+        widgets = {"signed_on": DATE, "starts_on": DATE, "ends_on": DATE}
+
+
+class ReceivableForm(CustomerScopedForm):
+    scoped = {"contract": Contract}
+
+    class Meta:
+        model = Receivable
+        fields = ["contract", "due_on", "amount", "notes"]
+        widgets = {"due_on": DATE}
+
+
+class PaymentForm(CustomerScopedForm):
+    scoped = {"contract": Contract}
+
+    class Meta:
+        model = Payment
+        fields = ["contract", "received_on", "amount", "method", "notes"]
+        widgets = {"received_on": DATE}

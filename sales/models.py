@@ -1,0 +1,214 @@
+"""Opportunities, quotes, contracts, receivables and payments (SPEC §9). Money is Decimal
+with two places; the currency is a system setting."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from records.models import CustomerRecord
+from settings_app.models import DictionaryItem
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+def money_field(verbose_name, **kwargs):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO)],
+        **kwargs,
+    )
+
+
+class Opportunity(CustomerRecord):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        WON = "won", _("won")
+        LOST = "lost", _("lost")
+
+    name = models.CharField(_("name"), max_length=200)
+    stage = models.ForeignKey(
+        DictionaryItem,
+        verbose_name=_("stage"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "opportunity_stage"},
+    )
+    expected_amount = money_field(_("expected amount"), default=ZERO)
+    expected_close = models.DateField(_("expected close"), null=True, blank=True)
+    probability = models.PositiveSmallIntegerField(
+        _("probability (%)"), default=50, validators=[MaxValueValidator(100)]
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "opportunities"
+
+    def __str__(self):
+        return self.name
+
+
+class Quote(CustomerRecord):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENT = "sent", _("sent")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    date = models.DateField(_("date"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    opportunity = models.ForeignKey(
+        Opportunity,
+        verbose_name=_("opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quotes",
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=10_000)
+    total = money_field(_("total"), default=ZERO, editable=False)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return self.number
+
+
+class QuoteLine(models.Model):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    product = models.CharField(_("product"), max_length=200)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=12, decimal_places=2, validators=[MinValueValidator(CENT)]
+    )
+    unit_price = money_field(_("unit price"))
+    discount = models.DecimalField(
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.product
+
+    @property
+    def amount(self):
+        gross = self.quantity * self.unit_price
+        return (gross * (Decimal("100") - self.discount) / Decimal("100")).quantize(
+            CENT, rounding=ROUND_HALF_UP
+        )
+
+
+class Contract(CustomerRecord):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        EXECUTING = "executing", _("executing")
+        COMPLETED = "completed", _("completed")
+        TERMINATED = "terminated", _("terminated")
+
+    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    amount = money_field(_("amount"))
+    signed_on = models.DateField(_("signed"), null=True, blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    quote = models.ForeignKey(
+        Quote,
+        verbose_name=_("quote"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contracts",
+    )
+    opportunity = models.ForeignKey(
+        Opportunity,
+        verbose_name=_("opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contracts",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def received(self):
+        """What was paid so far; lists annotate `received_total` to spare a query a row."""
+        annotated = self.__dict__.get("received_total")
+        if annotated is not None:
+            return annotated
+        return self.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+
+    @property
+    def outstanding(self):
+        return self.amount - self.received
+
+
+class Receivable(CustomerRecord):
+    """应收: a planned instalment of an executing contract."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="receivables"
+    )
+    due_on = models.DateField(_("due"))
+    amount = money_field(_("amount"))
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self):
+        return f"{self.contract.number} {self.due_on}"
+
+
+class Payment(CustomerRecord):
+    """已收: money received against a contract."""
+
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("bank transfer")
+        CASH = "cash", _("cash")
+        CHEQUE = "cheque", _("cheque")
+        OTHER = "other", _("other")
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="payments"
+    )
+    received_on = models.DateField(_("received"))
+    amount = money_field(_("amount"))
+    method = models.CharField(_("method"), max_length=10, choices=Method, default=Method.TRANSFER)
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self):
+        return f"{self.contract.number} {self.amount}"
+
+
+def with_received_totals(contracts):
+    return contracts.annotate(
+        received_total=Coalesce(Sum("payments__amount"), ZERO, output_field=models.DecimalField())
+    )

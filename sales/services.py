@@ -1,0 +1,155 @@
+"""Rules of the sales records (SPEC §9): generated numbers, totals in Decimal, dates in
+order, receivables only for executing contracts, no payment beyond what is owed."""
+
+import uuid
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.errors import ServiceError
+from records.services import RecordService
+
+from .models import ZERO, Contract, Opportunity, Payment, Quote, QuoteLine, Receivable
+
+
+def _same_customer(customer, record, field, noun):
+    if record is not None and record.customer_id != customer.pk:
+        raise ServiceError(
+            _("That %(noun)s belongs to another customer.") % {"noun": noun}, field=field
+        )
+
+
+def _in_order(data, instance, first, last, message):
+    start = data.get(first, getattr(instance, first, None))
+    end = data.get(last, getattr(instance, last, None))
+    if start and end and end < start:
+        raise ServiceError(message, field=last)
+
+
+class NumberedService(RecordService):
+    """A unique number from the row's id, e.g. Q-2026-000042."""
+
+    prefix = ""
+
+    def after_save(self, record, created):
+        if created:
+            record.number = f"{self.prefix}-{record.created_at:%Y}-{record.pk:06d}"
+            record.save(update_fields=["number"])
+
+    def create(self, user, customer, data):
+        # A unique placeholder until the id is known.
+        return super().create(user, customer, {**data, "number": f"new-{uuid.uuid4().hex}"})
+
+
+class OpportunityService(RecordService):
+    model = Opportunity
+
+
+class QuoteService(NumberedService):
+    model = Quote
+    prefix = "Q"
+
+    def check(self, customer, data, instance=None):
+        _in_order(
+            data, instance, "date", "valid_until", _("A quote cannot expire before its date.")
+        )
+        _same_customer(customer, data.get("opportunity"), "opportunity", _("opportunity"))
+        if "lines" in data and not data["lines"]:
+            raise ServiceError(_("A quote needs at least one line."), field="lines")
+
+    def create(self, user, customer, data):
+        data = dict(data)
+        lines = data.pop("lines", None)
+        self.check(customer, {**data, "lines": lines or []})
+        with transaction.atomic():
+            quote = super().create(user, customer, data)
+            self.replace_lines(quote, lines)
+        return quote
+
+    def update(self, user, record, data):
+        data = dict(data)
+        lines = data.pop("lines", None)
+        if lines is not None:
+            self.check(record.customer, {"lines": lines})
+        with transaction.atomic():
+            quote = super().update(user, record, data)
+            if lines is not None:
+                self.replace_lines(quote, lines)
+        return quote
+
+    def replace_lines(self, quote, lines):
+        if lines is None:
+            return
+        quote.lines.all().delete()
+        rows = [QuoteLine(quote=quote, **line) for line in lines]
+        QuoteLine.objects.bulk_create(rows)
+        quote.total = sum((row.amount for row in rows), ZERO)
+        quote.save(update_fields=["total"])
+
+
+class ContractService(NumberedService):
+    model = Contract
+    prefix = "C"
+
+    def check(self, customer, data, instance=None):
+        _in_order(
+            data, instance, "starts_on", "ends_on", _("A contract cannot end before it starts.")
+        )
+        _same_customer(customer, data.get("quote"), "quote", _("quote"))
+        _same_customer(customer, data.get("opportunity"), "opportunity", _("opportunity"))
+        if instance is not None and "amount" in data and data["amount"] < instance.received:
+            raise ServiceError(
+                _("%(received)s has already been received; the amount cannot be less.")
+                % {"received": instance.received},
+                field="amount",
+            )
+
+
+class ReceivableService(RecordService):
+    model = Receivable
+
+    def check(self, customer, data, instance=None):
+        contract = data.get("contract", getattr(instance, "contract", None))
+        _same_customer(customer, contract, "contract", _("contract"))
+        if contract is not None and contract.status != Contract.Status.EXECUTING:
+            raise ServiceError(
+                _("Receivables are planned for executing contracts; %(number)s is %(status)s.")
+                % {"number": contract.number, "status": contract.get_status_display()},
+                field="contract",
+            )
+
+
+class PaymentService(RecordService):
+    model = Payment
+
+    def check(self, customer, data, instance=None):
+        contract = data.get("contract", getattr(instance, "contract", None))
+        _same_customer(customer, contract, "contract", _("contract"))
+        if contract is None or "amount" not in data:
+            return
+        # Lock the contract so two payments entered at once cannot both fit.
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        owed = contract.outstanding
+        if instance is not None and instance.contract_id == contract.pk:
+            owed += instance.amount
+        if data["amount"] > owed:
+            raise ServiceError(
+                _("%(amount)s is more than the %(owed)s still owed on %(number)s.")
+                % {"amount": data["amount"], "owed": owed, "number": contract.number},
+                field="amount",
+            )
+
+    def create(self, user, customer, data):
+        with transaction.atomic():
+            return super().create(user, customer, data)
+
+    def update(self, user, record, data):
+        with transaction.atomic():
+            return super().update(user, record, data)
+
+
+opportunities = OpportunityService()
+quotes = QuoteService()
+contracts = ContractService()
+receivables = ReceivableService()
+payments = PaymentService()
