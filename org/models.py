@@ -1,10 +1,18 @@
+import zoneinfo
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 POOL_MANAGER_PERMISSION = "customers.manage_pool"
 POOL_MANAGERS_GROUP = "Pool managers"
+
+
+def validate_time_zone(value):
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(zone)s is not a known time zone.") % {"zone": value})
 
 
 class Department(models.Model):
@@ -45,6 +53,13 @@ class User(AbstractUser):
     )
     supervisor = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("e.g. Asia/Shanghai; empty means the site's time zone."),
     )
 
     objects = UserManager()

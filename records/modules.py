@@ -18,6 +18,7 @@ class Module:
     search_hint: object = ""
     tab_filters: tuple = field(default=())  # (parameter, label, choices) on the customer tab
     decorate: object = None  # rows → rows with what the table needs (annotations)
+    summary: object = None  # customer → [(label, value)] shown above the tab's table
 
     def rows(self, queryset):
         queryset = queryset.select_related(*self.related)

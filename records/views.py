@@ -13,6 +13,7 @@ from django.views import View
 from core.errors import ServiceError
 from core.listing import FilteredListView
 from core.views import ServiceErrorPages
+from settings_app.models import SystemSettings
 
 from . import access
 from .modules import all_modules, module_for
@@ -30,6 +31,8 @@ def tab_context(request, customer, module):
     return {
         "module": module,
         "records": rows,
+        "summary": module.summary(customer) if module.summary else (),
+        "currency": SystemSettings.load().currency,
         "chosen_filters": chosen,
         "can_write": access.refuse_write(request.user, customer, module.service.write_rule) is None,
     }

@@ -212,3 +212,16 @@ def with_received_totals(contracts):
     return contracts.annotate(
         received_total=Coalesce(Sum("payments__amount"), ZERO, output_field=models.DecimalField())
     )
+
+
+def customer_money_summary(customer):
+    """Contracted, received and outstanding money of one customer (SPEC §9)."""
+    contracted = (
+        Contract.objects.filter(customer=customer)
+        .exclude(status=Contract.Status.TERMINATED)
+        .aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    received = Payment.objects.filter(customer=customer).aggregate(total=Sum("amount"))["total"]
+    received = received or ZERO
+    return contracted, received, contracted - received

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from records.modules import Module
 
 from . import api, filtersets, forms, services
-from .models import Contract, with_received_totals
+from .models import Contract, customer_money_summary, with_received_totals
 
 OPPORTUNITIES = Module(
     key="opportunities",
@@ -60,6 +60,13 @@ CONTRACTS = Module(
     ),
     related=("customer",),
     decorate=with_received_totals,
+    summary=lambda customer: list(
+        zip(
+            (_("Contracted"), _("Received"), _("Outstanding")),
+            customer_money_summary(customer),
+            strict=True,
+        )
+    ),
     tab_filters=(("status", _("Status"), Contract.Status.choices),),
 )
 RECEIVABLES = Module(

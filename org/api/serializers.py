@@ -38,6 +38,7 @@ class UserSerializer(serializers.ModelSerializer):
             "is_staff",
             "is_administrator",
             "is_active",
+            "time_zone",
         ]
 
     def validate_password(self, value):

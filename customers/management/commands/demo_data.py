@@ -1,15 +1,20 @@
 """Demo company for a trial run: 4 departments, 12 people in a 3-level hierarchy (with a
 pool manager and an administrator), 300 customers in every state, Chinese and English."""
 
+import datetime
 import random
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from activities.services import interactions
 from customers.models import Customer
 from customers.services import contacts, ownership
 from org.models import Department, User
 from org.services import save_user
+from sales.services import contracts, opportunities, payments, quotes, receivables
 from settings_app.models import DictionaryItem
 
 DEMO_PASSWORD = "poolcrm-demo"
@@ -22,6 +27,7 @@ DICTIONARY = {
     "relation": ["配偶", "朋友", "同学", "前同事"],
     "interaction": ["电话", "拜访", "邮件", "会议"],
     "contract_status": ["草稿", "执行中", "已完成", "已终止"],
+    "opportunity_stage": ["初步接触", "需求确认", "方案报价", "商务谈判", "Closing"],
 }
 
 # (username, display name, department, supervisor, pool manager, administrator)
@@ -93,6 +99,15 @@ EN_NAMES = [
     "Ivy Chen",
     "Jack Wilson",
 ]
+INTERACTION_SUBJECTS = [
+    "电话沟通需求",
+    "上门拜访",
+    "发送报价",
+    "Product demo",
+    "Follow-up call",
+    "技术交流会",
+]
+PRODUCTS = ["CRM 标准版授权", "实施服务", "年度维护", "Training day", "API add-on"]
 TITLES = ["总经理", "采购经理", "技术总监", "CFO", "Purchasing manager", "IT lead"]
 
 
@@ -203,12 +218,99 @@ class Command(BaseCommand):
                     ownership.delete(marketer, [customer.pk], reason="demo: duplicate lead")
                 continue
             self.add_contacts(rng, owner, customer, items, n)
+            self.add_records(rng, owner, customer, items)
             roll = rng.random()
             if roll < 0.15:
                 colleagues = [p for p in sellers if p != owner]
                 ownership.share(owner, [customer.pk], users=rng.sample(colleagues, 2))
             elif roll < 0.22:
                 ownership.share(owner, [customer.pk], departments=[rng.choice(departments)])
+
+    def add_records(self, rng, owner, customer, items):
+        """Interactions for most claimed customers; a sales pipeline for some."""
+        now = timezone.now()
+        for _i in range(rng.randint(0, 3)):
+            when = now - datetime.timedelta(days=rng.randint(0, 90), hours=rng.randint(0, 8))
+            follow_up = (now + datetime.timedelta(days=rng.randint(-5, 30))).date()
+            interactions.create(
+                owner,
+                customer,
+                {
+                    "happened_at": when,
+                    "kind": rng.choice(items["interaction"]),
+                    "subject": rng.choice(INTERACTION_SUBJECTS),
+                    "content": "",
+                    "next_follow_up": follow_up if rng.random() < 0.5 else None,
+                },
+            )
+        if rng.random() > 0.35:
+            return
+        opportunity = opportunities.create(
+            owner,
+            customer,
+            {
+                "name": f"{customer.name[:20]} {rng.choice(['采购项目', 'renewal', '二期'])}",
+                "stage": rng.choice(items["opportunity_stage"]),
+                "expected_amount": Decimal(rng.randint(10, 500) * 1000),
+                "expected_close": (now + datetime.timedelta(days=rng.randint(10, 120))).date(),
+                "probability": rng.choice([10, 30, 50, 70, 90]),
+            },
+        )
+        lines = [
+            {
+                "product": rng.choice(PRODUCTS),
+                "quantity": Decimal(rng.randint(1, 20)),
+                "unit_price": Decimal(rng.randint(100, 5000)),
+                "discount": Decimal(rng.choice([0, 0, 5, 10])),
+            }
+            for _line in range(rng.randint(1, 3))
+        ]
+        quote = quotes.create(
+            owner,
+            customer,
+            {
+                "date": now.date(),
+                "opportunity": opportunity,
+                "lines": lines,
+            },
+        )
+        if rng.random() < 0.5:
+            return
+        status = rng.choice(["executing", "executing", "completed", "draft"])
+        contract = contracts.create(
+            owner,
+            customer,
+            {
+                "title": opportunity.name,
+                "amount": quote.total,
+                "status": status,
+                "signed_on": now.date(),
+                "starts_on": now.date(),
+                "ends_on": (now + datetime.timedelta(days=365)).date(),
+                "quote": quote,
+                "opportunity": opportunity,
+            },
+        )
+        if status == "executing":
+            half = (quote.total / 2).quantize(Decimal("0.01"))
+            receivables.create(
+                owner,
+                customer,
+                {
+                    "contract": contract,
+                    "due_on": (now + datetime.timedelta(days=30)).date(),
+                    "amount": half,
+                },
+            )
+            payments.create(
+                owner,
+                customer,
+                {
+                    "contract": contract,
+                    "received_on": now.date(),
+                    "amount": half,
+                },
+            )
 
     def add_contacts(self, rng, owner, customer, items, n):
         for i in range(rng.randint(1, 3)):
