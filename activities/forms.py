@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from core.forms import StyledFormMixin
 from customers.forms.records import active_items
@@ -11,8 +12,10 @@ class InteractionForm(StyledFormMixin, forms.ModelForm):
         model = Interaction
         fields = ["happened_at", "kind", "subject", "contact", "content", "next_follow_up"]
         widgets = {
-            "happened_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "next_follow_up": forms.DateInput(attrs={"type": "date"}),
+            "happened_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "next_follow_up": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "content": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -20,3 +23,6 @@ class InteractionForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = active_items("interaction", self.instance.kind_id)
         self.fields["contact"].queryset = customer.contacts.all()
+        if self.instance.pk is None:
+            now = timezone.localtime().replace(second=0, microsecond=0)
+            self.initial.setdefault("happened_at", now.strftime("%Y-%m-%dT%H:%M"))

@@ -1,22 +1,27 @@
 from django import forms
+from django.utils import timezone
 
 from core.forms import StyledFormMixin
 from customers.forms.records import active_items
 
 from .models import ZERO, Contract, Opportunity, Payment, Quote, QuoteLine, Receivable
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CustomerScopedForm(StyledFormMixin, forms.ModelForm):
     """Links to other records offer only those of the same customer."""
 
-    scoped = {}  # field → related name on the customer
+    scoped = {}  # field → model whose rows of this customer may be chosen
+    today_fields = ()  # date fields a new record starts with today in
 
     def __init__(self, *args, customer, **kwargs):
         super().__init__(*args, **kwargs)
         for field, model in self.scoped.items():
             self.fields[field].queryset = model.objects.filter(customer=customer)
+        if self.instance.pk is None:
+            for field in self.today_fields:
+                self.initial.setdefault(field, timezone.localdate())
 
 
 class OpportunityForm(CustomerScopedForm):
@@ -59,6 +64,8 @@ class QuoteForm(CustomerScopedForm):
         validate_min=True,
     )
 
+    today_fields = ("date",)
+
     class Meta:
         model = Quote
         fields = ["date", "valid_until", "status", "opportunity", "notes"]
@@ -94,6 +101,8 @@ class ReceivableForm(CustomerScopedForm):
 
 class PaymentForm(CustomerScopedForm):
     scoped = {"contract": Contract}
+
+    today_fields = ("received_on",)
 
     class Meta:
         model = Payment
