@@ -32,8 +32,13 @@ class BatchForm(forms.Form):
     )
     departments = forms.ModelMultipleChoiceField(queryset=Department.objects.all(), required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            # The toolbar's single-choice pickers post "" when nothing is chosen.
+            data = data.copy()
+            for name in ("to", "users", "departments"):
+                data.setlist(name, [v for v in data.getlist(name) if v])
+        super().__init__(data, *args, **kwargs)
         # Any whole numbers: the service refuses unknown ones per id.
         self.fields["ids"].valid_value = lambda value: str(value).isdigit()
 

@@ -233,3 +233,15 @@ def test_bad_filter_input_is_shown_not_a_crash(company, browser):
     page = browser(company.rep).get("/mine/", {"created_after": "2024-13-45"})
     assert page.status_code == 200
     assert 'data-testid="filter-errors"' in page.content.decode()
+
+
+def test_an_empty_assign_picker_does_not_block_other_buttons(company, browser):
+    """The toolbar's single-choice "Give to" list posts "" with every button."""
+    customer = CustomerFactory(owner=company.rep)
+    client = browser(company.rep)
+    client.post(
+        reverse("customers:batch"),
+        {"action": "return", "ids": [customer.pk], "to": "", "next": "/mine/"},
+    )
+    assert "✓" in batch_result(client.get("/mine/"))
+    assert Customer.objects.get(pk=customer.pk).owner is None

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -60,6 +61,10 @@ class PoolCustomerView(LoginRequiredMixin, TemplateView):
         public = PoolCustomerSerializer(customer).data
         if "status" in public:
             public["status"] = STATUS_LABELS[public["status"]]
+        for key in public:
+            if key.endswith("_at") and public[key]:
+                when = timezone.localtime(getattr(customer, key))
+                public[key] = formats.date_format(when, "Y-m-d H:i")
         fields = [(PUBLIC_LABELS[k], v) for k, v in public.items() if k != "id"]
         readable = querysets.visible(self.request.user).filter(pk=customer.pk).exists()
         return {
