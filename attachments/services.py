@@ -60,6 +60,7 @@ class AttachmentService(RecordService):
         return super().create(user, customer, fields)
 
     def update(self, user, record, data):
+        self.may_change(user, record)
         raise ServiceError(_("An attachment cannot be changed; upload a new one."))
 
     def after_delete(self, record):

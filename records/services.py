@@ -3,6 +3,10 @@ subclasses RecordService and adds its own rules in `check` (dates in order, no
 overpayment …); who may write is decided in records.access for all of them."""
 
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from core.errors import ServiceError
 
 from . import access
 
@@ -42,9 +46,16 @@ class RecordService:
 
     def delete(self, user, record):
         self.may_change(user, record)
-        with transaction.atomic():
-            record.delete()
-            self.after_delete(record)
+        try:
+            with transaction.atomic():
+                record.delete()
+                self.after_delete(record)
+        except ProtectedError as error:
+            kinds = sorted({str(row._meta.verbose_name_plural) for row in error.protected_objects})
+            raise ServiceError(
+                _("Other records depend on it (%(kinds)s); remove those first.")
+                % {"kinds": ", ".join(kinds)}
+            ) from None
 
     def after_delete(self, record):
         """Keep derived values in step after a row is gone."""

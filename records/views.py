@@ -3,6 +3,7 @@ tab content, new/edit/delete forms, a module-wide list, my schedule, downloads."
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -176,8 +177,7 @@ class ModuleListPage(LoginRequiredMixin, FilteredListView):
 
 
 class ScheduleView(ModuleListPage):
-    """My schedule: follow-ups due from today, on customers I own or that are shared with
-    me (SPEC §9 日程)."""
+    """My schedule (SPEC §9 日程): my follow-ups due from today."""
 
     default_ordering = ("next_follow_up", "id")
 
@@ -186,8 +186,11 @@ class ScheduleView(ModuleListPage):
         self.title = _("My schedule")
 
     def base_queryset(self):
-        today = timezone.localdate()
-        return super().base_queryset().filter(next_follow_up__gte=today)
+        """Follow-ups on my own customers, and those I wrote on customers shared with me;
+        not my subordinates' appointments."""
+        user = self.request.user
+        mine = Q(customer__owner=user) | Q(created_by=user)
+        return super().base_queryset().filter(mine, next_follow_up__gte=timezone.localdate())
 
 
 class DownloadView(LoginRequiredMixin, View):

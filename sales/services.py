@@ -4,6 +4,7 @@ order, receivables only for executing contracts, no payment beyond what is owed.
 import uuid
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ServiceError
@@ -33,12 +34,13 @@ class NumberedService(RecordService):
 
     def after_save(self, record, created):
         if created:
-            record.number = f"{self.prefix}-{record.created_at:%Y}-{record.pk:06d}"
+            year = timezone.localtime(record.created_at).year
+            record.number = f"{self.prefix}-{year}-{record.pk:06d}"
             record.save(update_fields=["number"])
 
     def create(self, user, customer, data):
         # A unique placeholder until the id is known.
-        return super().create(user, customer, {**data, "number": f"new-{uuid.uuid4().hex}"})
+        return super().create(user, customer, {**data, "number": f"new-{uuid.uuid4().hex[:20]}"})
 
 
 class OpportunityService(RecordService):

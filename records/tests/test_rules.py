@@ -1,0 +1,742 @@
+"""Business rules of the working record, through the API (SPEC §9, M6, P4–P6).
+
+(a) Records belong to the customer: when it changes owner they stay with it and become
+    the new owner's to work; the old owner loses them; nothing is deleted.
+(b) Bad input is a clear 400 and stores nothing: money, dates, quote lines, payments
+    beyond what is owed, receivables of contracts not executing, links to another
+    customer's rows, uploads (size, type, empty, path-like names).
+(c) Derived values: quote totals in Decimal, contract outstanding, the customer's last
+    contacted time, generated numbers."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from attachments.models import Attachment
+from attachments.services import attachments, display_name
+from customers.models import Customer
+from customers.services import ownership
+from customers.testing import ContactFactory, CustomerFactory, ShareFactory
+from sales.models import Contract, Payment, Quote
+from settings_app.models import SystemSettings
+
+from . import CHANGE, MODULES, counts, create, download_bytes, fill, ids, tab_url, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+def stored_files(media):
+    return sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []
+
+
+def refused(response, before, field=None):
+    """A clear refusal: 400 with a sentence to read (naming the field when given), and
+    not one row more or less anywhere."""
+    assert response.status_code == 400, (response.status_code, response.content[:300])
+    body = response.json()
+    assert isinstance(body.get("detail"), str) and body["detail"].strip(), body
+    if field is not None:
+        assert field in body, body
+    assert counts() == before
+    return body
+
+
+# ---------------------------------------------------------------- (a) change of owner
+
+
+def change_owner(company, customer, how):
+    """Move `customer` (owned by rep) as `how` says; returns (new owner, what the old
+    owner now gets when reading a row)."""
+    pk = customer.pk
+    if how == "return then claim":  # M4, P4
+        assert ownership.return_to_pool(company.rep, [pk]).done == [pk]
+        assert ownership.claim(company.deputy, [pk]).done == [pk]
+        return company.deputy, 404
+    if how == "assign":  # M6: the owner hands it over
+        assert ownership.assign(company.rep, [pk], [company.deputy]).done == [pk]
+        return company.deputy, 404
+    if how == "reclaim then claim":  # P5 by the owner's supervisor, then P4
+        assert ownership.reclaim(company.manager, [pk]).done == [pk]
+        assert ownership.claim(company.peer, [pk]).done == [pk]
+        return company.peer, 404
+    if how == "pool manager assigns to a subordinate":  # P6; rep still reads as supervisor
+        assert ownership.assign(company.marketer, [pk], [company.junior]).done == [pk]
+        return company.junior, 200
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["return then claim", "assign", "reclaim then claim", "pool manager assigns to a subordinate"],
+)
+def test_records_stay_with_the_customer_and_pass_to_the_new_owner(company, api, how):
+    customer = CustomerFactory(name="Moving Customer", owner=company.rep)
+    rows = fill(company.rep, customer, "zqmove")
+    # An interaction a sharee wrote before the move stays too.
+    ShareFactory(customer=customer, user=company.deputy, shared_by=company.rep)
+    note = create(api(company.deputy), customer, "interactions", None, tag="by deputy")
+    assert note.status_code == 201
+    before = counts()
+    owned_rows = {key: {row.pk} for key, row in rows.items()}
+    owned_rows["interactions"].add(note.json()["id"])
+
+    new_owner, old_owner_reads = change_owner(company, customer, how)
+    assert Customer.objects.get(pk=customer.pk).owner_id == new_owner.pk
+    assert counts() == before, "nothing is deleted when the owner changes"
+
+    new, old = api(new_owner), api(company.rep)
+    for key in MODULES:
+        assert ids(new.get(tab_url(customer, key))) == owned_rows[key], key
+        assert owned_rows[key] <= ids(new.get(f"/api/{key}/", {"page_size": 200})), key
+        old_listed = ids(old.get(f"/api/{key}/", {"page_size": 200}))
+        assert bool(owned_rows[key] & old_listed) is (old_owner_reads == 200), key
+        for pk in owned_rows[key]:
+            assert old.get(tab_url(customer, key, pk)).status_code == old_owner_reads, key
+            refused_status = 403 if old_owner_reads == 200 else 404
+            assert old.delete(tab_url(customer, key, pk)).status_code == refused_status, key
+            if key == "attachments":  # replaced, never changed (see test_permissions)
+                continue
+            old_change = old.patch(tab_url(customer, key, pk), CHANGE[key], format="json")
+            assert old_change.status_code == refused_status, (key, old_change.content[:200])
+            changed = new.patch(tab_url(customer, key, pk), CHANGE[key], format="json")
+            assert changed.status_code == 200, (key, changed.content[:300])
+    assert counts() == before
+
+    # The new owner works the old contract: a payment against what is still owed, and
+    # the attachment can be downloaded and deleted.
+    contract = rows["contracts"]
+    paid = new.post(
+        tab_url(customer, "payments"),
+        {"contract": contract.pk, "received_on": "2025-04-01", "amount": "900.00"},
+        format="json",
+    )
+    assert paid.status_code == 201, paid.content
+    attachment = rows["attachments"]
+    assert new.get(tab_url(customer, "attachments", attachment.pk)).status_code == 200
+    assert new.delete(tab_url(customer, "attachments", attachment.pk)).status_code == 204
+
+
+# ---------------------------------------------------------------- (b) bad input
+
+
+@pytest.fixture
+def book(company):
+    """rep's customer with a full record, and two other customers with theirs: another
+    of rep's and one of peer's."""
+
+    book = SimpleNamespace(
+        customer=CustomerFactory(name="Bad Input Customer", owner=company.rep),
+        other=CustomerFactory(name="Other Customer Of Rep", owner=company.rep),
+        foreign=CustomerFactory(name="Peer's Customer", owner=company.peer),
+    )
+    book.rows = fill(company.rep, book.customer, "zqbook")
+    book.other_rows = fill(company.rep, book.other, "zqother")
+    book.foreign_rows = fill(company.peer, book.foreign, "zqforeign")
+    return book
+
+
+def contract_body(**changes):
+    return {"title": "Service", "amount": "100.00", "status": "executing", **changes}
+
+
+def quote_body(lines=None, **changes):
+    lines = lines if lines is not None else [line()]
+    return {"date": "2025-05-01", "lines": lines, **changes}
+
+
+def line(**changes):
+    return {"product": "Widget", "quantity": "1", "unit_price": "10.00", **changes}
+
+
+def new_contract(customer, user, status="executing", amount="1000.00"):
+    """A contract stored directly, as set-up for the rules about its payments and
+    receivables (creating contracts through the API is tested on its own)."""
+    return Contract.objects.create(
+        customer=customer,
+        created_by=user,
+        number=f"C-RULES-{Contract.objects.count() + 1}",
+        title="Set-up contract",
+        amount=Decimal(amount),
+        status=status,
+    )
+
+
+BAD_AMOUNTS = ["-0.01", "-5", "abc", "", "12345678901234.00", "1.234", "NaN", "Infinity"]
+
+
+@pytest.mark.parametrize("value", BAD_AMOUNTS)
+def test_bad_amounts_are_refused(company, api, book, value):
+    client = api(company.rep)
+    contract = book.rows["contracts"]
+    before = counts()
+    bodies = {
+        ("contracts", "amount"): contract_body(amount=value),
+        ("opportunities", "expected_amount"): {"name": "Deal", "expected_amount": value},
+        ("receivables", "amount"): {"contract": contract.pk, "due_on": "2025-06-01"},
+        ("payments", "amount"): {"contract": contract.pk, "received_on": "2025-06-01"},
+    }
+    for (key, field), body in bodies.items():
+        body = {**body, field: value}
+        refused(client.post(tab_url(book.customer, key), body, format="json"), before, field)
+    for field in ("quantity", "unit_price"):
+        body = quote_body([line(**{field: value})])
+        refused(client.post(tab_url(book.customer, "quotes"), body, format="json"), before, "lines")
+    changed = client.patch(
+        tab_url(book.customer, "contracts", contract.pk), {"amount": value}, format="json"
+    )
+    refused(changed, before, "amount")
+    assert Contract.objects.get(pk=contract.pk).amount == Decimal("1000.00")
+
+
+@pytest.mark.parametrize("value", ["0", "0.00"])
+def test_receivables_and_payments_of_nothing_are_refused(company, api, book, value):
+    client = api(company.rep)
+    contract = book.rows["contracts"]
+    before = counts()
+    for key, day in [("receivables", "due_on"), ("payments", "received_on")]:
+        body = {"contract": contract.pk, day: "2025-06-01", "amount": value}
+        refused(client.post(tab_url(book.customer, key), body, format="json"), before, "amount")
+
+
+def test_a_contract_cannot_end_before_it_starts(company, api, book):
+    client = api(company.rep)
+    url = tab_url(book.customer, "contracts")
+    before = counts()
+    body = contract_body(starts_on="2025-03-01", ends_on="2025-02-28")
+    refused(client.post(url, body, format="json"), before, "ends_on")
+
+    contract = book.rows["contracts"]
+    row = tab_url(book.customer, "contracts", contract.pk)
+    assert client.patch(row, {"starts_on": "2025-03-01"}, format="json").status_code == 200
+    # Only the end is sent: it is checked against the start already stored.
+    refused(client.patch(row, {"ends_on": "2025-02-01"}, format="json"), before, "ends_on")
+    refused(client.patch(row, {"starts_on": "2025-04-01", "ends_on": "2025-03-31"}), before)
+    assert Contract.objects.get(pk=contract.pk).ends_on is None
+    same_day = client.patch(row, {"ends_on": "2025-03-01"}, format="json")
+    assert same_day.status_code == 200
+
+
+def test_a_quote_cannot_expire_before_its_date(company, api, book):
+    client = api(company.rep)
+    before = counts()
+    body = quote_body(date="2025-05-01", valid_until="2025-04-30")
+    refused(client.post(tab_url(book.customer, "quotes"), body, format="json"), before)
+    quote = book.rows["quotes"]  # dated 2025-01-10
+    row = tab_url(book.customer, "quotes", quote.pk)
+    refused(client.patch(row, {"valid_until": "2025-01-09"}, format="json"), before)
+    assert Quote.objects.get(pk=quote.pk).valid_until is None
+    assert client.patch(row, {"valid_until": "2025-01-10"}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [],
+        None,  # no lines at all
+        [line(quantity="0")],
+        [line(quantity="-1")],
+        [line(discount="-1")],
+        [line(discount="-0.01")],
+        [line(discount="100.01")],
+        [line(discount="150")],
+        [line(product="")],
+        [line(), line(quantity="0")],  # one bad line spoils the quote
+    ],
+    ids=[
+        "empty",
+        "missing",
+        "quantity 0",
+        "quantity -1",
+        "discount -1",
+        "discount -0.01",
+        "discount 100.01",
+        "discount 150",
+        "no product",
+        "second line bad",
+    ],
+)
+def test_bad_quote_lines_are_refused(company, api, book, lines):
+    client = api(company.rep)
+    before = counts()
+    body = quote_body()
+    if lines is None:
+        del body["lines"]
+    else:
+        body["lines"] = lines
+    refused(client.post(tab_url(book.customer, "quotes"), body, format="json"), before, "lines")
+
+    quote = book.rows["quotes"]
+    if lines is not None:
+        row = tab_url(book.customer, "quotes", quote.pk)
+        refused(client.patch(row, {"lines": lines}, format="json"), before, "lines")
+    assert [x.product for x in Quote.objects.get(pk=quote.pk).lines.all()] == ["zqbook product"]
+    assert Quote.objects.get(pk=quote.pk).total == Decimal("20.00")
+
+
+def test_a_full_discount_is_allowed(company, api, book):
+    response = api(company.rep).post(
+        tab_url(book.customer, "quotes"), quote_body([line(discount="100")]), format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["total"] == "0.00"
+
+
+def test_payments_may_reach_but_not_pass_what_is_owed(company, api, book):
+    client = api(company.rep)
+    contract_id = new_contract(book.customer, company.rep).pk
+    url = tab_url(book.customer, "payments")
+
+    def pay(amount):
+        body = {"contract": contract_id, "received_on": "2025-06-01", "amount": amount}
+        return client.post(url, body, format="json")
+
+    before = counts()
+    body = refused(pay("1000.01"), before, "amount")
+    assert "1000.00" in body["detail"], body  # says what is still owed
+    first = pay("600.00")
+    assert first.status_code == 201
+    before = counts()
+    body = refused(pay("400.01"), before, "amount")
+    assert "400.00" in body["detail"], body
+    assert pay("400.00").status_code == 201  # exactly what is owed
+    before = counts()
+    refused(pay("0.01"), before, "amount")
+    assert Contract.objects.get(pk=contract_id).outstanding == Decimal("0.00")
+
+    # Changing a payment counts it once: 600 may not become 600.01, may become 599.99.
+    row = tab_url(book.customer, "payments", first.json()["id"])
+    refused(client.patch(row, {"amount": "600.01"}, format="json"), before, "amount")
+    assert client.patch(row, {"amount": "599.99"}, format="json").status_code == 200
+    shown = client.get(tab_url(book.customer, "contracts", contract_id)).json()
+    assert (shown["received"], shown["outstanding"]) == ("999.99", "0.01")
+
+    # Nor may the contract's amount drop below what was received.
+    contract_row = tab_url(book.customer, "contracts", contract_id)
+    refused(client.patch(contract_row, {"amount": "999.98"}, format="json"), before, "amount")
+    assert client.patch(contract_row, {"amount": "999.99"}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("status", ["draft", "completed", "terminated"])
+def test_receivables_are_planned_only_for_executing_contracts(company, api, book, status):
+    client = api(company.rep)
+    contract_id = new_contract(book.customer, company.rep, status=status).pk
+    body = {"contract": contract_id, "due_on": "2025-06-01", "amount": "10.00"}
+    before = counts()
+    refused(client.post(tab_url(book.customer, "receivables"), body), before, "contract")
+    # Moving an existing receivable onto such a contract is refused too.
+    receivable = book.rows["receivables"]
+    row = tab_url(book.customer, "receivables", receivable.pk)
+    refused(client.patch(row, {"contract": contract_id}), before, "contract")
+    executing = client.patch(
+        tab_url(book.customer, "contracts", contract_id), {"status": "executing"}
+    )
+    assert executing.status_code == 200
+    assert client.post(tab_url(book.customer, "receivables"), body).status_code == 201
+
+
+@pytest.mark.parametrize("whose", ["other", "foreign"])
+def test_rows_of_another_customer_cannot_be_linked_in(company, api, book, whose):
+    client = api(company.rep)
+    theirs = book.other_rows if whose == "other" else book.foreign_rows
+    mine = book.rows
+    contact = ContactFactory(customer=book.other if whose == "other" else book.foreign)
+    before = counts()
+    attempts = [
+        ("contracts", contract_body(opportunity=theirs["opportunities"].pk), "opportunity"),
+        ("contracts", contract_body(quote=theirs["quotes"].pk), "quote"),
+        ("quotes", quote_body(opportunity=theirs["opportunities"].pk), "opportunity"),
+        (
+            "receivables",
+            {"contract": theirs["contracts"].pk, "due_on": "2025-06-01", "amount": "1.00"},
+            "contract",
+        ),
+        (
+            "payments",
+            {"contract": theirs["contracts"].pk, "received_on": "2025-06-01", "amount": "1.00"},
+            "contract",
+        ),
+        (
+            "interactions",
+            {"happened_at": "2025-06-01T10:00:00Z", "subject": "Call", "contact": contact.pk},
+            "contact",
+        ),
+    ]
+    for key, body, field in attempts:
+        response = client.post(tab_url(book.customer, key), body, format="json")
+        refused(response, before, field)
+    changes = [
+        ("contracts", mine["contracts"], {"opportunity": theirs["opportunities"].pk}),
+        ("contracts", mine["contracts"], {"quote": theirs["quotes"].pk}),
+        ("quotes", mine["quotes"], {"opportunity": theirs["opportunities"].pk}),
+        ("receivables", mine["receivables"], {"contract": theirs["contracts"].pk}),
+        ("payments", mine["payments"], {"contract": theirs["contracts"].pk}),
+        ("interactions", mine["interactions"], {"contact": contact.pk}),
+    ]
+    for key, row, body in changes:
+        response = client.patch(tab_url(book.customer, key, row.pk), body, format="json")
+        refused(response, before)
+        fresh = type(row).objects.get(pk=row.pk)
+        field = next(iter(body))
+        assert getattr(fresh, f"{field}_id") == getattr(row, f"{field}_id"), key
+
+
+@pytest.mark.parametrize(
+    ("key", "body"),
+    [
+        ("contracts", contract_body(starts_on="2025-02-30")),
+        ("contracts", contract_body(signed_on="yesterday")),
+        ("interactions", {"happened_at": "not a time", "subject": "Call"}),
+        ("interactions", {"happened_at": "2025-06-01T25:00:00", "subject": "Call"}),
+        (
+            "interactions",
+            {"happened_at": "2025-06-01T10:00:00Z", "subject": "Call", "next_follow_up": "7/6/25"},
+        ),
+        ("quotes", quote_body(date="2025-13-01")),
+        ("quotes", quote_body(date="")),
+        ("payments", {"received_on": "31/12/2025", "amount": "1.00"}),
+        ("receivables", {"due_on": "2025-00-10", "amount": "1.00"}),
+        ("opportunities", {"name": "Deal", "expected_close": "soon"}),
+    ],
+)
+def test_malformed_dates_are_refused(company, api, book, key, body):
+    if key in ("payments", "receivables"):
+        body = {**body, "contract": book.rows["contracts"].pk}
+    before = counts()
+    response = api(company.rep).post(tab_url(book.customer, key), body, format="json")
+    refused(response, before)
+
+
+# ---------------------------------------------------------------- (b) uploads
+
+
+def post_file(client, customer, name, content, content_type="application/octet-stream"):
+    return client.post(
+        tab_url(customer, "attachments"),
+        {"file": upload(name, content, content_type)},
+        format="multipart",
+    )
+
+
+def post_raw_file(client, customer, filename, content):
+    """A multipart body written by hand, so the file name arrives exactly as given."""
+    boundary = "zqBoundary7MA4YWxkTrZu0gW"
+    head = (
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        "Content-Type: text/plain\r\n\r\n"
+    ).encode()
+    body = head + content + f"\r\n--{boundary}--\r\n".encode()
+    return client.post(
+        tab_url(customer, "attachments"),
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+def test_an_upload_over_the_limit_is_refused_and_nothing_is_kept(company, api, book, media):
+    settings = SystemSettings.load()
+    settings.attachment_max_mb = 1
+    settings.save()
+    files_before = stored_files(media)
+    before = counts()
+    response = post_file(api(company.rep), book.customer, "big.pdf", b"x" * (1536 * 1024))
+    body = refused(response, before, "file")
+    assert "1 MB" in body["detail"], body  # names the limit
+    assert stored_files(media) == files_before
+
+    exact = post_file(api(company.rep), book.customer, "limit.pdf", b"x" * (1024 * 1024))
+    assert exact.status_code == 201, exact.content  # at most 1 MB: 1 MB itself is fine
+
+
+@pytest.mark.parametrize(
+    "name", ["setup.exe", "SETUP.EXE", "Setup.Exe", "report.pdf.exe", "run.bat", "tool.exe."]
+)
+def test_blocked_file_types_are_refused(company, api, book, media, name):
+    files_before = stored_files(media)
+    before = counts()
+    response = post_file(api(company.rep), book.customer, name, b"MZ binary")
+    body = refused(response, before, "file")
+    assert ".exe" in body["detail"] or ".bat" in body["detail"], body
+    assert stored_files(media) == files_before
+
+
+def test_an_empty_file_is_refused(company, api, book, media):
+    files_before = stored_files(media)
+    before = counts()
+    refused(post_file(api(company.rep), book.customer, "empty.txt", b""), before, "file")
+    assert stored_files(media) == files_before
+
+
+def test_a_missing_file_is_refused(company, api, book):
+    before = counts()
+    response = api(company.rep).post(tab_url(book.customer, "attachments"), {}, format="multipart")
+    refused(response, before, "file")
+
+
+def assert_stored_safely(attachment, media, expected_name):
+    assert attachment.original_name == expected_name
+    assert "/" not in attachment.original_name and "\\" not in attachment.original_name
+    path = Path(attachment.file.path).resolve()
+    assert path.is_relative_to((media / "attachments").resolve()), path
+    assert path.is_file()
+    assert re.fullmatch(r"[0-9a-f]{32}(\.[a-z0-9]+)?", path.name), path.name
+    assert expected_name not in str(attachment.file.name) or expected_name == "file"
+
+
+@pytest.mark.parametrize(
+    ("client_name", "kept_as"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\windows\\win.ini", "win.ini"),
+        ("/etc/passwd", "passwd"),
+    ],
+)
+def test_a_path_like_name_never_reaches_the_disk_or_the_download(
+    company, api, client, book, media, client_name, kept_as
+):
+    response = post_raw_file(api(company.rep), book.customer, client_name, b"root:x:0:0")
+    if response.status_code != 201:  # refusing is fine, as long as nothing is kept
+        assert response.status_code == 400
+        assert not Attachment.objects.filter(customer=book.customer, size=10).exists()
+        return
+    attachment = Attachment.objects.get(pk=response.json()["id"])
+    assert response.json()["original_name"] == kept_as
+    assert_stored_safely(attachment, media, kept_as)
+    client.force_login(company.rep)
+    download = client.get(f"/attachments/{attachment.pk}/download/")
+    assert download.status_code == 200
+    assert download_bytes(download) == b"root:x:0:0"
+    disposition = download["Content-Disposition"]
+    assert f'filename="{kept_as}"' in disposition, disposition
+    assert "/" not in disposition and "\\" not in disposition and ".." not in disposition
+
+
+@pytest.mark.parametrize(
+    ("client_name", "kept_as"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\windows\\win.ini", "win.ini"),
+        ("C:\\Users\\me\\报价单.pdf", "报价单.pdf"),
+        ("a\x00b\r\nc.txt", "a_b__c.txt"),
+        ("...", "file"),
+    ],
+)
+def test_the_service_itself_strips_paths_from_names(company, book, media, client_name, kept_as):
+    """Below the HTTP parser (which already drops directories): the service keeps only the
+    name, without control characters, and stores under a generated name."""
+    assert display_name(client_name) == kept_as
+    attachment = attachments.create(
+        company.rep, book.customer, {"file": ContentFile(b"content", name=client_name)}
+    )
+    assert_stored_safely(attachment, media, kept_as)
+
+
+def test_a_non_ascii_name_downloads_under_that_name(company, api, client, book):
+    response = post_file(
+        api(company.rep), book.customer, "报价单.pdf", b"%PDF-1.4", "application/pdf"
+    )
+    assert response.status_code == 201
+    client.force_login(company.rep)
+    download = client.get(f"/attachments/{response.json()['id']}/download/")
+    assert download.status_code == 200
+    assert "filename*=utf-8''%E6%8A%A5%E4%BB%B7%E5%8D%95.pdf" in download["Content-Disposition"]
+    assert download_bytes(download) == b"%PDF-1.4"
+
+
+def test_deleting_an_attachment_removes_its_file(company, api, book, media):
+    attachment = book.rows["attachments"]
+    path = Path(attachment.file.path)
+    assert path.is_file()
+    response = api(company.rep).delete(tab_url(book.customer, "attachments", attachment.pk))
+    assert response.status_code == 204
+    assert not path.exists()
+
+
+def test_a_contract_with_payments_is_not_deleted_and_the_refusal_is_clear(company, api, book):
+    """Payments point at their contract (PROTECT): deleting it must be refused with a
+    message, not end in a server error."""
+    contract = book.rows["contracts"]
+    before = counts()
+    response = api(company.rep).delete(tab_url(book.customer, "contracts", contract.pk))
+    assert response.status_code in (400, 409), (response.status_code, response.content[:200])
+    assert response.json()["detail"]
+    assert counts() == before
+
+
+# ---------------------------------------------------------------- (c) derived values
+
+
+def test_a_quote_total_is_exact_decimal_arithmetic(company, api, book):
+    client = api(company.rep)
+    lines = [
+        {"product": "Cable", "quantity": "3", "unit_price": "19.99", "discount": "15"},
+        {"product": "Clip", "quantity": "1", "unit_price": "0.10"},
+    ]
+    response = client.post(tab_url(book.customer, "quotes"), quote_body(lines), format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    # 3 × 19.99 = 59.97; less 15 % = 50.9745 → 50.97; plus 0.10.
+    assert [x["amount"] for x in body["lines"]] == ["50.97", "0.10"]
+    assert body["total"] == "51.07"
+    quote = Quote.objects.get(pk=body["id"])
+    assert quote.total == Decimal("51.07")
+
+    # New lines replace the old ones and the total follows; half a cent rounds up
+    # (0.5 × 2.01 = 1.005 → 1.01; binary floating point would give 1.00).
+    row = tab_url(book.customer, "quotes", quote.pk)
+    new_lines = [
+        {"product": "Half", "quantity": "0.5", "unit_price": "2.01"},
+        {"product": "Cheap", "quantity": "1", "unit_price": "0.05", "discount": "50"},
+    ]
+    changed = client.patch(row, {"lines": new_lines}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert [x["amount"] for x in changed.json()["lines"]] == ["1.01", "0.03"]
+    assert changed.json()["total"] == "1.04"
+    assert Quote.objects.get(pk=quote.pk).lines.count() == 2
+
+    # Changing only the header keeps lines and total.
+    assert client.patch(row, {"notes": "call first"}, format="json").status_code == 200
+    assert client.get(row).json()["total"] == "1.04"
+
+
+def test_a_total_sent_by_the_client_is_ignored(company, api, book):
+    body = {**quote_body([line(unit_price="5.00")]), "total": "999.00", "number": "Q-FAKE"}
+    response = api(company.rep).post(tab_url(book.customer, "quotes"), body, format="json")
+    assert response.status_code == 201
+    assert response.json()["total"] == "5.00"
+    assert response.json()["number"] != "Q-FAKE"
+
+
+def test_contract_outstanding_is_amount_less_payments(company, api, book):
+    client = api(company.rep)
+    contract_id = new_contract(book.customer, company.rep).pk
+    payments = [
+        client.post(
+            tab_url(book.customer, "payments"),
+            {"contract": contract_id, "received_on": "2025-06-01", "amount": amount},
+            format="json",
+        )
+        for amount in ("250.50", "100.25")
+    ]
+    assert [p.status_code for p in payments] == [201, 201]
+
+    def shown():
+        one = client.get(tab_url(book.customer, "contracts", contract_id)).json()
+        tab = client.get(tab_url(book.customer, "contracts")).json()["results"]
+        listed = client.get("/api/contracts/", {"page_size": 200}).json()["results"]
+        for rows in (tab, listed):
+            row = next(r for r in rows if r["id"] == contract_id)
+            assert (row["received"], row["outstanding"]) == (one["received"], one["outstanding"])
+        return one["received"], one["outstanding"]
+
+    assert shown() == ("350.75", "649.25")
+    assert Contract.objects.get(pk=contract_id).outstanding == Decimal("649.25")
+    first = payments[0].json()["id"]
+    assert client.delete(tab_url(book.customer, "payments", first)).status_code == 204
+    assert shown() == ("100.25", "899.75")
+    # Another contract's payments do not count (the book's contract has 100.00 paid).
+    assert book.rows["contracts"].outstanding == Decimal("900.00")
+
+
+def test_last_contacted_follows_the_latest_interaction(company, api, book):
+    customer = CustomerFactory(name="Contact Times", owner=company.rep)
+    ShareFactory(customer=customer, user=company.deputy, shared_by=company.rep)
+    client = api(company.rep)
+    now = timezone.now().replace(microsecond=0)
+    moments = {name: now - dt.timedelta(days=days) for name, days in [("t3", 3), ("t1", 1)]}
+    moments["t10"] = now - dt.timedelta(days=10)
+
+    def last_contacted():
+        return Customer.objects.get(pk=customer.pk).last_contacted_at
+
+    def add(client, when):
+        body = {"happened_at": when.isoformat(), "subject": "Call"}
+        response = client.post(tab_url(customer, "interactions"), body, format="json")
+        assert response.status_code == 201, response.content
+        return response.json()["id"]
+
+    assert last_contacted() is None
+    t3 = add(client, moments["t3"])
+    assert last_contacted() == moments["t3"]
+    t1 = add(api(company.deputy), moments["t1"])  # a sharee's record counts too
+    assert last_contacted() == moments["t1"]
+    t10 = add(client, moments["t10"])  # an older record does not move it back
+    assert last_contacted() == moments["t1"]
+
+    assert client.delete(tab_url(customer, "interactions", t1)).status_code == 204
+    assert last_contacted() == moments["t3"]
+    later = now - dt.timedelta(hours=2)
+    moved = client.patch(
+        tab_url(customer, "interactions", t10), {"happened_at": later.isoformat()}, format="json"
+    )
+    assert moved.status_code == 200
+    assert last_contacted() == later
+    for pk in (t3, t10):
+        assert client.delete(tab_url(customer, "interactions", pk)).status_code == 204
+    assert last_contacted() is None
+
+
+def test_generated_numbers_are_unique_and_well_formed(company, api, book):
+    client = api(company.rep)
+    years = {timezone.now().year, timezone.localtime().year}
+    numbers = {"Q": [], "C": []}
+    for index in range(3):
+        quote = client.post(tab_url(book.customer, "quotes"), quote_body(), format="json")
+        contract = client.post(tab_url(book.customer, "contracts"), contract_body())
+        assert quote.status_code == 201 and contract.status_code == 201
+        numbers["Q"].append(quote.json()["number"])
+        numbers["C"].append(contract.json()["number"])
+        if index == 0:  # a deleted number is not handed out again
+            client.delete(tab_url(book.customer, "quotes", quote.json()["id"]))
+    existing = {book.rows["quotes"].number, book.other_rows["quotes"].number}
+    existing |= {book.rows["contracts"].number, book.other_rows["contracts"].number}
+    for prefix, found in numbers.items():
+        for number in found:
+            match = re.fullmatch(rf"{prefix}-(\d{{4}})-(\d{{6}})", number)
+            assert match, number
+            assert int(match.group(1)) in years, number
+        assert len(set(found)) == 3, found
+        assert not set(found) & existing
+    stored = list(Quote.objects.values_list("number", flat=True))
+    stored += list(Contract.objects.values_list("number", flat=True))
+    assert len(stored) == len(set(stored))
+    assert not [n for n in stored if n.startswith("new-")]
+
+
+def test_numbers_carry_the_year_of_the_company_s_calendar(
+    company, api, book, monkeypatch, settings
+):
+    """01:30 on 1 January in Shanghai is still 31 December in UTC: a quote made then
+    belongs to the new year."""
+    settings.TIME_ZONE = "Asia/Shanghai"
+    moment = dt.datetime(2026, 12, 31, 17, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    response = api(company.rep).post(tab_url(book.customer, "quotes"), quote_body())
+    assert response.status_code == 201, response.content[:300]
+    assert response.json()["number"].startswith("Q-2027-"), response.json()["number"]
+
+
+def test_payments_keep_their_customer(company, api, book):
+    """Rows are created on the customer in the URL, whatever the body says."""
+    body = {
+        "contract": book.rows["contracts"].pk,
+        "received_on": "2025-06-01",
+        "amount": "1.00",
+        "customer": book.other.pk,
+    }
+    response = api(company.rep).post(tab_url(book.customer, "payments"), body, format="json")
+    assert response.status_code == 201
+    assert Payment.objects.get(pk=response.json()["id"]).customer_id == book.customer.pk
+    assert Payment.objects.filter(customer=book.other).count() == 1
