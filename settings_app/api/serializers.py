@@ -12,7 +12,19 @@ class SystemSettingsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SystemSettings
-        fields = ["force_hierarchical_sharing", "extra_public_fields", "public_fields"]
+        fields = [
+            "force_hierarchical_sharing",
+            "extra_public_fields",
+            "public_fields",
+            "currency",
+            "attachment_max_mb",
+            "blocked_extensions",
+        ]
+
+    def validate_currency(self, value):
+        if not (len(value) == 3 and value.isalpha()):
+            raise serializers.ValidationError(_("A currency is a three-letter code such as CNY."))
+        return value.upper()
 
 
 class DictionaryItemSerializer(serializers.ModelSerializer):

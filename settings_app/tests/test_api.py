@@ -275,3 +275,18 @@ def test_delete_allowed_when_unused(company, api):
     industry = item("industry", "Mining")
     assert admin.delete(f"/api/dictionary/source/{industry.pk}/").status_code == 404
     assert DictionaryItem.objects.filter(pk=industry.pk).exists()
+
+
+def test_administrator_sets_currency_and_attachment_limits(company, api):
+    admin = api(company.admin)
+    changed = admin.patch(
+        "/api/settings/",
+        {"currency": "usd", "attachment_max_mb": 5, "blocked_extensions": "exe msi"},
+    )
+    assert changed.status_code == 200, changed.content
+    settings = SystemSettings.load()
+    assert (settings.currency, settings.attachment_max_mb) == ("USD", 5)
+    assert settings.blocked_extension_set == {"exe", "msi"}
+    for bad in ({"currency": "dollars"}, {"attachment_max_mb": 0}, {"attachment_max_mb": "x"}):
+        assert admin.patch("/api/settings/", bad).status_code == 400, bad
+    assert SystemSettings.load().currency == "USD"
