@@ -1,17 +1,17 @@
 from rest_framework import serializers
 
 from customers.api.serializers import DictionaryRef
+from records.serializers import RecordSerializer
 
 from .models import Interaction
 
 
-class InteractionSerializer(serializers.ModelSerializer):
+class InteractionSerializer(RecordSerializer):
     kind = DictionaryRef("interaction")
     kind_name = serializers.CharField(source="kind.name", default=None, read_only=True)
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
     created_by_name = serializers.CharField(source="created_by.label", default=None, read_only=True)
 
-    class Meta:
+    class Meta(RecordSerializer.Meta):
         model = Interaction
         fields = [
             "id",
@@ -27,4 +27,3 @@ class InteractionSerializer(serializers.ModelSerializer):
             "created_by_name",
             "created_at",
         ]
-        read_only_fields = ["customer"]

@@ -1,15 +1,16 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from records.serializers import RecordSerializer
+
 from .models import Attachment
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
+class AttachmentSerializer(RecordSerializer):
     download_url = serializers.SerializerMethodField()
     uploaded_by = serializers.CharField(source="created_by.label", default=None, read_only=True)
 
-    class Meta:
+    class Meta(RecordSerializer.Meta):
         model = Attachment
         fields = [
             "id",

@@ -4,17 +4,11 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from customers.api.serializers import DictionaryRef
+from records.serializers import RecordSerializer
 
 from .models import Contract, Opportunity, Payment, Quote, QuoteLine, Receivable
 
 POSITIVE = {"min_value": Decimal("0.01")}
-
-
-class RecordSerializer(serializers.ModelSerializer):
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-
-    class Meta:
-        read_only_fields = ["customer"]
 
 
 class OpportunitySerializer(RecordSerializer):
@@ -99,10 +93,14 @@ class ContractSerializer(RecordSerializer):
         read_only_fields = ["customer", "number"]
 
 
-class ReceivableSerializer(RecordSerializer):
+class ContractMoneySerializer(RecordSerializer):
+    """Receivables and payments: a positive amount against one of the customer's contracts."""
+
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, **POSITIVE)
     contract_number = serializers.CharField(source="contract.number", read_only=True)
 
+
+class ReceivableSerializer(ContractMoneySerializer):
     class Meta(RecordSerializer.Meta):
         model = Receivable
         fields = [
@@ -118,10 +116,7 @@ class ReceivableSerializer(RecordSerializer):
         ]
 
 
-class PaymentSerializer(RecordSerializer):
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, **POSITIVE)
-    contract_number = serializers.CharField(source="contract.number", read_only=True)
-
+class PaymentSerializer(ContractMoneySerializer):
     class Meta(RecordSerializer.Meta):
         model = Payment
         fields = [

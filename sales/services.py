@@ -107,12 +107,18 @@ class ContractService(NumberedService):
             )
 
 
+def _contract_of(customer, data, instance):
+    """The contract a receivable or payment is (or will be) for, if it is this customer's."""
+    contract = data.get("contract", getattr(instance, "contract", None))
+    _same_customer(customer, contract, "contract", _("contract"))
+    return contract
+
+
 class ReceivableService(RecordService):
     model = Receivable
 
     def check(self, customer, data, instance=None):
-        contract = data.get("contract", getattr(instance, "contract", None))
-        _same_customer(customer, contract, "contract", _("contract"))
+        contract = _contract_of(customer, data, instance)
         if contract is not None and contract.status != Contract.Status.EXECUTING:
             raise ServiceError(
                 _("Receivables are planned for executing contracts; %(number)s is %(status)s.")
@@ -125,8 +131,7 @@ class PaymentService(RecordService):
     model = Payment
 
     def check(self, customer, data, instance=None):
-        contract = data.get("contract", getattr(instance, "contract", None))
-        _same_customer(customer, contract, "contract", _("contract"))
+        contract = _contract_of(customer, data, instance)
         if contract is None or "amount" not in data:
             return
         # Lock the contract so two payments entered at once cannot both fit.
