@@ -1,0 +1,61 @@
+"""Quick search is exactly a case- and width-insensitive substring match (SPEC L1): for
+hypothesis-generated names and keywords — Chinese, Latin, mixed, 1–6 characters — the
+pool finds exactly the customers whose name contains the keyword, and My customers those
+whose name or any contact's name does. Faster search plans must keep this true."""
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from customers import querysets
+from customers.filtersets import CustomerFilterSet, PoolFilterSet
+from customers.models import Contact, Customer
+from customers.normalize import fold
+
+pytestmark = pytest.mark.django_db
+
+# A small alphabet, so keywords often occur: common company words, Latin letters in both
+# cases and widths, a space, punctuation and the LIKE wildcards.
+ALPHABET = (
+    list("有限公司科技华信商策北京上海") + list("abcAB") + ["Ａ", "ｂ", " ", "-", ".", "%", "_"]
+)
+text = st.text(alphabet=ALPHABET, min_size=1, max_size=12).filter(lambda s: s.strip())
+keyword = st.text(alphabet=ALPHABET, min_size=1, max_size=6).filter(lambda s: s.strip())
+
+
+def expected(keyword, names_and_contacts, with_contacts):
+    folded = fold(keyword.strip())
+    return {
+        index
+        for index, (name, contact_names) in enumerate(names_and_contacts)
+        if folded in fold(name) or (with_contacts and any(folded in fold(c) for c in contact_names))
+    }
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.tuples(text, st.lists(text, max_size=2)), min_size=1, max_size=8),
+    keyword=keyword,
+)
+def test_search_is_exactly_a_folded_substring_match(company, rows, keyword):
+    with transaction.atomic():
+        ids = []
+        for index, (name, contact_names) in enumerate(rows):
+            # Names must be unique customers; the index keeps them apart.
+            customer = Customer.objects.create(name=f"{name}#{index}", owner=company.rep)
+            ids.append(customer.pk)
+            for contact_name in contact_names:
+                Contact.objects.create(customer=customer, name=contact_name)
+        named = [(f"{name}#{i}", contacts) for i, (name, contacts) in enumerate(rows)]
+
+        pool = PoolFilterSet({"search": keyword}, queryset=querysets.pool(company.rep)).qs
+        mine = CustomerFilterSet({"search": keyword}, queryset=querysets.mine(company.rep)).qs
+        found_pool = {ids.index(pk) for pk in pool.values_list("pk", flat=True)}
+        found_mine = {ids.index(pk) for pk in mine.values_list("pk", flat=True)}
+        assert found_pool == expected(keyword, named, with_contacts=False)
+        assert found_mine == expected(keyword, named, with_contacts=True)
+        assert pool.count() == len(found_pool)
+        transaction.set_rollback(True)
