@@ -2,22 +2,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from records.models import CustomerRecord
-from settings_app.models import DictionaryItem
+from settings_app.models import dictionary_field
 
 
 class Interaction(CustomerRecord):
     """交往记录 / 日程 (SPEC §9): a call, visit or meeting, and the next follow-up."""
 
     happened_at = models.DateTimeField(_("when"), db_index=True)
-    kind = models.ForeignKey(
-        DictionaryItem,
-        verbose_name=_("type"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": "interaction"},
-    )
+    kind = dictionary_field("interaction", _("type"))
     subject = models.CharField(_("subject"), max_length=200)
     content = models.TextField(_("content"), blank=True, max_length=20_000)
     contact = models.ForeignKey(

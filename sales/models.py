@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from records.models import CustomerRecord
-from settings_app.models import DictionaryItem
+from settings_app.models import dictionary_field
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -33,15 +33,7 @@ class Opportunity(CustomerRecord):
         LOST = "lost", _("lost")
 
     name = models.CharField(_("name"), max_length=200)
-    stage = models.ForeignKey(
-        DictionaryItem,
-        verbose_name=_("stage"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": "opportunity_stage"},
-    )
+    stage = dictionary_field("opportunity_stage", _("stage"))
     expected_amount = money_field(_("expected amount"), default=ZERO)
     expected_close = models.DateField(_("expected close"), null=True, blank=True)
     probability = models.PositiveSmallIntegerField(

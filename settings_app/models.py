@@ -118,3 +118,16 @@ class DictionaryItem(models.Model):
             rel.related_model._base_manager.filter(**{rel.field.name: self}).exists()
             for rel in relations
         )
+
+
+def dictionary_field(kind, verbose_name):
+    """An optional choice from one dictionary list; an item in use cannot be deleted."""
+    return models.ForeignKey(
+        DictionaryItem,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": kind},
+    )

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from settings_app.models import DictionaryItem
+from settings_app.models import dictionary_field
 
 from ..normalize import fold, name_key
 
@@ -15,18 +15,6 @@ class LiveCustomerManager(models.Manager):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
-def _dictionary_field(kind, verbose_name):
-    return models.ForeignKey(
-        DictionaryItem,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": kind},
-    )
-
-
 class Customer(models.Model):
     """A customer: company property, never lost. `owner`, `claimed_at` and `deleted_at` are
     written only by customers.services.ownership (a test enforces it)."""
@@ -34,10 +22,10 @@ class Customer(models.Model):
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     name_key = models.CharField(max_length=NAME_MAX_LENGTH, editable=False, db_index=True)
     search_name = models.CharField(max_length=NAME_MAX_LENGTH, editable=False, db_index=True)
-    category = _dictionary_field("category", _("category"))
-    industry = _dictionary_field("industry", _("industry"))
-    source = _dictionary_field("source", _("source"))
-    region = _dictionary_field("region", _("region"))
+    category = dictionary_field("category", _("category"))
+    industry = dictionary_field("industry", _("industry"))
+    source = dictionary_field("source", _("source"))
+    region = dictionary_field("region", _("region"))
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     website = models.CharField(_("website"), max_length=200, blank=True)
