@@ -2,8 +2,9 @@
 paging with a page size and a total, an HTMX partial for in-place updates, and a
 print-friendly rendering of the current page (SPEC L1–L6, M7)."""
 
-from django.core.paginator import Paginator
 from django.views.generic import TemplateView
+
+from .paging import TailFriendlyPaginator
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 20
@@ -41,7 +42,7 @@ class FilteredListView(TemplateView):
         rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         if not self.request.GET.get("ordering"):
             rows = rows.order_by(*self.default_ordering)
-        paginator = Paginator(self.decorate(rows), self.page_size())
+        paginator = TailFriendlyPaginator(self.decorate(rows), self.page_size())
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
             filterset=filterset,

@@ -2,6 +2,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from core.paging import TailFriendlyPaginator
+
 MAX_PAGE_SIZE = 200
 
 
@@ -11,6 +13,7 @@ class BoundedPageNumberPagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    django_paginator_class = TailFriendlyPaginator
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

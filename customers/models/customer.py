@@ -8,6 +8,7 @@ from settings_app.models import dictionary_field
 from ..normalize import fold, name_key
 
 NAME_MAX_LENGTH = 200
+LIVE = models.Q(deleted_at__isnull=True)
 
 
 class LiveCustomerManager(models.Manager):
@@ -34,7 +35,7 @@ class Customer(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -46,7 +47,7 @@ class Customer(models.Model):
     )
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     last_contacted_at = models.DateTimeField(_("last contacted at"), null=True, blank=True)
-    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = models.Manager()
     live = LiveCustomerManager()
@@ -64,7 +65,19 @@ class Customer(models.Model):
                 name="customer_unique_live_name",
             )
         ]
-        indexes = [models.Index(fields=["owner", "name"], name="customer_owner_name")]
+        # Partial indexes over live customers: the planner walks them in list order and
+        # stops after a page, instead of sorting a million rows; the recycle bin has its
+        # own small index. (A plain index on deleted_at misled SQLite into using it.)
+        indexes = [
+            models.Index(fields=["owner", "name"], name="customer_owner_name"),
+            models.Index(fields=["name", "id"], condition=LIVE, name="customer_live_name"),
+            models.Index(fields=["created_at", "id"], condition=LIVE, name="customer_live_created"),
+            models.Index(
+                fields=["deleted_at"],
+                condition=models.Q(deleted_at__isnull=False),
+                name="customer_in_bin",
+            ),
+        ]
 
     def __str__(self):
         return self.name
