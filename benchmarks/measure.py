@@ -664,16 +664,7 @@ def render(results):
         f"- CPU: {first['cpu']}, {first['cores']} cores; RAM {first['memory_gb']} GB",
         f"- {first['os']}; Python {first['python']}; Django {first['django']}",
         f"- Databases: {versions} (PostgreSQL on the same machine, default configuration)",
-        "- App measured: "
-        + "; ".join(
-            f"{r['database']['label']} at commit {r.get('app', {}).get('commit', '?')}"
-            + (
-                f" with uncommitted changes to {', '.join(r['app']['changed'])}"
-                if r.get("app", {}).get("changed")
-                else ""
-            )
-            for r in results
-        ),
+        f"- App measured: {_app_line(results)}",
         "- Shared machine: other people's test suites ran at the same time. Load average "
         "(1, 5, 15 min) at start → end of each run: "
         + "; ".join(
@@ -800,6 +791,32 @@ def render(results):
     if failures:
         lines += ["## Wrong answers", "", *[f"- {f}" for f in failures], ""]
     return "\n".join(lines)
+
+
+def _app_line(results):
+    """Which code was measured, leaving out the harness's own files."""
+    parts = []
+    for r in results:
+        app = r.get("app", {"commit": "?", "changed": []})
+        changed = [path for path in app["changed"] if not path.startswith("benchmarks/")]
+        part = f"{r['database']['label']} at commit {app['commit']}"
+        if changed:
+            part += f" with uncommitted changes to {', '.join(changed)}"
+        parts.append(part)
+    commits = sorted({r.get("app", {}).get("commit", "?") for r in results})
+    if len(commits) == 2:
+        command = ["git", "-C", str(ROOT), "diff", "--name-only", *commits, "--", "."]
+        try:
+            listing = subprocess.run(
+                [*command, ":(exclude)benchmarks"], capture_output=True, text=True, check=True
+            ).stdout.split()
+        except (OSError, subprocess.CalledProcessError):
+            listing = None
+        if listing == []:
+            parts.append("the two commits differ only in benchmarks/")
+        elif listing:
+            parts.append(f"outside benchmarks/ the two commits differ in {', '.join(listing)}")
+    return "; ".join(parts)
 
 
 def _load(values):
