@@ -127,6 +127,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:pool"
 LOGOUT_REDIRECT_URL = "login"
 
+# Speed at a million customers (benchmarks/): a list's total is counted exactly when a
+# sample estimates it at most COUNT_EXACT_UP_TO rows and counting takes at most
+# COUNT_BUDGET_MS, and is otherwise estimated and marked so (core.counting); a
+# search keyword whose rarest character pair names at most this many customers is looked
+# up through the name index, otherwise matched while reading the list (customers.search).
+COUNT_EXACT_UP_TO = 10_000
+COUNT_BUDGET_MS = 15
+SEARCH_CANDIDATE_LIMIT = 30_000
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

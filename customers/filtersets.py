@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from settings_app.models import DictionaryItem
 
+from . import search
 from .models import Contact, Customer
-from .normalize import fold
 
 
 class DayBoundFilter(filters.DateFilter):
@@ -109,17 +109,15 @@ class PoolFilterSet(filters.FilterSet):
         model = Customer
         fields = []
 
-    def search_condition(self, keyword):
-        folded = fold(keyword.strip())
-        return Q(search_name__contains=folded) | Q(category__name__icontains=keyword.strip())
+    searches_contacts = False
 
     def quick_search(self, qs, name, value):
         if not value.strip():
             return qs
-        return qs.filter(self.search_condition(value))
+        return qs.filter(search.quick_search(value, contacts=self.searches_contacts))
 
     def name_contains(self, qs, name, value):
-        return qs.filter(search_name__contains=fold(value.strip())) if value.strip() else qs
+        return qs.filter(search.name_contains(value)) if value.strip() else qs
 
     def by_status(self, qs, name, value):
         return qs.filter(owner__isnull=(value == "unclaimed"))
@@ -137,15 +135,10 @@ class CustomerFilterSet(PoolFilterSet):
     )
     ordering = CustomerOrdering(fields=PUBLIC_ORDERING + PRIVATE_ORDERING)
 
-    def search_condition(self, keyword):
-        by_contact = Contact.objects.filter(search_name__contains=fold(keyword.strip()))
-        return super().search_condition(keyword) | Q(pk__in=by_contact.values("customer_id"))
+    searches_contacts = True
 
     def contact_contains(self, qs, name, value):
-        if not value.strip():
-            return qs
-        contacts = Contact.objects.filter(search_name__contains=fold(value.strip()))
-        return qs.filter(pk__in=contacts.values("customer_id"))
+        return qs.filter(search.contact_name_contains(value)) if value.strip() else qs
 
     def phone_contains(self, qs, name, value):
         digits = value.strip()

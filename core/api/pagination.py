@@ -1,6 +1,7 @@
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
 from core.paging import TailFriendlyPaginator
 
@@ -38,3 +39,25 @@ class BoundedPageNumberPagination(PageNumberPagination):
         if raw is not None and raw != "last" and not raw.isdigit():
             raise ValidationError({"page": [_("Page must be a positive whole number or 'last'.")]})
         return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": paginator.count,
+                "count_is_estimate": paginator.count_is_estimate,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_is_estimate"] = {
+            "type": "boolean",
+            "description": "True when `count` is an estimate: counting a very large "
+            "list exactly would take too long, so it was estimated from a sample.",
+        }
+        schema["required"] = [*schema.get("required", []), "count_is_estimate"]
+        return schema

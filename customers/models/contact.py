@@ -1,4 +1,6 @@
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -6,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from settings_app.models import DictionaryItem
 
 from ..normalize import fold
+from ..search_index import CONTACT_NAMES
 
 
 class Contact(models.Model):
@@ -40,7 +43,19 @@ class Contact(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_name = fold(self.name)
-        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "search_name" not in fields:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            CONTACT_NAMES.sync(self.pk, self.search_name, getattr(self, "_indexed_name", None))
+        self._indexed_name = self.search_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        row = super().from_db(db, field_names, values)
+        row._indexed_name = row.__dict__.get("search_name")
+        return row
 
 
 class SocialRelation(models.Model):
@@ -62,3 +77,8 @@ class SocialRelation(models.Model):
 
     def __str__(self):
         return self.person_name
+
+
+@receiver(post_delete, sender=Contact)
+def _drop_from_search_index(sender, instance, **kwargs):
+    CONTACT_NAMES.remove(instance.pk, instance.search_name)

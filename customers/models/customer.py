@@ -1,11 +1,14 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from settings_app.models import dictionary_field
 
 from ..normalize import fold, name_key
+from ..search_index import CUSTOMER_NAMES
 
 NAME_MAX_LENGTH = 200
 LIVE = models.Q(deleted_at__isnull=True)
@@ -72,6 +75,17 @@ class Customer(models.Model):
             models.Index(fields=["owner", "name"], name="customer_owner_name"),
             models.Index(fields=["name", "id"], condition=LIVE, name="customer_live_name"),
             models.Index(fields=["created_at", "id"], condition=LIVE, name="customer_live_created"),
+            # A dictionary filter of the combined query (L2), in list order: the first page
+            # is the first matching rows of one region (industry, category), no sorting.
+            models.Index(
+                fields=["region", "name", "id"], condition=LIVE, name="customer_live_region"
+            ),
+            models.Index(
+                fields=["industry", "name", "id"], condition=LIVE, name="customer_live_industry"
+            ),
+            models.Index(
+                fields=["category", "name", "id"], condition=LIVE, name="customer_live_category"
+            ),
             models.Index(
                 fields=["deleted_at"],
                 condition=models.Q(deleted_at__isnull=False),
@@ -86,7 +100,19 @@ class Customer(models.Model):
         self.name = (self.name or "").strip()
         self.name_key = name_key(self.name)
         self.search_name = fold(self.name)
-        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "search_name" not in fields:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            CUSTOMER_NAMES.sync(self.pk, self.search_name, getattr(self, "_indexed_name", None))
+        self._indexed_name = self.search_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        row = super().from_db(db, field_names, values)
+        row._indexed_name = row.__dict__.get("search_name")
+        return row
 
     @property
     def is_claimed(self) -> bool:
@@ -95,3 +121,8 @@ class Customer(models.Model):
     @property
     def status(self) -> str:
         return "claimed" if self.owner_id else "unclaimed"
+
+
+@receiver(post_delete, sender=Customer)
+def _drop_from_search_index(sender, instance, **kwargs):
+    CUSTOMER_NAMES.remove(instance.pk, instance.search_name)

@@ -1,0 +1,118 @@
+"""List totals that stay cheap at a million rows (SPEC L5).
+
+A total is exact whenever counting it is cheap. First a sample estimates it (a few
+milliseconds); a list estimated at more than COUNT_EXACT_UP_TO rows — a million live
+customers, a common keyword over them — shows that estimate, marked as one wherever it is
+shown (`≈` on pages, `count_is_estimate` in the API). Smaller lists are counted exactly,
+under a time limit (COUNT_BUDGET_MS) in case the rows are few but slow to find; past the
+limit the estimate is shown after all.
+
+The sample is the same query over SAMPLE_BLOCKS short runs of primary keys spread evenly
+over the table: the database reads those rows by key (a few thousand), whatever the
+query's filters, and the share that matches, scaled to the whole key range, is the
+estimate. Keys are given out in creation order and say nothing about names, owners or
+categories, so the runs are a fair sample of what the filters select."""
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db import OperationalError, connections, transaction
+from django.db.models import Q
+
+SAMPLE_BLOCKS = 10
+SAMPLE_BLOCK_SIZE = 1_000
+_QUERY_CANCELED = "57014"  # PostgreSQL: statement timeout
+
+
+@dataclass(frozen=True)
+class Total:
+    value: int
+    is_estimate: bool = False
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def total(queryset, budget_ms=None):
+    """The number of rows of `queryset`: exact when it is small enough and can be counted
+    within the budget, otherwise an estimate (Total.is_estimate)."""
+    budget_ms = settings.COUNT_BUDGET_MS if budget_ms is None else budget_ms
+    rows = queryset.order_by()
+    estimate = _sampled_estimate(rows)
+    if estimate is not None and estimate > settings.COUNT_EXACT_UP_TO:
+        return Total(estimate, is_estimate=True)
+    try:
+        with _time_limit(rows.db, budget_ms):
+            return Total(rows.count())
+    except _TooSlow:
+        if estimate is None:  # too slow, yet nothing in the sample: count it all the same
+            return Total(rows.count())
+        return Total(estimate, is_estimate=True)
+
+
+def _sampled_estimate(rows):
+    keys = rows.model._base_manager.using(rows.db).values_list("pk", flat=True)
+    # Two queries: SQLite reads MIN or MAX from the index only when it is alone.
+    low, high = keys.order_by("pk").first(), keys.order_by("-pk").first()
+    if low is None:
+        return None
+    span = high - low + 1
+    sampled = SAMPLE_BLOCKS * SAMPLE_BLOCK_SIZE
+    if span <= sampled:
+        return None
+    step = span / SAMPLE_BLOCKS
+    starts = [low + int(i * step) for i in range(SAMPLE_BLOCKS)]
+    runs = reduce(or_, (Q(pk__gte=s, pk__lt=s + SAMPLE_BLOCK_SIZE) for s in starts))
+    hits = rows.filter(runs).count()
+    if not hits:
+        return None
+    return round_estimate(hits * span / sampled)
+
+
+def round_estimate(value):
+    """Two significant digits: an estimate should not look more precise than it is."""
+    value = round(value)
+    digits = len(str(value))
+    return value if digits <= 2 else round(value, 2 - digits)
+
+
+@contextmanager
+def _time_limit(alias, budget_ms):
+    """Run the block's query under a time limit; raise _TooSlow when it is exceeded."""
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic(using=alias), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), "
+                    "set_config('statement_timeout', %s, true)",
+                    [f"{int(budget_ms)}ms"],
+                )
+                previous = cursor.fetchone()[0]
+                yield
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) == _QUERY_CANCELED:
+                raise _TooSlow from error
+            raise
+    elif connection.vendor == "sqlite":
+        connection.ensure_connection()
+        deadline = time.perf_counter() + budget_ms / 1000
+        raw = connection.connection
+        # Called every 10,000 virtual-machine steps; a true answer interrupts the query.
+        raw.set_progress_handler(lambda: time.perf_counter() > deadline, 10_000)
+        try:
+            yield
+        except OperationalError as error:
+            if "interrupted" in str(error):
+                raise _TooSlow from error
+            raise
+        finally:
+            raw.set_progress_handler(None, 0)
+    else:
+        yield

@@ -1,0 +1,80 @@
+"""List totals (core.counting): exact when cheap, otherwise an estimate that says so."""
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.test import override_settings
+
+from core import counting
+from core.paging import TailFriendlyPaginator
+from customers.models import Customer
+from customers.testing import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_small_lists_are_counted_exactly():
+    CustomerFactory.create_batch(7)
+    assert counting.total(Customer.objects.all()) == counting.Total(7, is_estimate=False)
+
+
+def test_large_lists_are_estimated_from_a_sample(monkeypatch):
+    monkeypatch.setattr(counting, "SAMPLE_BLOCKS", 4)
+    monkeypatch.setattr(counting, "SAMPLE_BLOCK_SIZE", 5)
+    CustomerFactory.create_batch(200)
+    every_other = Customer.objects.annotate(odd=F("id") % 2).filter(odd=1)
+    with override_settings(COUNT_EXACT_UP_TO=10):
+        result = counting.total(every_other)
+        assert result.is_estimate
+        assert 70 <= result.value <= 130  # 100 really; 20 keys sampled
+        nothing = counting.total(Customer.objects.filter(name="no such name"))
+        assert nothing == counting.Total(0, is_estimate=False)
+
+
+def test_a_count_over_the_time_budget_gives_way_to_the_estimate(monkeypatch):
+    monkeypatch.setattr(counting, "SAMPLE_BLOCKS", 4)
+    monkeypatch.setattr(counting, "SAMPLE_BLOCK_SIZE", 5)
+    CustomerFactory.create_batch(100)
+
+    @counting.contextmanager
+    def too_slow(alias, budget_ms):
+        raise counting._TooSlow
+        yield
+
+    monkeypatch.setattr(counting, "_time_limit", too_slow)
+    result = counting.total(Customer.objects.all())
+    assert result.is_estimate and 50 <= result.value <= 150
+
+
+def test_the_time_limit_stops_a_slow_query():
+    slow = {
+        "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+        "WHERE i < 100000000) SELECT COUNT(*) FROM n",
+        "postgresql": "SELECT pg_sleep(2)",
+    }[connection.vendor]
+    with pytest.raises(counting._TooSlow), counting._time_limit("default", 20):
+        with connection.cursor() as cursor:
+            cursor.execute(slow)
+            cursor.fetchall()
+    with connection.cursor() as cursor:  # the connection is fine afterwards
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+
+
+def test_estimates_are_rounded_to_two_significant_digits():
+    assert counting.round_estimate(987_654.2) == 990_000
+    assert counting.round_estimate(1234) == 1200
+    assert counting.round_estimate(87) == 87
+
+
+def test_the_paginator_marks_an_estimated_total(monkeypatch):
+    monkeypatch.setattr(counting, "total", lambda rows: counting.Total(1_000_000, is_estimate=True))
+    monkeypatch.setattr("core.paging.total", counting.total)
+    CustomerFactory.create_batch(5)
+    paginator = TailFriendlyPaginator(Customer.objects.order_by("name", "id"), 2)
+    assert paginator.count == 1_000_000 and paginator.count_is_estimate
+    last = paginator.page(paginator.num_pages)
+    # The last page of an estimated list is its last rows in list order.
+    assert [c.pk for c in last.object_list] == list(
+        Customer.objects.order_by("name", "id").values_list("pk", flat=True)
+    )[-2:]

@@ -1,0 +1,93 @@
+"""How a search keyword becomes a query (SPEC L1, L2), fast at a million customers.
+
+What matches never changes: the keyword, folded (customers.normalize.fold), is a substring
+of the folded name — or of a contact's folded name where contacts are searched (mine and
+shared, never the pool: C2) — or the keyword is in the category's name.
+
+How it is found depends on how rare the keyword is, which the name indexes
+(customers.search_index) tell in a few cheap lookups:
+
+- rare (its rarest character pair has at most SEARCH_CANDIDATE_LIMIT entries): the index
+  names the candidates, the query reads just those rows by key and compares the names;
+  one-character, two-character and long keywords alike;
+- common (有限公司, a single frequent character): the list is read in its own order and
+  names are compared on the way; matches are dense, so a page fills after a few hundred
+  rows, and the total is estimated (core.counting) instead of counted."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+
+from settings_app.models import DictionaryItem
+
+from .models import Contact
+from .normalize import fold
+from .search_index import CONTACT_NAMES, CUSTOMER_NAMES
+
+
+def candidate_limit():
+    return settings.SEARCH_CANDIDATE_LIMIT
+
+
+@dataclass(frozen=True)
+class Match:
+    """A condition on customers, and when the customers that can satisfy it are known
+    and few, the key conditions naming them (None: any customer may)."""
+
+    condition: Q
+    keys: Q | None
+
+    def __or__(self, other):
+        keys = None if self.keys is None or other.keys is None else self.keys | other.keys
+        return Match(self.condition | other.condition, keys)
+
+    def as_q(self):
+        # The keys first: both databases then read just those rows.
+        return self.condition if self.keys is None else self.keys & self.condition
+
+
+def _by_name(folded):
+    found = CUSTOMER_NAMES.candidates(folded, candidate_limit())
+    keys = None if found is None else Q(pk__in=found)
+    return Match(Q(search_name__contains=folded), keys)
+
+
+def _by_contact(folded):
+    found = CONTACT_NAMES.candidates(folded, candidate_limit())
+    if found is None:
+        matching = Contact.objects.filter(customer=OuterRef("pk"), search_name__contains=folded)
+        return Match(Exists(matching), None)
+    matching = Contact.objects.filter(pk__in=found, search_name__contains=folded)
+    keys = Q(pk__in=matching.values("customer_id"))
+    return Match(keys, keys)
+
+
+def _by_category(keyword):
+    """Category names are a short list: compared here, so the query holds only ids."""
+    ids = DictionaryItem.objects.filter(kind="category", name__icontains=keyword).values_list(
+        "pk", flat=True
+    )
+    ids = list(ids)
+    return Match(Q(category_id__in=ids), None) if ids else None
+
+
+def quick_search(keyword, *, contacts):
+    """Quick search (L1): name or category, and contact names when `contacts`."""
+    keyword = keyword.strip()
+    folded = fold(keyword)
+    match = _by_name(folded)
+    if contacts:
+        match |= _by_contact(folded)
+    category = _by_category(keyword)
+    if category is not None:
+        match |= category
+    return match.as_q()
+
+
+def name_contains(text):
+    return _by_name(fold(text.strip())).as_q()
+
+
+def contact_name_contains(text):
+    return _by_contact(fold(text.strip())).as_q()

@@ -1,0 +1,195 @@
+"""The name search indexes: which customers (or contacts) may have a keyword in their
+folded name, found from character pairs instead of reading every name (SPEC L1 at a
+million customers).
+
+Every folded name is indexed by its character pairs and, to find one-character keywords,
+its last character alone: "abc" → "ab", "bc", "c". A keyword of two or more characters
+can only be in a name that has every pair of the keyword, so the entries of its rarest
+pair are a superset of the answer; a one-character keyword c is in a name exactly when
+some entry starts with c. A pair is stored as the integer ord(a) × 0x110000 + ord(b)
+(ord(b) = 0 for a last character alone), so "every entry starting with c" is an integer
+range on every database, whatever its collation.
+
+The index only nominates candidates: the search still compares the folded name
+(customers.search), so a stale entry costs a wasted candidate, never a wrong answer. A
+missing entry would lose a customer, so every save writes all the entries of the new
+name, and `rebuild_search_index` rebuilds both indexes from the names."""
+
+import itertools
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+BASE = 0x110000  # one more than the largest code point
+# At most this many of a keyword's pairs are probed for the rarest; enough for any
+# keyword a person types, and it bounds the work for a pasted paragraph.
+MAX_PROBES = 8
+# A pair with at most this many entries is rare enough to stop probing.
+RARE_ENOUGH = 200
+
+
+def gram_codes(text: str) -> set[int]:
+    """The index entries of one folded name."""
+    codes = {ord(a) * BASE + ord(b) for a, b in itertools.pairwise(text)}
+    if text:
+        codes.add(ord(text[-1]) * BASE)
+    return codes
+
+
+def keyword_ranges(folded: str) -> list[tuple[int, int]]:
+    """Ranges [low, high) of entries; a name containing `folded` has an entry in each."""
+    if len(folded) == 1:
+        first = ord(folded) * BASE
+        return [(first, first + BASE)]
+    pairs = sorted({ord(a) * BASE + ord(b) for a, b in itertools.pairwise(folded)})
+    if len(pairs) > MAX_PROBES:
+        step = len(pairs) / MAX_PROBES
+        pairs = [pairs[int(i * step)] for i in range(MAX_PROBES)]
+    return [(code, code + 1) for code in pairs]
+
+
+@dataclass(frozen=True)
+class GramIndex:
+    """The index of one kind of row (customers or contacts) by its `search_name`."""
+
+    model_label: str  # the gram model, "customers.CustomerNameGram"
+    owner: str  # its field naming the indexed row, "customer"
+
+    def model_in(self, registry=None):
+        """The gram model, from `registry` (a migration's historical apps) or the app's."""
+        from django.apps import apps
+
+        return (registry or apps).get_model(self.model_label)
+
+    @property
+    def model(self):
+        return self.model_in()
+
+    @property
+    def owner_column(self):
+        return self.model._meta.get_field(self.owner).column
+
+    # ------------------------------------------------------------------ keeping it
+
+    def sync(self, pk, text, previous=None):
+        """Index row `pk` under its folded name `text`. Writes every entry of `text`
+        (present ones are skipped), then drops those only `previous` had. Call it in the
+        transaction that saved the row, after the save, so a concurrent rename of the same
+        row waits for this one and then writes its own entries."""
+        codes = gram_codes(text)
+        if previous is not None and previous != text:
+            self.remove(pk, previous, keep=codes)
+        column = self.owner_column
+        self.model.objects.bulk_create(
+            [self.model(gram=code, **{column: pk}) for code in codes], ignore_conflicts=True
+        )
+
+    def remove(self, pk, text, keep=frozenset()):
+        stale = gram_codes(text) - set(keep)
+        if stale:
+            self.model.objects.filter(gram__in=stale, **{self.owner_column: pk}).delete()
+
+    def rebuild(self, using=DEFAULT_DB_ALIAS, batch=50_000, registry=None):
+        """Empty the index and index every row again (deleted customers too: the recycle
+        bin is searched as well). Returns the number of entries written."""
+        connection = connections[using]
+        model = self.model_in(registry)
+        source = model._meta.get_field(self.owner).related_model
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(self.owner_column)
+        written = 0
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table}")
+            loader = _Loader(connection, cursor, table, column)
+            with loader:
+                for chunk in _names(source, using, batch):
+                    rows = [(code, pk) for pk, text in chunk for code in gram_codes(text)]
+                    loader.write(rows)
+                    written += len(rows)
+        return written
+
+    # ------------------------------------------------------------------ reading it
+
+    def candidates(self, folded: str, limit: int):
+        """The ids (a subquery) of the rows whose folded name may contain `folded`: a
+        superset of those that do. None when even the keyword's rarest pair has more than
+        `limit` entries: then reading the list in order and comparing names is faster."""
+        if not folded:
+            return None
+        entries = self.model.objects.all()
+        best = None
+        for low, high in keyword_ranges(folded):
+            in_range = entries.filter(gram__gte=low, gram__lt=high)
+            found = in_range[: limit + 1].count()
+            if best is None or found < best[0]:
+                best = (found, in_range)
+            if found <= RARE_ENOUGH:
+                break
+        found, in_range = best
+        if found > limit:
+            return None
+        return in_range.values(self.owner_column)
+
+
+def _names(source, using, batch):
+    """(pk, search_name) of every row of `source`, in chunks, by primary key."""
+    rows = source._base_manager.using(using).order_by("pk")
+    last = None
+    while True:
+        page = rows if last is None else rows.filter(pk__gt=last)
+        chunk = list(page.values_list("pk", "search_name")[:batch])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1][0]
+
+
+class _Loader:
+    """Bulk writes for a rebuild: COPY into the table without its primary key, which is
+    built again at the end, on PostgreSQL; on SQLite a staging table whose rows go in
+    sorted by the key, so the key's b-tree is written in order."""
+
+    def __init__(self, connection, cursor, table, column):
+        self.connection, self.cursor = connection, cursor
+        self.table, self.column = table, column
+        self.postgres = connection.vendor == "postgresql"
+
+    def __enter__(self):
+        if self.postgres:
+            self.cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'p'",
+                [self.table],
+            )
+            self.key = self.cursor.fetchone()
+            self.cursor.execute(f'ALTER TABLE {self.table} DROP CONSTRAINT "{self.key[0]}"')
+        else:
+            self.cursor.execute("CREATE TEMP TABLE gram_staging (gram INTEGER, owner INTEGER)")
+        return self
+
+    def write(self, rows):
+        if self.postgres:
+            raw = self.cursor.cursor  # psycopg's own cursor, for COPY
+            with raw.copy(f"COPY {self.table} (gram, {self.column}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            self.cursor.executemany("INSERT INTO gram_staging VALUES (%s, %s)", rows)
+
+    def __exit__(self, kind, value, traceback):
+        if kind is not None:
+            return False
+        if self.postgres:
+            name, definition = self.key
+            self.cursor.execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{name}" {definition}')
+        else:
+            self.cursor.execute(
+                f"INSERT INTO {self.table} (gram, {self.column}) "
+                "SELECT gram, owner FROM gram_staging ORDER BY gram, owner"
+            )
+            self.cursor.execute("DROP TABLE gram_staging")
+        return False
+
+
+CUSTOMER_NAMES = GramIndex("customers.CustomerNameGram", "customer")
+CONTACT_NAMES = GramIndex("customers.ContactNameGram", "contact")

@@ -1,0 +1,111 @@
+"""The name search indexes (customers.search_index) are kept by every save and delete,
+and the rebuild command writes exactly what the saves wrote."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from customers import querysets
+from customers.filtersets import CustomerFilterSet, PoolFilterSet
+from customers.models import Contact, ContactNameGram, Customer, CustomerNameGram
+from customers.search_index import BASE, gram_codes, keyword_ranges
+from customers.services import contacts as contact_service
+from customers.testing import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def code(pair):
+    return ord(pair[0]) * BASE + (ord(pair[1]) if len(pair) > 1 else 0)
+
+
+def entries(model, owner):
+    column = "customer_id" if model is CustomerNameGram else "contact_id"
+    return set(model.objects.filter(**{column: owner}).values_list("gram", flat=True))
+
+
+def test_a_name_is_indexed_by_its_pairs_and_its_last_character():
+    assert gram_codes("abcab") == {code("ab"), code("bc"), code("ca"), code("b")}
+    assert gram_codes("鑫") == {code("鑫")}
+    assert gram_codes("𠀀a") == {code("𠀀a"), code("a")}  # beyond the BMP too
+    assert gram_codes("") == set()
+
+
+def test_a_keyword_needs_each_of_its_pairs_or_any_pair_starting_with_its_character():
+    assert keyword_ranges("商策") == [(code("商策"), code("商策") + 1)]
+    assert keyword_ranges("鑫") == [(code("鑫"), code("鑫") + BASE)]
+    long = keyword_ranges("abcdefghijklmnop")
+    assert len(long) == 8  # probes are bounded for a pasted paragraph
+
+
+def test_saves_keep_the_customer_index_exact():
+    customer = CustomerFactory(name="Ａcme 科技")
+    assert entries(CustomerNameGram, customer.pk) == gram_codes("acme 科技")
+    customer = Customer.objects.get(pk=customer.pk)
+    customer.name = "Beta 科研"
+    customer.save()
+    assert entries(CustomerNameGram, customer.pk) == gram_codes("beta 科研")
+    customer.save(update_fields=["notes"])  # not the name: nothing to do
+    assert entries(CustomerNameGram, customer.pk) == gram_codes("beta 科研")
+
+
+def test_contacts_are_indexed_and_dropped_with_them(company):
+    customer = CustomerFactory(owner=company.rep)
+    contact = Contact.objects.create(customer=customer, name="Olivia Quinlan")
+    assert entries(ContactNameGram, contact.pk) == gram_codes("olivia quinlan")
+    contact.name = "欧阳晓峰"
+    contact.save()
+    assert entries(ContactNameGram, contact.pk) == gram_codes("欧阳晓峰")
+    contact_service.delete(company.rep, customer, [contact.pk])
+    assert entries(ContactNameGram, contact.pk) == set()
+
+
+def test_the_rebuild_writes_what_the_saves_wrote(company):
+    names = ["Acme Co., Ltd.", "北京鑫华科技有限公司", "ｆｕｌｌ width", "😀 emoji", "a", "Zyphrax"]
+    for name in names:
+        customer = CustomerFactory(name=name, owner=company.rep)
+        Contact.objects.create(customer=customer, name=f"王{name[:3]}")
+    before = (
+        set(CustomerNameGram.objects.values_list("gram", "customer_id")),
+        set(ContactNameGram.objects.values_list("gram", "contact_id")),
+    )
+    CustomerNameGram.objects.all().delete()
+    CustomerNameGram.objects.create(gram=1, customer_id=999_999)  # stale: must go
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    after = (
+        set(CustomerNameGram.objects.values_list("gram", "customer_id")),
+        set(ContactNameGram.objects.values_list("gram", "contact_id")),
+    )
+    assert after == before
+    assert len(before[0]) == sum(len(gram_codes(c.search_name)) for c in Customer.objects.all())
+
+
+@pytest.mark.parametrize("limit", [0, 1, 1000])
+def test_every_plan_finds_exactly_the_matches(company, limit):
+    """Limit 0: every keyword is "common" and names are compared while reading the list;
+    1000: the index names the candidates. Both give the same, exact answer."""
+    names = ["北京鑫华科技有限公司", "上海鑫达贸易有限公司", "Global Trading", "Globe Inc", "鑫"]
+    rows = [CustomerFactory(name=name, owner=company.rep) for name in names]
+    Contact.objects.create(customer=rows[2], name="鑫 Li")
+    with override_settings(SEARCH_CANDIDATE_LIMIT=limit):
+        for keyword, pool_hits, mine_hits in (
+            ("鑫", {0, 1, 4}, {0, 1, 2, 4}),
+            ("鑫华", {0}, {0}),
+            ("glob", {2, 3}, {2, 3}),
+            ("有限公司", {0, 1}, {0, 1}),
+            ("li", set(), {2}),
+            ("不存在", set(), set()),
+        ):
+            pool = PoolFilterSet({"search": keyword}, queryset=querysets.pool(company.rep)).qs
+            mine = CustomerFilterSet({"search": keyword}, queryset=querysets.mine(company.rep)).qs
+            assert set(pool.values_list("pk", flat=True)) == {rows[i].pk for i in pool_hits}
+            assert set(mine.values_list("pk", flat=True)) == {rows[i].pk for i in mine_hits}
+
+
+def test_a_stale_entry_never_makes_a_false_match(company):
+    customer = CustomerFactory(name="Acme", owner=company.rep)
+    CustomerNameGram.objects.create(gram=code("zz"), customer=customer)
+    pool = PoolFilterSet({"search": "zz"}, queryset=querysets.pool(company.rep)).qs
+    assert not pool.exists()
