@@ -444,6 +444,7 @@ def _compare_searches(runner, people, answers, search_timings):
         naive_timing = runner.time(
             f"naive_{keyword.key}", f"naive {keyword.text}", "ORM query", run_naive, None
         )
+
         def run_app_query(rep, keyword=keyword, scope=scope):
             # Planned afresh each time, as a request does (the plan reads the name index).
             rows = with_list_relations(_app_search(keyword, scope)).order_by("name", "id")
