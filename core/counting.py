@@ -56,9 +56,7 @@ def total(queryset, budget_ms=None):
 
 
 def _sampled_estimate(rows):
-    keys = rows.model._base_manager.using(rows.db).values_list("pk", flat=True)
-    # Two queries: SQLite reads MIN or MAX from the index only when it is alone.
-    low, high = keys.order_by("pk").first(), keys.order_by("-pk").first()
+    low, high = _key_range(rows)
     if low is None:
         return None
     span = high - low + 1
@@ -72,6 +70,17 @@ def _sampled_estimate(rows):
     if not hits:
         return None
     return round_estimate(hits * span / sampled)
+
+
+def _key_range(rows):
+    """The smallest and largest primary key of the table, in one query. Each in its own
+    scalar subquery: SQLite reads a MIN or MAX from the index only when it stands alone."""
+    meta = rows.model._meta
+    connection = connections[rows.db]
+    table, key = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MIN({key}) FROM {table}), (SELECT MAX({key}) FROM {table})")
+        return cursor.fetchone()
 
 
 def round_estimate(value):

@@ -32,24 +32,28 @@ def candidate_limit():
 
 @dataclass(frozen=True)
 class Match:
-    """A condition on customers, and when the customers that can satisfy it are known
-    and few, the key conditions naming them (None: any customer may)."""
+    """A condition on customers and, when the customers that can satisfy it are known
+    and few, subqueries naming them (None: any customer may)."""
 
     condition: Q
-    keys: Q | None
+    keys: tuple | None  # querysets of customer ids
 
     def __or__(self, other):
-        keys = None if self.keys is None or other.keys is None else self.keys | other.keys
+        keys = None if self.keys is None or other.keys is None else self.keys + other.keys
         return Match(self.condition | other.condition, keys)
 
     def as_q(self):
-        # The keys first: both databases then read just those rows.
-        return self.condition if self.keys is None else self.keys & self.condition
+        if self.keys is None:
+            return self.condition
+        # One IN over the UNION of the candidates, never an OR of INs: PostgreSQL then
+        # reads just those rows (an OR of INs becomes a filter on a walk of the list).
+        first, *others = self.keys
+        return Q(pk__in=first.union(*others) if others else first) & self.condition
 
 
 def _by_name(folded):
     found = CUSTOMER_NAMES.candidates(folded, candidate_limit())
-    keys = None if found is None else Q(pk__in=found)
+    keys = None if found is None else (found.order_by(),)
     return Match(Q(search_name__contains=folded), keys)
 
 
@@ -59,8 +63,8 @@ def _by_contact(folded):
         matching = Contact.objects.filter(customer=OuterRef("pk"), search_name__contains=folded)
         return Match(Exists(matching), None)
     matching = Contact.objects.filter(pk__in=found, search_name__contains=folded)
-    keys = Q(pk__in=matching.values("customer_id"))
-    return Match(keys, keys)
+    customers = matching.order_by().values("customer_id")
+    return Match(Q(pk__in=customers), (customers,))
 
 
 def _by_category(keyword):

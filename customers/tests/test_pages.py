@@ -211,7 +211,9 @@ def test_a_list_page_of_50_rows_makes_a_bounded_number_of_queries(
 
     fill(5)
     client.get(url)  # the first request of a run creates the settings row
-    with django_assert_max_num_queries(25) as few:
+    # 30: the page, its relations, and the total (core.counting: key range, sample, and
+    # the exact count under a time limit, which takes a savepoint on PostgreSQL).
+    with django_assert_max_num_queries(30) as few:
         assert client.get(url, {"page_size": 50}).status_code == 200
     fill(55)
     with django_assert_max_num_queries(len(few.captured_queries)) as many:
