@@ -134,7 +134,7 @@ LOGOUT_REDIRECT_URL = "login"
 # up through the name index, otherwise matched while reading the list (customers.search).
 COUNT_EXACT_UP_TO = 10_000
 COUNT_BUDGET_MS = 15
-SEARCH_CANDIDATE_LIMIT = 30_000
+SEARCH_CANDIDATE_LIMIT = 5_000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
