@@ -78,3 +78,30 @@ def test_the_paginator_marks_an_estimated_total(monkeypatch):
     assert [c.pk for c in last.object_list] == list(
         Customer.objects.order_by("name", "id").values_list("pk", flat=True)
     )[-2:]
+
+
+@pytest.fixture
+def estimated(monkeypatch):
+    """Every list total comes back as an estimate of 987,000."""
+    monkeypatch.setattr("core.paging.total", lambda rows: counting.Total(987_000, True))
+
+
+def test_the_api_says_whether_the_total_is_an_estimate(company, api, monkeypatch):
+    CustomerFactory.create_batch(3)
+    answer = api(company.rep).get("/api/pool/").json()
+    assert (answer["count"], answer["count_is_estimate"]) == (3, False)
+    monkeypatch.setattr("core.paging.total", lambda rows: counting.Total(987_000, True))
+    answer = api(company.rep).get("/api/pool/").json()
+    assert (answer["count"], answer["count_is_estimate"]) == (987_000, True)
+    assert len(answer["results"]) == 3
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_page_marks_an_estimated_total(company, client, estimated, language):
+    CustomerFactory.create_batch(3)
+    client.force_login(company.rep)
+    page = client.get("/pool/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert 'data-testid="estimated-total"' in page
+    # Numbers are formatted the language's way: 987,000 in English, 987000 in Chinese.
+    expected = {"en": "≈ 987,000 in all (estimated)", "zh-hans": "约 987000 条（估算）"}
+    assert expected[language] in page
