@@ -3,9 +3,10 @@
 Every measured operation is a request through Django's test client signed in with a real
 session (middleware, session and user lookup, DRF authentication and permissions, the
 FilterSet, the query, pagination with its count, serialisation, JSON or template
-rendering): what a worker does for a request, minus the socket. Each is warmed up once,
-then repeated `reps` times, or fewer when it has run longer than `budget` seconds (and
-at least `min_reps` times); the table says how many.
+rendering): what a worker does for a request, minus the socket. The process is set up
+as a worker is (config/wsgi.py: the garbage collector tuned by config/worker.py). Each is
+warmed up once, then repeated `reps` times, or fewer when it has run longer than
+`budget` seconds (and at least `min_reps` times); the table says how many.
 
 The quick-search keywords are also run the naive way, as Django admin's `search_fields`
 would: `icontains` over the name and the contacts' names with DISTINCT, the count and
@@ -852,6 +853,9 @@ def main(argv=None):
     parser.add_argument("--markdown", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args(argv)
     setup_django(database_url(args.db, args.size))
+    from config.worker import tune_garbage_collector
+
+    tune_garbage_collector()  # as config/wsgi.py does for every serving process
     result = run(reps=args.reps, budget=args.budget, min_reps=args.min_reps)
     write(result, args.json_dir, args.markdown)
     log(f"wrote {args.markdown}; median ratio {result['median_ratio']}")

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import LongSelect
 from settings_app.models import DictionaryItem
 
 from . import search
@@ -86,7 +87,8 @@ def dictionary_filter(kind, label):
 
 
 def active_people(request):
-    return get_user_model().objects.filter(is_active=True).order_by("display_name", "username")
+    people = get_user_model().objects.filter(is_active=True).order_by("display_name", "username")
+    return people.only("pk", "username", "display_name", "first_name", "last_name")
 
 
 class PoolFilterSet(filters.FilterSet):
@@ -100,7 +102,9 @@ class PoolFilterSet(filters.FilterSet):
         choices=(("claimed", _("claimed")), ("unclaimed", _("unclaimed"))),
         label=_("Status"),
     )
-    owner = filters.ModelChoiceFilter(field_name="owner", label=_("Owner"), queryset=active_people)
+    owner = filters.ModelChoiceFilter(
+        field_name="owner", label=_("Owner"), queryset=active_people, widget=LongSelect
+    )
     created_after = DayBoundFilter(field_name="created_at", label=_("Created from"))
     created_before = DayBoundFilter(field_name="created_at", upper=True, label=_("Created until"))
     ordering = CustomerOrdering(fields=PUBLIC_ORDERING)

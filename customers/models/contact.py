@@ -19,7 +19,7 @@ class Contact(models.Model):
         "customers.Customer", on_delete=models.CASCADE, related_name="contacts"
     )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
-    search_name = models.CharField(max_length=100, editable=False, db_index=True)
+    search_name = models.CharField(max_length=100, editable=False)  # see search_index
     title = models.CharField(pgettext_lazy("person", "title"), max_length=100, blank=True)
     mobile = models.CharField(_("mobile"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)

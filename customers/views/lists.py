@@ -11,6 +11,7 @@ from django.views import View
 from core.errors import ServiceError
 from core.listing import FilteredListView
 from core.views import safe_next
+from core.widgets import option_tags
 from org.models import Department
 
 from .. import querysets
@@ -19,6 +20,7 @@ from ..forms import BatchForm
 from ..models import Customer
 
 BATCH_RESULT_KEY = "customers_batch_result"
+PERSON_FIELDS = ("pk", "username", "display_name", "first_name", "last_name")
 
 
 class CustomerListView(LoginRequiredMixin, FilteredListView):
@@ -30,11 +32,15 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        users = get_user_model().objects.filter(is_active=True).order_by("display_name")
+        people = get_user_model().objects.filter(is_active=True).order_by("display_name")
+        people = [(person.pk, person.label) for person in people.only(*PERSON_FIELDS)]
+        me = self.request.user.pk
         context.update(
             section=self.section,
             row_template=self.row_template,
-            people=users,
+            # Written once per page, not by a template per option: a company has thousands.
+            people_options=option_tags(people),
+            colleague_options=option_tags(p for p in people if p[0] != me),
             departments=Department.objects.all(),
             is_pool_manager=self.request.user.is_pool_manager,
             batch_result=self.request.session.pop(BATCH_RESULT_KEY, None),
