@@ -21,10 +21,19 @@ def _strict_whole_number(data):
     return data
 
 
+def _built(build):
+    return build()
+
+
+# One lazy factory for all: `lazy()` makes a new proxy class on every call, and fields are
+# made for every request that serialises.
+_lazy_built = lazy(_built, str)
+
+
 def lazy_text(build):
     """A string built by `build()` when shown, in the language of that request: fields are
     made at import time, before any request chose a language."""
-    return lazy(build, str)()
+    return _lazy_built(build)
 
 
 class RowRef(serializers.PrimaryKeyRelatedField):

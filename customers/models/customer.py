@@ -48,7 +48,7 @@ class Customer(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="owned_customers",
-        db_index=False,  # customer_owner_name (owner, name) serves every lookup by owner
+        db_index=False,  # customer_live_owner serves the lookups by owner
     )
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     last_contacted_at = models.DateTimeField(_("last contacted at"), null=True, blank=True)
@@ -74,7 +74,11 @@ class Customer(models.Model):
         # stops after a page, instead of sorting a million rows; the recycle bin has its
         # own small index. (A plain index on deleted_at misled SQLite into using it.)
         indexes = [
-            models.Index(fields=["owner", "name"], name="customer_owner_name"),
+            # Mine and shared, in list order; live only, so counting someone's customers
+            # reads this index alone, not the 2,000 rows for their deleted_at.
+            models.Index(
+                fields=["owner", "name", "id"], condition=LIVE, name="customer_live_owner"
+            ),
             models.Index(fields=["name", "id"], condition=LIVE, name="customer_live_name"),
             models.Index(fields=["created_at", "id"], condition=LIVE, name="customer_live_created"),
             # A dictionary filter of the combined query (L2), in list order: the first page
