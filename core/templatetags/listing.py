@@ -1,4 +1,7 @@
 from django import template
+from django.utils.translation import gettext as _
+
+from core.widgets import option_tags
 
 register = template.Library()
 
@@ -34,3 +37,16 @@ def sort_state(context, field):
     if current == f"-{field}":
         return "desc"
     return ""
+
+
+@register.simple_tag
+def select_options(field):
+    """The `<option>`s of a bound choice field of the combined query, written at once: the
+    owner list holds every active salesperson, thousands in a large company. The empty
+    choice reads "Any"."""
+    value = field.value()
+    selected = [] if value in (None, "") else [value]
+    choices = (
+        (choice, _("Any") if choice == "" else label) for choice, label in field.field.choices
+    )
+    return option_tags(choices, selected)
