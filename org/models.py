@@ -72,7 +72,7 @@ class User(AbstractUser):
 
     @property
     def label(self):
-        return self.display_name or self.get_full_name() or self.username
+        return person_label(self.display_name, self.first_name, self.last_name, self.username)
 
     @property
     def is_pool_manager(self):
@@ -85,3 +85,18 @@ class User(AbstractUser):
     @property
     def is_administrator(self):
         return self.is_active and (self.is_staff or self.is_superuser)
+
+
+LABEL_FIELDS = ("display_name", "first_name", "last_name", "username")
+
+
+def person_label(display_name, first_name, last_name, username):
+    """How a person is named everywhere: the display name, else the full name, else the
+    username."""
+    return display_name or f"{first_name} {last_name}".strip() or username
+
+
+def person_choices(people):
+    """(id, label) of each person of a queryset, without a model object each: the
+    people pickers list every active user, thousands in a large company."""
+    return [(pk, person_label(*fields)) for pk, *fields in people.values_list("pk", *LABEL_FIELDS)]

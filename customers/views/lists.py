@@ -12,7 +12,7 @@ from core.errors import ServiceError
 from core.listing import FilteredListView
 from core.views import safe_next
 from core.widgets import option_tags
-from org.models import Department
+from org.models import Department, person_choices
 
 from .. import querysets
 from ..filtersets import CustomerFilterSet, PoolFilterSet
@@ -20,7 +20,6 @@ from ..forms import BatchForm
 from ..models import Customer
 
 BATCH_RESULT_KEY = "customers_batch_result"
-PERSON_FIELDS = ("pk", "username", "display_name", "first_name", "last_name")
 
 
 class CustomerListView(LoginRequiredMixin, FilteredListView):
@@ -32,8 +31,9 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        people = get_user_model().objects.filter(is_active=True).order_by("display_name")
-        people = [(person.pk, person.label) for person in people.only(*PERSON_FIELDS)]
+        people = person_choices(
+            get_user_model().objects.filter(is_active=True).order_by("display_name")
+        )
         me = self.request.user.pk
         context.update(
             section=self.section,
