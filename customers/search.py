@@ -12,7 +12,13 @@ How it is found depends on how rare the keyword is, which the name indexes
   one-character, two-character and long keywords alike;
 - common (有限公司, a single frequent character): the list is read in its own order and
   names are compared on the way; matches are dense, so a page fills after a few hundred
-  rows, and the total is estimated (core.counting) instead of counted."""
+  rows, and the total is estimated (core.counting) instead of counted.
+
+Weak spot: a keyword too common for the candidate plan whose matches all sort late in the
+list walks far before the first page fills — 鑫 at 1M customers, whose 25,000 matches
+come after the Latin names, takes about a second (benchmarks/RESULTS.md). The cure is an
+index in list order per character pair (pairs and single characters, each entry carrying
+the name's first code points), walked instead of the name index."""
 
 from dataclasses import dataclass
 
