@@ -65,6 +65,17 @@ def company(db):
 
 
 @pytest.fixture
+def browser(client):
+    """`browser(user)` → the test client signed in as that user (page tests)."""
+
+    def signed_in(user):
+        client.force_login(user)
+        return client
+
+    return signed_in
+
+
+@pytest.fixture
 def api():
     """`api(user)` → an APIClient signed in as that user. A server error comes back as a
     500 response to assert on, not as an exception that hides what the client saw."""

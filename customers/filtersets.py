@@ -11,7 +11,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import LongSelect
 from settings_app.models import DictionaryItem
 
 from . import search
@@ -102,9 +101,7 @@ class PoolFilterSet(filters.FilterSet):
         choices=(("claimed", _("claimed")), ("unclaimed", _("unclaimed"))),
         label=_("Status"),
     )
-    owner = filters.ModelChoiceFilter(
-        field_name="owner", label=_("Owner"), queryset=active_people, widget=LongSelect
-    )
+    owner = filters.ModelChoiceFilter(field_name="owner", label=_("Owner"), queryset=active_people)
     created_after = DayBoundFilter(field_name="created_at", label=_("Created from"))
     created_before = DayBoundFilter(field_name="created_at", upper=True, label=_("Created until"))
     ordering = CustomerOrdering(fields=PUBLIC_ORDERING)

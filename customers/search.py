@@ -75,10 +75,8 @@ def _by_contact(folded):
 
 def _by_category(keyword):
     """Category names are a short list: compared here, so the query holds only ids."""
-    ids = DictionaryItem.objects.filter(kind="category", name__icontains=keyword).values_list(
-        "pk", flat=True
-    )
-    ids = list(ids)
+    categories = DictionaryItem.objects.filter(kind="category", name__icontains=keyword)
+    ids = list(categories.values_list("pk", flat=True))
     return Match(Q(category_id__in=ids), None) if ids else None
 
 

@@ -1,4 +1,4 @@
-from core.widgets import LongSelect, option_tags
+from core.widgets import option_tags
 
 
 def test_options_escape_values_and_labels_and_mark_the_selected():
@@ -6,12 +6,4 @@ def test_options_escape_values_and_labels_and_mark_the_selected():
     assert html == (
         '<option value="1">&lt;b&gt;Li &amp; Co&lt;/b&gt;</option>'
         '<option value="2&quot;" selected>Wang</option>'
-    )
-
-
-def test_a_long_select_renders_like_a_select():
-    widget = LongSelect(choices=[("", "---------"), (3, "Zhou Min")], attrs={"class": "x"})
-    assert widget.render("owner", 3) == (
-        '<select class="x" name="owner"><option value="">---------</option>'
-        '<option value="3" selected>Zhou Min</option></select>'
     )

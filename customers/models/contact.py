@@ -1,6 +1,5 @@
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -9,9 +8,10 @@ from settings_app.models import DictionaryItem
 
 from ..normalize import fold
 from ..search_index import CONTACT_NAMES
+from .indexed import NameIndexed, drop_from_name_index
 
 
-class Contact(models.Model):
+class Contact(NameIndexed):
     """A person at a customer (SPEC C4). Exactly one is primary when any exist;
     customers.services.contacts keeps it so."""
 
@@ -29,6 +29,7 @@ class Contact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["search_name"], related_name="+")
+    name_index = CONTACT_NAMES
 
     class Meta:
         ordering = ["-is_primary", "name", "id"]
@@ -43,19 +44,7 @@ class Contact(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_name = fold(self.name)
-        fields = kwargs.get("update_fields")
-        if fields is not None and "search_name" not in fields:
-            return super().save(*args, **kwargs)
-        with transaction.atomic(using=kwargs.get("using")):
-            super().save(*args, **kwargs)
-            CONTACT_NAMES.sync(self.pk, self.search_name, getattr(self, "_indexed_name", None))
-        self._indexed_name = self.search_name
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        row = super().from_db(db, field_names, values)
-        row._indexed_name = row.__dict__.get("search_name")
-        return row
+        super().save(*args, **kwargs)
 
 
 class SocialRelation(models.Model):
@@ -79,6 +68,4 @@ class SocialRelation(models.Model):
         return self.person_name
 
 
-@receiver(post_delete, sender=Contact)
-def _drop_from_search_index(sender, instance, **kwargs):
-    CONTACT_NAMES.remove(instance.pk, instance.search_name)
+post_delete.connect(drop_from_name_index, sender=Contact)

@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -9,6 +8,7 @@ from settings_app.models import dictionary_field
 
 from ..normalize import fold, name_key
 from ..search_index import CUSTOMER_NAMES
+from .indexed import NameIndexed, drop_from_name_index
 
 NAME_MAX_LENGTH = 200
 LIVE = models.Q(deleted_at__isnull=True)
@@ -19,7 +19,7 @@ class LiveCustomerManager(models.Manager):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
-class Customer(models.Model):
+class Customer(NameIndexed):
     """A customer: company property, never lost. `owner`, `claimed_at` and `deleted_at` are
     written only by customers.services.ownership (a test enforces it)."""
 
@@ -56,6 +56,7 @@ class Customer(models.Model):
 
     objects = models.Manager()
     live = LiveCustomerManager()
+    name_index = CUSTOMER_NAMES
     history = HistoricalRecords(
         excluded_fields=["name_key", "search_name", "updated_at"], related_name="+"
     )
@@ -105,19 +106,7 @@ class Customer(models.Model):
         self.name = (self.name or "").strip()
         self.name_key = name_key(self.name)
         self.search_name = fold(self.name)
-        fields = kwargs.get("update_fields")
-        if fields is not None and "search_name" not in fields:
-            return super().save(*args, **kwargs)
-        with transaction.atomic(using=kwargs.get("using")):
-            super().save(*args, **kwargs)
-            CUSTOMER_NAMES.sync(self.pk, self.search_name, getattr(self, "_indexed_name", None))
-        self._indexed_name = self.search_name
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        row = super().from_db(db, field_names, values)
-        row._indexed_name = row.__dict__.get("search_name")
-        return row
+        super().save(*args, **kwargs)
 
     @property
     def is_claimed(self) -> bool:
@@ -128,6 +117,4 @@ class Customer(models.Model):
         return "claimed" if self.owner_id else "unclaimed"
 
 
-@receiver(post_delete, sender=Customer)
-def _drop_from_search_index(sender, instance, **kwargs):
-    CUSTOMER_NAMES.remove(instance.pk, instance.search_name)
+post_delete.connect(drop_from_name_index, sender=Customer)

@@ -13,17 +13,6 @@ from settings_app.models import DictionaryItem
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def browser(client):
-    """`browser(user)` → the test client signed in as that user."""
-
-    def signed_in(user):
-        client.force_login(user)
-        return client
-
-    return signed_in
-
-
 def batch_result(page):
     match = re.search(r'data-testid="batch-result">(.*?)</div>', page.content.decode(), re.S)
     assert match, "the list page shows the batch result"

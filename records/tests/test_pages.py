@@ -17,7 +17,7 @@ from customers.testing import ContactFactory, CustomerFactory, ShareFactory
 from sales.models import Contract, Opportunity, Payment, Quote, QuoteLine, Receivable
 from settings_app.models import DictionaryItem
 
-from . import MODULES, counts, download_bytes, fill, upload
+from . import MODULES, counts, download_bytes, fill, models_by_module, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +26,6 @@ pytestmark = pytest.mark.django_db
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def browser(client):
-    """`browser(user)` → the test client signed in as that user."""
-
-    def signed_in(user):
-        client.force_login(user)
-        return client
-
-    return signed_in
 
 
 @pytest.fixture
@@ -594,15 +583,7 @@ def test_list_pages_make_a_bounded_number_of_queries(
         few[url] = len(captured.captured_queries)
 
     add_rows(key, customer, company.rep, 25)
-    model = {
-        "interactions": Interaction,
-        "opportunities": Opportunity,
-        "quotes": Quote,
-        "contracts": Contract,
-        "receivables": Receivable,
-        "payments": Payment,
-        "attachments": Attachment,
-    }[key]
+    model = models_by_module()[key]
     assert model.objects.filter(customer=customer).count() == 30
     for url in urls:
         with django_assert_max_num_queries(few[url]) as captured:
