@@ -112,13 +112,25 @@ class PoolFilterSet(filters.FilterSet):
 
     searches_contacts = False
 
+    def in_name_order(self):
+        """Whether the rows will be sorted by name: asked for, or no order asked for (lists
+        are by name then; the recycle bin is not, but its rows are not on the name indexes
+        that a bound on the name could steer the database to)."""
+        ordering = getattr(self.form, "cleaned_data", {}).get("ordering")  # {}: unbound
+        return not ordering or ordering[0].lstrip("-") == "name"
+
     def quick_search(self, qs, name, value):
         if not value.strip():
             return qs
-        return qs.filter(search.quick_search(value, contacts=self.searches_contacts))
+        found = search.quick_search(
+            value, contacts=self.searches_contacts, in_name_order=self.in_name_order()
+        )
+        return qs.filter(found)
 
     def name_contains(self, qs, name, value):
-        return qs.filter(search.name_contains(value)) if value.strip() else qs
+        if not value.strip():
+            return qs
+        return qs.filter(search.name_contains(value, in_name_order=self.in_name_order()))
 
     def by_status(self, qs, name, value):
         return qs.filter(owner__isnull=(value == "unclaimed"))

@@ -14,15 +14,15 @@ How it is found depends on how rare the keyword is, which the name indexes
   names are compared on the way; matches are dense, so a page fills after a few hundred
   rows, and the total is estimated (core.counting) instead of counted.
 
-Weak spot: a keyword too common for the candidate plan whose matches all sort late in the
-list walks far before the first page fills — 鑫 at 1M customers, whose 25,000 matches
-come after the Latin names, takes about a second (benchmarks/RESULTS.md). The cure is an
-index in list order per character pair (pairs and single characters, each entry carrying
-the name's first code points), walked instead of the name index."""
+A common keyword whose matches all sort late (鑫: 25,000 matches, all after the 333,000
+Latin names) would walk far before the first page fills; when the list is in name order
+the index also tells between which names the matches lie (customers.search_index
+name_bounds), and the walk keeps to them."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, OuterRef, Q
 
 from settings_app.models import DictionaryItem
@@ -57,14 +57,39 @@ class Match:
         return Q(pk__in=first.union(*others) if others else first) & self.condition
 
 
-def _by_name(folded):
-    found = CUSTOMER_NAMES.candidates(folded, candidate_limit())
-    keys = None if found is None else (found.order_by(),)
-    return Match(Q(search_name__contains=folded), keys)
+_SORTED_BY_CODE_POINT = {}
+# Python sorts these by code point; a collation for a language would not (B before a).
+_COLLATION_PROBE = ["a", "B", "Z", "é", "一", "ｚ", "😀", "ab", "a b", "A"]
+
+
+def sorts_by_code_point(alias=DEFAULT_DB_ALIAS):
+    """Whether the database orders names by code point, as the index's sort keys are:
+    SQLite always; PostgreSQL under the C or C.UTF-8 collation, not under a language's
+    (then name bounds would be wrong, and are not used)."""
+    if alias not in _SORTED_BY_CODE_POINT:
+        union = " UNION ALL ".join(["SELECT %s AS name"] * len(_COLLATION_PROBE))
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"SELECT name FROM ({union}) probe ORDER BY name", _COLLATION_PROBE)
+            found = [row[0] for row in cursor.fetchall()]
+        _SORTED_BY_CODE_POINT[alias] = found == sorted(_COLLATION_PROBE)
+    return _SORTED_BY_CODE_POINT[alias]
+
+
+def _by_name(folded, in_name_order=False):
+    bounded = in_name_order and sorts_by_code_point()
+    found = CUSTOMER_NAMES.lookup(folded, candidate_limit(), bounds=bounded)
+    condition = Q(search_name__contains=folded)
+    if found.bounds is not None:
+        low, high, high_included = found.bounds
+        condition &= Q(name__gte=low)
+        if high is not None:
+            condition &= Q(name__lte=high) if high_included else Q(name__lt=high)
+    keys = None if found.rows is None else (found.rows.order_by(),)
+    return Match(condition, keys)
 
 
 def _by_contact(folded):
-    found = CONTACT_NAMES.candidates(folded, candidate_limit())
+    found = CONTACT_NAMES.lookup(folded, candidate_limit()).rows
     if found is None:
         matching = Contact.objects.filter(customer=OuterRef("pk"), search_name__contains=folded)
         return Match(Exists(matching), None)
@@ -80,11 +105,12 @@ def _by_category(keyword):
     return Match(Q(category_id__in=ids), None) if ids else None
 
 
-def quick_search(keyword, *, contacts):
-    """Quick search (L1): name or category, and contact names when `contacts`."""
+def quick_search(keyword, *, contacts, in_name_order=False):
+    """Quick search (L1): name or category, and contact names when `contacts`.
+    `in_name_order`: the list is sorted by name, so bounds on the name can guide it."""
     keyword = keyword.strip()
     folded = fold(keyword)
-    match = _by_name(folded)
+    match = _by_name(folded, in_name_order)
     if contacts:
         match |= _by_contact(folded)
     category = _by_category(keyword)
@@ -93,8 +119,8 @@ def quick_search(keyword, *, contacts):
     return match.as_q()
 
 
-def name_contains(text):
-    return _by_name(fold(text.strip())).as_q()
+def name_contains(text, *, in_name_order=False):
+    return _by_name(fold(text.strip()), in_name_order).as_q()
 
 
 def contact_name_contains(text):

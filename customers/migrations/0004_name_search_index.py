@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from customers.search_index import CONTACT_NAMES, CUSTOMER_NAMES
+from customers.search_index import CONTACT_NAMES
 
 
 def without_rowid_on_sqlite(apps, schema_editor):
@@ -21,8 +21,8 @@ def without_rowid_on_sqlite(apps, schema_editor):
 
 
 def index_existing_names(apps, schema_editor):
-    for index in (CUSTOMER_NAMES, CONTACT_NAMES):
-        index.rebuild(using=schema_editor.connection.alias, registry=apps)
+    # Customers are indexed by 0008, which makes their table again with sort keys.
+    CONTACT_NAMES.rebuild(using=schema_editor.connection.alias, registry=apps)
 
 
 class Migration(migrations.Migration):

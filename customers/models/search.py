@@ -6,7 +6,7 @@ from .customer import Customer
 
 class NameGram(models.Model):
     """One entry of a search index: `gram` is a character pair of a folded name (or its
-    last character alone), encoded as an integer (customers.search_index.gram_code), so
+    last character alone), encoded as an integer (customers.search_index.gram_codes), so
     its order is code-point order on every database and collation.
 
     No foreign-key constraint and no cascade: the index is derived data that
@@ -24,7 +24,11 @@ class NameGram(models.Model):
 
 
 class CustomerNameGram(NameGram):
-    pk = models.CompositePrimaryKey("gram", "customer")
+    """In list order within a pair: `sort_key` is customers.search_index.sort_key of the
+    customer's name, so a pair's first and last entries bound where its matches lie."""
+
+    pk = models.CompositePrimaryKey("gram", "sort_key", "customer")
+    sort_key = models.BigIntegerField()
     customer = models.ForeignKey(
         Customer, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
