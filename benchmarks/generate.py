@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-GENERATOR_VERSION = "2"  # 2: the name search indexes are built too
+GENERATOR_VERSION = "3"  # 2: the name search indexes are built too; 3: with sort keys
 DEFAULT_SEED = 20_261_201
 META_TABLE = "benchmark_dataset"
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, OuterRef, Q
 
+from core.expressions import Likely
 from settings_app.models import DictionaryItem
 
 from .models import Contact
@@ -81,9 +82,10 @@ def _by_name(folded, in_name_order=False):
     condition = Q(search_name__contains=folded)
     if found.bounds is not None:
         low, high, high_included = found.bounds
-        condition &= Q(name__gte=low)
+        # Where to start (and stop) reading the list, seldom a narrow range: Likely.
+        condition &= Q(Likely(Q(name__gte=low)))
         if high is not None:
-            condition &= Q(name__lte=high) if high_included else Q(name__lt=high)
+            condition &= Q(Likely(Q(name__lte=high) if high_included else Q(name__lt=high)))
     keys = None if found.rows is None else (found.rows.order_by(),)
     return Match(condition, keys)
 

@@ -290,6 +290,9 @@ class _Loader:
         if self.postgres:
             name, definition = self.key
             self.cursor.execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{name}" {definition}')
+            # Statistics of the new rows now: until autovacuum gathers them the planner
+            # guesses, and it guessed a 50 ms search into 700 ms.
+            self.cursor.execute(f"ANALYZE {self.table}")
         else:
             self.cursor.execute(
                 f"INSERT INTO {self.table} ({self.columns}) "
