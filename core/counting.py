@@ -38,12 +38,25 @@ class _TooSlow(Exception):
     pass
 
 
+def at_most(queryset, count):
+    """`queryset`, known to hold at most `count` rows — a search that named its few
+    candidates says so. Such a total is counted exactly without a sample first: the sample
+    would read every candidate, as the count does. (Query.clone copies the query's
+    attributes, so the queryset's later clones know it too.)"""
+    queryset = queryset.all()
+    known = getattr(queryset.query, "rows_at_most", None)
+    queryset.query.rows_at_most = count if known is None else min(known, count)
+    return queryset
+
+
 def total(queryset, budget_ms=None):
     """The number of rows of `queryset`: exact when it is small enough and can be counted
     within the budget, otherwise an estimate (Total.is_estimate)."""
     budget_ms = settings.COUNT_BUDGET_MS if budget_ms is None else budget_ms
     rows = queryset.order_by()
-    estimate = _sampled_estimate(rows)
+    known = getattr(rows.query, "rows_at_most", None)
+    few = known is not None and known <= settings.COUNT_EXACT_UP_TO
+    estimate = None if few else _sampled_estimate(rows)
     if estimate is not None and estimate > settings.COUNT_EXACT_UP_TO:
         return Total(estimate, is_estimate=True)
     try:

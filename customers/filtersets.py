@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import counting
 from settings_app.models import DictionaryItem
 
 from . import search
@@ -90,6 +91,13 @@ def active_people(request):
     return people.only("pk", "username", "display_name", "first_name", "last_name")
 
 
+def matching(qs, match):
+    """The rows of `qs` that a search's Match selects; when the search knows there are few,
+    the list's total counts them without estimating first (core.counting.at_most)."""
+    rows = qs.filter(match.as_q())
+    return rows if match.at_most is None else counting.at_most(rows, match.at_most)
+
+
 class PoolFilterSet(filters.FilterSet):
     search = filters.CharFilter(method="quick_search", label=_("Quick search"), max_length=100)
     name = filters.CharFilter(method="name_contains", label=_("Name"), max_length=200)
@@ -125,12 +133,12 @@ class PoolFilterSet(filters.FilterSet):
         found = search.quick_search(
             value, contacts=self.searches_contacts, in_name_order=self.in_name_order()
         )
-        return qs.filter(found)
+        return matching(qs, found)
 
     def name_contains(self, qs, name, value):
         if not value.strip():
             return qs
-        return qs.filter(search.name_contains(value, in_name_order=self.in_name_order()))
+        return matching(qs, search.name_contains(value, in_name_order=self.in_name_order()))
 
     def by_status(self, qs, name, value):
         return qs.filter(owner__isnull=(value == "unclaimed"))
@@ -151,7 +159,7 @@ class CustomerFilterSet(PoolFilterSet):
     searches_contacts = True
 
     def contact_contains(self, qs, name, value):
-        return qs.filter(search.contact_name_contains(value)) if value.strip() else qs
+        return matching(qs, search.contact_name_contains(value)) if value.strip() else qs
 
     def phone_contains(self, qs, name, value):
         digits = value.strip()

@@ -49,6 +49,12 @@ class Match:
         keys = None if self.keys is None or other.keys is None else self.keys + other.keys
         return Match(self.condition | other.condition, keys)
 
+    @property
+    def at_most(self):
+        """How many customers can match at most, when the candidates are known: each
+        subquery names at most SEARCH_CANDIDATE_LIMIT of them."""
+        return None if self.keys is None else len(self.keys) * candidate_limit()
+
     def as_q(self):
         if self.keys is None:
             return self.condition
@@ -108,7 +114,8 @@ def _by_category(keyword):
 
 
 def quick_search(keyword, *, contacts, in_name_order=False):
-    """Quick search (L1): name or category, and contact names when `contacts`.
+    """Quick search (L1): name or category, and contact names when `contacts`; a Match,
+    whose as_q() filters the list.
     `in_name_order`: the list is sorted by name, so bounds on the name can guide it."""
     keyword = keyword.strip()
     folded = fold(keyword)
@@ -118,12 +125,12 @@ def quick_search(keyword, *, contacts, in_name_order=False):
     category = _by_category(keyword)
     if category is not None:
         match |= category
-    return match.as_q()
+    return match
 
 
 def name_contains(text, *, in_name_order=False):
-    return _by_name(fold(text.strip()), in_name_order).as_q()
+    return _by_name(fold(text.strip()), in_name_order)
 
 
 def contact_name_contains(text):
-    return _by_contact(fold(text.strip())).as_q()
+    return _by_contact(fold(text.strip()))

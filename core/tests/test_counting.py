@@ -31,6 +31,23 @@ def test_large_lists_are_estimated_from_a_sample(monkeypatch):
         assert nothing == counting.Total(0, is_estimate=False)
 
 
+def test_a_list_known_to_be_small_is_counted_without_a_sample(monkeypatch):
+    monkeypatch.setattr(counting, "SAMPLE_BLOCKS", 4)
+    monkeypatch.setattr(counting, "SAMPLE_BLOCK_SIZE", 5)
+    CustomerFactory.create_batch(100)
+    sampled = []
+    monkeypatch.setattr(counting, "_sampled_estimate", lambda rows: sampled.append(rows))
+    rows = counting.at_most(Customer.objects.all(), 500).order_by("name")  # kept by clones
+    assert counting.total(rows) == counting.Total(100, is_estimate=False)
+    assert sampled == []
+    # A bound that is wrong costs the estimate, never the exact count; the lower one holds.
+    wrong = counting.at_most(counting.at_most(Customer.objects.all(), 20_000), 5)
+    assert wrong.query.rows_at_most == 5
+    assert counting.total(wrong) == counting.Total(100, is_estimate=False)
+    counting.total(counting.at_most(Customer.objects.all(), 20_000))  # too many: sampled
+    assert len(sampled) == 1
+
+
 def test_a_count_over_the_time_budget_gives_way_to_the_estimate(monkeypatch):
     monkeypatch.setattr(counting, "SAMPLE_BLOCKS", 4)
     monkeypatch.setattr(counting, "SAMPLE_BLOCK_SIZE", 5)

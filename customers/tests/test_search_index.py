@@ -200,3 +200,15 @@ def test_a_common_keyword_keeps_to_its_bounds_only_in_name_order(company):
         qs = PoolFilterSet(params, queryset=querysets.pool(company.rep)).qs
         assert set(qs.values_list("name", flat=True)) == expected
         assert ('"name" >=' in str(qs.query)) == (bounded and sorts_by_code_point())
+
+
+def test_a_search_by_candidates_tells_the_total_how_few_there_can_be(company):
+    CustomerFactory(name="北京鑫华科技", owner=company.rep)
+    with override_settings(SEARCH_CANDIDATE_LIMIT=100):
+        rare = PoolFilterSet({"search": "鑫华"}, queryset=querysets.pool(company.rep)).qs
+        mine = CustomerFilterSet({"search": "鑫华"}, queryset=querysets.mine(company.rep)).qs
+    assert rare.query.rows_at_most == 100
+    assert mine.query.rows_at_most == 200  # names and contacts: two lists of candidates
+    with override_settings(SEARCH_CANDIDATE_LIMIT=0):
+        common = PoolFilterSet({"search": "鑫华"}, queryset=querysets.pool(company.rep)).qs
+    assert getattr(common.query, "rows_at_most", None) is None
