@@ -14,6 +14,7 @@ estimate. Keys are given out in creation order and say nothing about names, owne
 categories, so the runs are a fair sample of what the filters select."""
 
 import time
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
@@ -59,13 +60,54 @@ def total(queryset, budget_ms=None):
     estimate = None if few else _sampled_estimate(rows)
     if estimate is not None and estimate > settings.COUNT_EXACT_UP_TO:
         return Total(estimate, is_estimate=True)
+    if estimate is not None and _SLOW_COUNTS.recalls(rows):
+        return Total(estimate, is_estimate=True)
     try:
         with _time_limit(rows.db, budget_ms):
             return Total(rows.count())
     except _TooSlow:
         if estimate is None:  # too slow, yet nothing in the sample: count it all the same
             return Total(rows.count())
+        _SLOW_COUNTS.remember(rows)
         return Total(estimate, is_estimate=True)
+
+
+class _SlowCounts:
+    """The lists whose exact count recently ran out of time, so that the next page of the
+    same list (or the same list again) shows the estimate at once instead of spending the
+    whole budget on the same futile count. Per process; forgotten after
+    SLOW_COUNT_MEMORY_S, when the list may have become quick to count."""
+
+    SIZE = 512
+
+    def __init__(self):
+        self._seen = OrderedDict()  # (database, SQL, parameters) → when it ran out of time
+
+    def _key(self, rows):
+        sql, params = rows.query.sql_with_params()
+        return rows.db, sql, tuple(map(repr, params))
+
+    def remember(self, rows):
+        key = self._key(rows)
+        self._seen[key] = time.monotonic()
+        self._seen.move_to_end(key)
+        while len(self._seen) > self.SIZE:
+            self._seen.popitem(last=False)
+
+    def recalls(self, rows):
+        if not self._seen:
+            return False
+        key = self._key(rows)
+        when = self._seen.get(key)
+        if when is None:
+            return False
+        if time.monotonic() - when >= settings.SLOW_COUNT_MEMORY_S:
+            del self._seen[key]
+            return False
+        return True
+
+
+_SLOW_COUNTS = _SlowCounts()
 
 
 def _sampled_estimate(rows):

@@ -59,8 +59,33 @@ def test_a_count_over_the_time_budget_gives_way_to_the_estimate(monkeypatch):
         yield
 
     monkeypatch.setattr(counting, "_time_limit", too_slow)
+    monkeypatch.setattr(counting, "_SLOW_COUNTS", counting._SlowCounts())
     result = counting.total(Customer.objects.all())
     assert result.is_estimate and 50 <= result.value <= 150
+
+
+def test_a_list_too_slow_to_count_is_not_counted_again_for_a_while(monkeypatch):
+    monkeypatch.setattr(counting, "SAMPLE_BLOCKS", 4)
+    monkeypatch.setattr(counting, "SAMPLE_BLOCK_SIZE", 5)
+    monkeypatch.setattr(counting, "_SLOW_COUNTS", counting._SlowCounts())
+    CustomerFactory.create_batch(100)
+    attempts = []
+
+    @counting.contextmanager
+    def too_slow(alias, budget_ms):
+        attempts.append(alias)
+        raise counting._TooSlow
+        yield
+
+    monkeypatch.setattr(counting, "_time_limit", too_slow)
+    everyone = Customer.objects.all()
+    assert counting.total(everyone).is_estimate and counting.total(everyone).is_estimate
+    assert len(attempts) == 1  # the second time, straight to the estimate
+    counting.total(Customer.objects.filter(name__gt="A"))  # another list: tried
+    assert len(attempts) == 2
+    with override_settings(SLOW_COUNT_MEMORY_S=0):  # forgotten: tried again
+        counting.total(everyone)
+    assert len(attempts) == 3
 
 
 def test_the_time_limit_stops_a_slow_query():
