@@ -24,7 +24,8 @@ class Customer(NameIndexed):
     written only by customers.services.ownership (a test enforces it)."""
 
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
-    name_key = models.CharField(max_length=NAME_MAX_LENGTH, editable=False, db_index=True)
+    # Looked up among live customers only, by customer_unique_live_name.
+    name_key = models.CharField(max_length=NAME_MAX_LENGTH, editable=False)
     # Searched through customers.search_index: a b-tree over it cannot serve `LIKE '%kw%'`.
     search_name = models.CharField(max_length=NAME_MAX_LENGTH, editable=False)
     category = dictionary_field("category", _("category"))
