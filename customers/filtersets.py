@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import counting
+from org.forms import PersonChoiceField
 from settings_app.models import DictionaryItem
 
 from . import search
@@ -87,8 +88,11 @@ def dictionary_filter(kind, label):
 
 
 def active_people(request):
-    people = get_user_model().objects.filter(is_active=True).order_by("display_name", "username")
-    return people.only("pk", "username", "display_name", "first_name", "last_name")
+    return get_user_model().objects.filter(is_active=True).order_by("display_name", "username")
+
+
+class PersonFilter(filters.ModelChoiceFilter):
+    field_class = PersonChoiceField
 
 
 def matching(qs, match):
@@ -109,7 +113,7 @@ class PoolFilterSet(filters.FilterSet):
         choices=(("claimed", _("claimed")), ("unclaimed", _("unclaimed"))),
         label=_("Status"),
     )
-    owner = filters.ModelChoiceFilter(field_name="owner", label=_("Owner"), queryset=active_people)
+    owner = PersonFilter(field_name="owner", label=_("Owner"), queryset=active_people)
     created_after = DayBoundFilter(field_name="created_at", label=_("Created from"))
     created_before = DayBoundFilter(field_name="created_at", upper=True, label=_("Created until"))
     ordering = CustomerOrdering(fields=PUBLIC_ORDERING)

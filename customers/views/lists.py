@@ -1,5 +1,7 @@
 """The three list pages (SPEC §4–§7) and the batch action endpoint they post to."""
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
@@ -31,16 +33,20 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        people = person_choices(
-            get_user_model().objects.filter(is_active=True).order_by("display_name")
-        )
         me = self.request.user.pk
+
+        @functools.cache
+        def people():
+            active = get_user_model().objects.filter(is_active=True).order_by("display_name")
+            return person_choices(active)
+
         context.update(
             section=self.section,
             row_template=self.row_template,
             # Written once per page, not by a template per option: a company has thousands.
-            people_options=option_tags(people),
-            colleague_options=option_tags(p for p in people if p[0] != me),
+            # Callables, which the template calls only on a page that shows the picker.
+            people_options=lambda: option_tags(people()),
+            colleague_options=lambda: option_tags(p for p in people() if p[0] != me),
             departments=Department.objects.all(),
             is_pool_manager=self.request.user.is_pool_manager,
             batch_result=self.request.session.pop(BATCH_RESULT_KEY, None),
