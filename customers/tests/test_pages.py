@@ -236,3 +236,23 @@ def test_an_empty_assign_picker_does_not_block_other_buttons(company, browser):
     )
     assert "✓" in batch_result(client.get("/mine/"))
     assert Customer.objects.get(pk=customer.pk).owner is None
+
+
+def test_the_shared_page_offers_each_person_who_shared_with_me(company, browser):
+    company.peer.display_name = "Peer <b>Wu</b>"
+    company.peer.save()
+    for sharer in (company.rep, company.peer, company.rep):
+        customer = CustomerFactory(owner=sharer)
+        ShareFactory(customer=customer, user=company.deputy, shared_by=sharer)
+    client = browser(company.deputy)
+    select = re.search(
+        r'<select[^>]*name="shared_by".*?</select>', client.get("/shared/").content.decode(), re.S
+    ).group(0)
+    options = re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select)
+    assert options == [
+        ("", "", "Shared by anyone"),
+        (str(company.peer.pk), "", "Peer &lt;b&gt;Wu&lt;/b&gt;"),
+        (str(company.rep.pk), "", "Rep Li"),
+    ]
+    chosen = client.get(f"/shared/?shared_by={company.rep.pk}").content.decode()
+    assert f'<option value="{company.rep.pk}" selected>Rep Li</option>' in chosen

@@ -107,10 +107,13 @@ class SharedListView(CustomerListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sharers = querysets.shares_to(self.request.user).values("shared_by_id")
+        people = get_user_model().objects.filter(pk__in=sharers).order_by("display_name")
+        shared_by = self.shared_by()
         context.update(
             scope=self.scope(),
-            shared_by=self.shared_by(),
-            sharers=get_user_model().objects.filter(pk__in=sharers).order_by("display_name"),
+            shared_by=shared_by,
+            # Everyone who shared with me: hundreds under a busy supervisor.
+            sharer_options=option_tags(person_choices(people), [shared_by] if shared_by else ()),
         )
         return context
 
