@@ -91,6 +91,12 @@ def test_the_rebuild_writes_what_the_saves_wrote(company):
     )
     assert after == before
     assert len(before[0]) == sum(len(gram_codes(c.search_name)) for c in Customer.objects.all())
+    if connection.vendor == "sqlite":  # statistics gathered: SQLite never does it alone
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tbl FROM sqlite_stat1")
+            assert {"customers_customernamegram", "customers_contactnamegram"} <= {
+                row[0] for row in cursor.fetchall()
+            }
 
 
 @pytest.mark.parametrize("limit", [0, 1, 1000])
