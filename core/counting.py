@@ -11,7 +11,12 @@ The sample is the same query over SAMPLE_BLOCKS short runs of primary keys sprea
 over the table: the database reads those rows by key (a few thousand), whatever the
 query's filters, and the share that matches, scaled to the whole key range, is the
 estimate. Keys are given out in creation order and say nothing about names, owners or
-categories, so the runs are a fair sample of what the filters select."""
+categories, so the runs are a fair sample of what the filters select.
+
+Paging through a list asks for its total on every page: for a minute the estimate is
+reused, and for five a count that ran out of time is not tried again (_RecentTotals). An
+exact total is never reused. A search that knows its few candidates says so (at_most),
+and such a list is counted without a sample."""
 
 import time
 from collections import OrderedDict
@@ -21,6 +26,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connections, transaction
 from django.db.models import Q
 
@@ -56,58 +62,84 @@ def total(queryset, budget_ms=None):
     budget_ms = settings.COUNT_BUDGET_MS if budget_ms is None else budget_ms
     rows = queryset.order_by()
     known = getattr(rows.query, "rows_at_most", None)
-    few = known is not None and known <= settings.COUNT_EXACT_UP_TO
-    estimate = None if few else _sampled_estimate(rows)
-    if estimate is not None and estimate > settings.COUNT_EXACT_UP_TO:
+    if known is not None and known <= settings.COUNT_EXACT_UP_TO:
+        return _exact(rows, budget_ms, None)
+    try:
+        key = _RECENT.key(rows)
+    except EmptyResultSet:  # a condition nothing can meet, such as "id in an empty list"
+        return Total(0)
+    recent = _RECENT.get(key)
+    if recent is None:
+        recent = _RECENT.put(key, _sampled_estimate(rows))
+    estimate = recent.estimate
+    if estimate is not None and (estimate > settings.COUNT_EXACT_UP_TO or recent.too_slow):
         return Total(estimate, is_estimate=True)
-    if estimate is not None and _SLOW_COUNTS.recalls(rows):
-        return Total(estimate, is_estimate=True)
+    found = _exact(rows, budget_ms, estimate)
+    if found.is_estimate:
+        recent.too_slow = True
+    return found
+
+
+def _exact(rows, budget_ms, estimate):
+    """The exact count, or `estimate` when counting runs out of time."""
     try:
         with _time_limit(rows.db, budget_ms):
             return Total(rows.count())
     except _TooSlow:
         if estimate is None:  # too slow, yet nothing in the sample: count it all the same
             return Total(rows.count())
-        _SLOW_COUNTS.remember(rows)
         return Total(estimate, is_estimate=True)
 
 
-class _SlowCounts:
-    """The lists whose exact count recently ran out of time, so that the next page of the
-    same list (or the same list again) shows the estimate at once instead of spending the
-    whole budget on the same futile count. Per process; forgotten after
-    SLOW_COUNT_MEMORY_S, when the list may have become quick to count."""
+@dataclass
+class _Recent:
+    estimate: int | None
+    at: float
+    too_slow: bool = False  # its exact count ran out of time
+
+
+class _RecentTotals:
+    """What the last minutes taught about each list (by its query): its sampled estimate,
+    kept ESTIMATE_MEMORY_S, and whether its exact count ran out of time, kept
+    SLOW_COUNT_MEMORY_S. Paging through a list asks the same question for every page: the
+    answer is an estimate either way, and the futile exact count is not tried again and
+    again. Per process; the oldest entries beyond SIZE are forgotten."""
 
     SIZE = 512
 
     def __init__(self):
-        self._seen = OrderedDict()  # (database, SQL, parameters) → when it ran out of time
+        self._seen = OrderedDict()
 
-    def _key(self, rows):
+    def key(self, rows):
         sql, params = rows.query.sql_with_params()
         return rows.db, sql, tuple(map(repr, params))
 
-    def remember(self, rows):
-        key = self._key(rows)
-        self._seen[key] = time.monotonic()
+    def get(self, key):
+        recent = self._seen.get(key)
+        if recent is None:
+            return None
+        age = time.monotonic() - recent.at
+        kept = settings.SLOW_COUNT_MEMORY_S if recent.too_slow else settings.ESTIMATE_MEMORY_S
+        if age >= kept:
+            del self._seen[key]
+            return None
+        return recent
+
+    def put(self, key, estimate):
+        self._seen[key] = recent = _Recent(estimate, time.monotonic())
         self._seen.move_to_end(key)
         while len(self._seen) > self.SIZE:
             self._seen.popitem(last=False)
-
-    def recalls(self, rows):
-        if not self._seen:
-            return False
-        key = self._key(rows)
-        when = self._seen.get(key)
-        if when is None:
-            return False
-        if time.monotonic() - when >= settings.SLOW_COUNT_MEMORY_S:
-            del self._seen[key]
-            return False
-        return True
+        return recent
 
 
-_SLOW_COUNTS = _SlowCounts()
+_RECENT = _RecentTotals()
+
+
+def forget_recent_totals():
+    """Forget what was learned of every list (tests that compare one request with the
+    next)."""
+    _RECENT._seen.clear()
 
 
 def _sampled_estimate(rows):

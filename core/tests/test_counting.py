@@ -59,7 +59,6 @@ def test_a_count_over_the_time_budget_gives_way_to_the_estimate(monkeypatch):
         yield
 
     monkeypatch.setattr(counting, "_time_limit", too_slow)
-    monkeypatch.setattr(counting, "_SLOW_COUNTS", counting._SlowCounts())
     result = counting.total(Customer.objects.all())
     assert result.is_estimate and 50 <= result.value <= 150
 
@@ -67,7 +66,6 @@ def test_a_count_over_the_time_budget_gives_way_to_the_estimate(monkeypatch):
 def test_a_list_too_slow_to_count_is_not_counted_again_for_a_while(monkeypatch):
     monkeypatch.setattr(counting, "SAMPLE_BLOCKS", 4)
     monkeypatch.setattr(counting, "SAMPLE_BLOCK_SIZE", 5)
-    monkeypatch.setattr(counting, "_SLOW_COUNTS", counting._SlowCounts())
     CustomerFactory.create_batch(100)
     attempts = []
 
@@ -86,6 +84,31 @@ def test_a_list_too_slow_to_count_is_not_counted_again_for_a_while(monkeypatch):
     with override_settings(SLOW_COUNT_MEMORY_S=0):  # forgotten: tried again
         counting.total(everyone)
     assert len(attempts) == 3
+
+
+def test_a_list_paged_through_is_estimated_once_a_minute(monkeypatch):
+    monkeypatch.setattr(counting, "SAMPLE_BLOCKS", 4)
+    monkeypatch.setattr(counting, "SAMPLE_BLOCK_SIZE", 5)
+    CustomerFactory.create_batch(200)
+    samples = []
+    sample = counting._sampled_estimate
+
+    def counted_sample(rows):
+        samples.append(rows)
+        return sample(rows)
+
+    monkeypatch.setattr(counting, "_sampled_estimate", counted_sample)
+    with override_settings(COUNT_EXACT_UP_TO=10):
+        first = counting.total(Customer.objects.all())
+        assert counting.total(Customer.objects.all()) == first and first.is_estimate
+        assert len(samples) == 1
+        with override_settings(ESTIMATE_MEMORY_S=0):
+            counting.total(Customer.objects.all())
+        assert len(samples) == 2
+    # A small list is counted exactly every time, whatever was remembered of it.
+    counting.total(Customer.objects.all())
+    CustomerFactory()
+    assert counting.total(Customer.objects.all()) == counting.Total(201, is_estimate=False)
 
 
 def test_the_time_limit_stops_a_slow_query():
