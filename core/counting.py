@@ -81,13 +81,15 @@ def total(queryset, budget_ms=None):
 
 
 def _exact(rows, budget_ms, estimate):
-    """The exact count, or `estimate` when counting runs out of time."""
+    """The exact count, or `estimate` when counting runs out of time. Without an estimate
+    to fall back to (few candidates, or nothing in the sample) it is counted, however long
+    it takes: a time limit would only make it count twice."""
+    if estimate is None:
+        return Total(rows.count())
     try:
         with _time_limit(rows.db, budget_ms):
             return Total(rows.count())
     except _TooSlow:
-        if estimate is None:  # too slow, yet nothing in the sample: count it all the same
-            return Total(rows.count())
         return Total(estimate, is_estimate=True)
 
 

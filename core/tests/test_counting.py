@@ -48,6 +48,26 @@ def test_a_list_known_to_be_small_is_counted_without_a_sample(monkeypatch):
     assert len(sampled) == 1
 
 
+def test_a_total_with_no_estimate_to_fall_back_to_is_counted_once_without_a_limit(
+    monkeypatch,
+):
+    CustomerFactory.create_batch(30)
+    limited = []
+
+    @counting.contextmanager
+    def too_slow(alias, budget_ms):
+        limited.append(alias)
+        raise counting._TooSlow
+        yield
+
+    monkeypatch.setattr(counting, "_time_limit", too_slow)
+    few = counting.at_most(Customer.objects.all(), 100)
+    assert counting.total(few) == counting.Total(30, is_estimate=False)
+    unsampled = Customer.objects.filter(name__startswith="")  # the table is below a sample
+    assert counting.total(unsampled) == counting.Total(30, is_estimate=False)
+    assert limited == []  # a limit would only have made each count run twice
+
+
 def test_a_count_over_the_time_budget_gives_way_to_the_estimate(monkeypatch):
     monkeypatch.setattr(counting, "SAMPLE_BLOCKS", 4)
     monkeypatch.setattr(counting, "SAMPLE_BLOCK_SIZE", 5)
