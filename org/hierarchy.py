@@ -1,20 +1,30 @@
 """The supervisor tree (SPEC O1): subordinates are transitive."""
 
+from django.db import connections
+
 from .models import User
 
 
 def subordinate_ids(user) -> set[int]:
-    """Ids of everyone below `user`, at any depth. One query per level; trees are shallow."""
+    """Ids of everyone below `user`, at any depth, in one recursive query (UNION, not
+    UNION ALL: a loop in the tree, which the services refuse to make, would still end)."""
     cache = getattr(user, "_subordinate_ids", None)
     if cache is not None:
         return cache
-    found: set[int] = set()
-    frontier = [user.pk]
-    while frontier:
-        below = set(User.objects.filter(supervisor_id__in=frontier).values_list("id", flat=True))
-        below -= found | {user.pk}
-        found |= below
-        frontier = list(below)
+    meta = User._meta
+    connection = connections[User.objects.db]
+    table = connection.ops.quote_name(meta.db_table)
+    key = connection.ops.quote_name(meta.pk.column)
+    up = connection.ops.quote_name(meta.get_field("supervisor").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE below (id) AS ("
+            f"SELECT {key} FROM {table} WHERE {up} = %s "
+            f"UNION SELECT u.{key} FROM {table} u JOIN below ON u.{up} = below.id"
+            f") SELECT id FROM below",
+            [user.pk],
+        )
+        found = {row[0] for row in cursor.fetchall()} - {user.pk}
     user._subordinate_ids = found
     return found
 
