@@ -1,6 +1,7 @@
 """Query expressions the ORM lacks."""
 
-from django.db.models import BooleanField, Func
+from django.db.models import BooleanField, F, Func
+from django.db.models.lookups import Contains
 
 
 class Likely(Func):
@@ -23,3 +24,25 @@ class Likely(Func):
         if connection.vendor != "sqlite":
             return sql, params
         return f"likelihood({sql}, {self.probability!r})", params
+
+
+class HasSubstring(Func):
+    """`text` occurs in the (text) column `field`, for a keyword known to be common.
+
+    PostgreSQL guesses that a LIKE '%…%' matches almost nothing, so with a LIMIT it reads
+    and sorts the whole table rather than walk an index in list order until a page is
+    full: 150 ms instead of 7 for "Global", 2 % of the names. strpos(…) > 0 is the same
+    test, guessed to hold for a third of the rows. Elsewhere Django's `contains`."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field, text):
+        super().__init__(F(field))
+        self.text = text
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column = self.source_expressions[0]
+        if connection.vendor == "postgresql":
+            sql, params = compiler.compile(column)
+            return f"strpos({sql}, %s) > 0", [*params, self.text]
+        return compiler.compile(Contains(column, self.text))

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, OuterRef, Q
 
-from core.expressions import Likely
+from core.expressions import HasSubstring, Likely
 from settings_app.models import DictionaryItem
 
 from .models import Contact
@@ -85,7 +85,10 @@ def sorts_by_code_point(alias=DEFAULT_DB_ALIAS):
 def _by_name(folded, in_name_order=False):
     bounded = in_name_order and sorts_by_code_point()
     found = CUSTOMER_NAMES.lookup(folded, candidate_limit(), bounds=bounded)
-    condition = Q(search_name__contains=folded)
+    common = found.rows is None  # so the list is walked in order: say so to the planner
+    condition = (
+        Q(HasSubstring("search_name", folded)) if common else Q(search_name__contains=folded)
+    )
     if found.bounds is not None:
         low, high, high_included = found.bounds
         # Where to start (and stop) reading the list, seldom a narrow range: Likely.

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 
-from core.expressions import Likely
+from core.expressions import HasSubstring, Likely
 from customers.models import Customer
 from customers.testing import CustomerFactory
 
@@ -18,3 +18,14 @@ def test_a_likely_condition_selects_the_same_rows_and_tells_sqlite_it_is_common(
     assert ("likelihood(" in sql) == (connection.vendor == "sqlite")
     if connection.vendor == "sqlite":
         assert ", 0.9)" in sql  # a constant: SQLite refuses a bound parameter there
+
+
+def test_a_substring_test_finds_what_contains_finds_and_reads_as_common_to_postgresql():
+    for name in ("global trading", "globe", "50% off", "a_b"):
+        CustomerFactory(name=name)
+    for text in ("glob", "global", "%", "_", "lobe"):
+        found = Customer.objects.filter(HasSubstring("search_name", text))
+        expected = Customer.objects.filter(search_name__contains=text)
+        assert set(found) == set(expected), text
+    sql = str(Customer.objects.filter(HasSubstring("search_name", "glob")).query)
+    assert ("strpos(" in sql) == (connection.vendor == "postgresql")
