@@ -13,6 +13,21 @@ from customers.testing import CustomerFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def counts_run_out_of_time(monkeypatch):
+    """Every time-limited count runs out of time; the list of those attempts."""
+    attempts = []
+
+    @counting.contextmanager
+    def too_slow(alias, budget_ms):
+        attempts.append(alias)
+        raise counting._TooSlow
+        yield
+
+    monkeypatch.setattr(counting, "_time_limit", too_slow)
+    return attempts
+
+
 def test_small_lists_are_counted_exactly():
     CustomerFactory.create_batch(7)
     assert counting.total(Customer.objects.all()) == counting.Total(7, is_estimate=False)
@@ -49,53 +64,33 @@ def test_a_list_known_to_be_small_is_counted_without_a_sample(monkeypatch):
 
 
 def test_a_total_with_no_estimate_to_fall_back_to_is_counted_once_without_a_limit(
-    monkeypatch,
+    counts_run_out_of_time,
 ):
     CustomerFactory.create_batch(30)
-    limited = []
-
-    @counting.contextmanager
-    def too_slow(alias, budget_ms):
-        limited.append(alias)
-        raise counting._TooSlow
-        yield
-
-    monkeypatch.setattr(counting, "_time_limit", too_slow)
     few = counting.at_most(Customer.objects.all(), 100)
     assert counting.total(few) == counting.Total(30, is_estimate=False)
     unsampled = Customer.objects.filter(name__startswith="")  # the table is below a sample
     assert counting.total(unsampled) == counting.Total(30, is_estimate=False)
-    assert limited == []  # a limit would only have made each count run twice
+    assert counts_run_out_of_time == []  # a limit would only have made each count run twice
 
 
-def test_a_count_over_the_time_budget_gives_way_to_the_estimate(monkeypatch):
+def test_a_count_over_the_time_budget_gives_way_to_the_estimate(
+    monkeypatch, counts_run_out_of_time
+):
     monkeypatch.setattr(counting, "SAMPLE_BLOCKS", 4)
     monkeypatch.setattr(counting, "SAMPLE_BLOCK_SIZE", 5)
     CustomerFactory.create_batch(100)
-
-    @counting.contextmanager
-    def too_slow(alias, budget_ms):
-        raise counting._TooSlow
-        yield
-
-    monkeypatch.setattr(counting, "_time_limit", too_slow)
     result = counting.total(Customer.objects.all())
     assert result.is_estimate and 50 <= result.value <= 150
 
 
-def test_a_list_too_slow_to_count_is_not_counted_again_for_a_while(monkeypatch):
+def test_a_list_too_slow_to_count_is_not_counted_again_for_a_while(
+    monkeypatch, counts_run_out_of_time
+):
     monkeypatch.setattr(counting, "SAMPLE_BLOCKS", 4)
     monkeypatch.setattr(counting, "SAMPLE_BLOCK_SIZE", 5)
     CustomerFactory.create_batch(100)
-    attempts = []
-
-    @counting.contextmanager
-    def too_slow(alias, budget_ms):
-        attempts.append(alias)
-        raise counting._TooSlow
-        yield
-
-    monkeypatch.setattr(counting, "_time_limit", too_slow)
+    attempts = counts_run_out_of_time
     everyone = Customer.objects.all()
     assert counting.total(everyone).is_estimate and counting.total(everyone).is_estimate
     assert len(attempts) == 1  # the second time, straight to the estimate
