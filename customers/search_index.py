@@ -177,6 +177,10 @@ class GramIndex:
                     rows = [(*entry, pk) for pk, *names in chunk for entry in self.entries(*names)]
                     loader.write(rows)
                     written += len(rows)
+            # The named rows were loaded by hand, most likely: their table's statistics
+            # too, which the searches' plans (and SQLite's, which never gathers them
+            # alone) depend on.
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(source._meta.db_table)}")
         return written
 
     # ------------------------------------------------------------------ reading it
