@@ -101,8 +101,7 @@ def _by_name(folded, in_name_order=False):
         condition &= Q(Likely(Q(name__gte=low)))
         if high is not None:
             condition &= Q(Likely(Q(name__lte=high) if high_included else Q(name__lt=high)))
-    keys = None if found.rows is None else (found.rows.order_by(),)
-    return Match(condition, keys)
+    return Match(condition, None if common else (found.rows.order_by(),))
 
 
 def _by_contact(folded):

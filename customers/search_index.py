@@ -161,9 +161,11 @@ class GramIndex:
             rows = self.model.objects.filter(gram__in=grams, **{self.owner_column: pk})
             rows.filter(**dict(zip(self.entry_fields[1:], rest, strict=True))).delete()
 
-    def rebuild(self, using=DEFAULT_DB_ALIAS, batch=50_000, registry=None):
+    def rebuild(self, using=DEFAULT_DB_ALIAS, batch=50_000, registry=None, analyze=True):
         """Empty the index and index every row again (deleted customers too: the recycle
-        bin is searched as well). Returns the number of entries written."""
+        bin is searched as well). Returns the number of entries written. `analyze`: then
+        gather the statistics of the index and of the rows it names; a caller that
+        analyzes every table afterwards (the benchmark's generator) passes False."""
         connection = connections[using]
         model = self.model_in(registry)
         source = model._meta.get_field(self.owner).related_model
@@ -177,10 +179,12 @@ class GramIndex:
                     rows = [(*entry, pk) for pk, *names in chunk for entry in self.entries(*names)]
                     loader.write(rows)
                     written += len(rows)
-            # The named rows were loaded by hand, most likely: their table's statistics
-            # too, which the searches' plans (and SQLite's, which never gathers them
-            # alone) depend on.
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(source._meta.db_table)}")
+            if analyze:
+                # Without statistics the planners guess: PostgreSQL planned a 50 ms search
+                # into 700 ms until autovacuum came, SQLite (which never gathers them
+                # alone) for good. The named rows were most likely loaded by hand too.
+                for name in (table, connection.ops.quote_name(source._meta.db_table)):
+                    cursor.execute(f"ANALYZE {name}")
         return written
 
     # ------------------------------------------------------------------ reading it
@@ -300,10 +304,6 @@ class _Loader:
                 f"SELECT {self.columns} FROM gram_staging ORDER BY {self.columns}"
             )
             self.cursor.execute("DROP TABLE gram_staging")
-        # Statistics of the new rows now: without them the planners guess, and they guessed
-        # a 50 ms search into 700 ms (PostgreSQL, until autovacuum came) and for good
-        # (SQLite gathers them only when told).
-        self.cursor.execute(f"ANALYZE {self.table}")
         return False
 
 
