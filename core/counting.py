@@ -51,9 +51,20 @@ def at_most(queryset, count):
     would read every candidate, as the count does. (Query.clone copies the query's
     attributes, so the queryset's later clones know it too.)"""
     queryset = queryset.all()
-    known = getattr(queryset.query, "rows_at_most", None)
+    known = known_at_most(queryset)
     queryset.query.rows_at_most = count if known is None else min(known, count)
     return queryset
+
+
+def known_at_most(queryset):
+    """How many rows `queryset` holds at most, when a search said so (at_most); else None."""
+    return getattr(queryset.query, "rows_at_most", None)
+
+
+def is_short(queryset):
+    """Whether `queryset` is known to hold few enough rows to be counted exactly at once."""
+    known = known_at_most(queryset)
+    return known is not None and known <= settings.COUNT_EXACT_UP_TO
 
 
 def total(queryset, budget_ms=None):
@@ -61,8 +72,7 @@ def total(queryset, budget_ms=None):
     within the budget, otherwise an estimate (Total.is_estimate)."""
     budget_ms = settings.COUNT_BUDGET_MS if budget_ms is None else budget_ms
     rows = queryset.order_by()
-    known = getattr(rows.query, "rows_at_most", None)
-    if known is not None and known <= settings.COUNT_EXACT_UP_TO:
+    if is_short(rows):
         return _exact(rows, budget_ms, None)
     try:
         key = _RECENT.key(rows)

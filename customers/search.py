@@ -34,7 +34,7 @@ from django.db.models import Exists, OuterRef, Q
 from core.expressions import HasSubstring, Likely
 from settings_app.models import DictionaryItem
 
-from .models import Contact
+from .models import Contact, Customer
 from .normalize import fold
 from .search_index import CONTACT_NAMES, CUSTOMER_NAMES
 
@@ -46,10 +46,11 @@ def candidate_limit():
 @dataclass(frozen=True)
 class Match:
     """A condition on customers and, when the customers that can satisfy it are known
-    and few, subqueries naming them (None: any customer may)."""
+    and few, what names them (None: any customer may): subqueries of customer ids, or
+    lists of them already read."""
 
     condition: Q
-    keys: tuple | None  # querysets of customer ids
+    keys: tuple | None  # querysets of customer ids, or lists of them
 
     def __or__(self, other):
         keys = None if self.keys is None or other.keys is None else self.keys + other.keys
@@ -57,16 +58,26 @@ class Match:
 
     @property
     def at_most(self):
-        """How many customers can match at most, when the candidates are known: each
-        subquery names at most SEARCH_CANDIDATE_LIMIT of them."""
-        return None if self.keys is None else len(self.keys) * candidate_limit()
+        """How many customers can match at most, when the candidates are known: a list
+        names its own, a subquery at most SEARCH_CANDIDATE_LIMIT."""
+        if self.keys is None:
+            return None
+        return sum(len(key) if isinstance(key, list) else candidate_limit() for key in self.keys)
 
     def as_q(self):
         if self.keys is None:
             return self.condition
+        lists = [key for key in self.keys if isinstance(key, list)]
+        if len(lists) == len(self.keys):
+            return Q(pk__in=sorted(set().union(*lists))) & self.condition
         # One IN over the UNION of the candidates, never an OR of INs: PostgreSQL then
         # reads just those rows (an OR of INs becomes a filter on a walk of the list).
-        first, *others = self.keys
+        first, *others = [
+            Customer.objects.filter(pk__in=key).order_by().values("pk")
+            if isinstance(key, list)
+            else key
+            for key in self.keys
+        ]
         return Q(pk__in=first.union(*others) if others else first) & self.condition
 
 
@@ -101,7 +112,11 @@ def _by_name(folded, in_name_order=False):
         condition &= Q(Likely(Q(name__gte=low)))
         if high is not None:
             condition &= Q(Likely(Q(name__lte=high) if high_included else Q(name__lt=high)))
-    return Match(condition, None if common else (found.rows.order_by(),))
+    if common:
+        return Match(condition, None)
+    return Match(
+        condition, (found.rows if isinstance(found.rows, list) else found.rows.order_by(),)
+    )
 
 
 def _by_contact(folded):
@@ -109,8 +124,11 @@ def _by_contact(folded):
     if found is None:
         matching = Contact.objects.filter(customer=OuterRef("pk"), search_name__contains=folded)
         return Match(Exists(matching), None)
+    # The customers of the matching contacts are read here, once: as a subquery the list's
+    # query would find them twice (its candidates, then its condition) for the count and
+    # again for the page; and PostgreSQL sizes a list of ids right, a subquery not.
     matching = Contact.objects.filter(pk__in=found, search_name__contains=folded)
-    customers = matching.order_by().values("customer_id")
+    customers = sorted(set(matching.values_list("customer_id", flat=True)))
     return Match(Q(pk__in=customers), (customers,))
 
 

@@ -96,9 +96,10 @@ def keyword_ranges(folded: str) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True)
 class Found:
-    """What the index tells of a keyword: `rows`, the ids (a subquery) of a superset of
-    the matches when they are few; otherwise, for an ordered index, `bounds` (see
-    name_bounds) within which every matching name lies, when the index could tell."""
+    """What the index tells of a keyword: `rows`, the ids of a superset of the matches
+    when they are few (a list of them when at most RARE_ENOUGH, else a subquery);
+    otherwise, for an ordered index, `bounds` (see name_bounds) within which every
+    matching name lies, when the index could tell."""
 
     rows: object = None
     bounds: tuple | None = None
@@ -206,6 +207,12 @@ class GramIndex:
             if found <= RARE_ENOUGH:
                 break
         found, low, high, in_range = best
+        if found <= min(limit, RARE_ENOUGH):
+            # So few are read now, in one small query: the list's query then holds their
+            # ids, which the planner sizes right, where a subquery it guesses at.
+            return Found(
+                rows=list(in_range.values_list(self.owner_column, flat=True)) if found else []
+            )
         if found <= limit:
             return Found(rows=in_range.values(self.owner_column))
         if bounds and self.ordered:

@@ -3,13 +3,16 @@ hypothesis-generated names and keywords — Chinese, Latin, mixed, 1–6 charact
 pool finds exactly the customers whose name contains the keyword, and My customers those
 whose name or any contact's name does. Faster search plans must keep this true."""
 
+from unittest import mock
+
 import pytest
 from django.db import transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from customers import querysets
+from core.paging import TailFriendlyPaginator
+from customers import querysets, search_index
 from customers.filtersets import CustomerFilterSet, PoolFilterSet
 from customers.models import Contact, Customer
 from customers.normalize import fold
@@ -34,9 +37,10 @@ def expected(keyword, names_and_contacts, with_contacts):
     }
 
 
-# 0: every keyword takes the plan for common keywords (names compared while reading the
-# list); 10,000: the name indexes name the candidates (customers.search).
-@pytest.mark.parametrize("limit", [0, 10_000])
+# The three plans (customers.search): limit 0, every keyword is common (names compared
+# while reading the list); otherwise the name indexes name the candidates, read at once
+# while they are at most `rare` (a list of ids), else as a subquery.
+@pytest.mark.parametrize("limit, rare", [(0, 200), (10_000, 200), (10_000, 0)])
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -44,8 +48,12 @@ def expected(keyword, names_and_contacts, with_contacts):
     rows=st.lists(st.tuples(text, st.lists(text, max_size=2)), min_size=1, max_size=8),
     keyword=keyword,
 )
-def test_search_is_exactly_a_folded_substring_match(company, rows, keyword, limit):
-    with transaction.atomic(), override_settings(SEARCH_CANDIDATE_LIMIT=limit):
+def test_search_is_exactly_a_folded_substring_match(company, rows, keyword, limit, rare):
+    with (
+        transaction.atomic(),
+        override_settings(SEARCH_CANDIDATE_LIMIT=limit),
+        mock.patch.object(search_index, "RARE_ENOUGH", rare),
+    ):
         ids = []
         for index, (name, contact_names) in enumerate(rows):
             # Names must be unique customers; the index keeps them apart.
@@ -62,4 +70,9 @@ def test_search_is_exactly_a_folded_substring_match(company, rows, keyword, limi
         assert found_pool == expected(keyword, named, with_contacts=False)
         assert found_mine == expected(keyword, named, with_contacts=True)
         assert pool.count() == len(found_pool)
+        # Paged as the lists page it, a short list by its keys (core.paging).
+        listed = TailFriendlyPaginator(mine.order_by("name", "id"), 3)
+        paged = [c.pk for n in listed.page_range for c in listed.page(n).object_list]
+        assert paged == list(mine.order_by("name", "id").values_list("pk", flat=True))
+        assert listed.count == len(found_mine)
         transaction.set_rollback(True)

@@ -23,7 +23,7 @@ from customers.search_index import (
     sort_key,
 )
 from customers.services import contacts as contact_service
-from customers.testing import CustomerFactory
+from customers.testing import ContactFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -208,13 +208,23 @@ def test_a_common_keyword_keeps_to_its_bounds_only_in_name_order(company):
         assert ('"name" >=' in str(qs.query)) == (bounded and sorts_by_code_point())
 
 
-def test_a_search_by_candidates_tells_the_total_how_few_there_can_be(company):
-    CustomerFactory(name="北京鑫华科技", owner=company.rep)
-    with override_settings(SEARCH_CANDIDATE_LIMIT=100):
-        rare = PoolFilterSet({"search": "鑫华"}, queryset=querysets.pool(company.rep)).qs
-        mine = CustomerFilterSet({"search": "鑫华"}, queryset=querysets.mine(company.rep)).qs
-    assert rare.query.rows_at_most == 100
-    assert mine.query.rows_at_most == 200  # names and contacts: two lists of candidates
+def test_a_search_by_candidates_tells_the_total_how_few_there_can_be(company, monkeypatch):
+    customer = CustomerFactory(name="北京鑫华科技", owner=company.rep)
+    ContactFactory(customer=customer, name="王鑫华")
+
+    def searched():
+        with override_settings(SEARCH_CANDIDATE_LIMIT=100):
+            rare = PoolFilterSet({"search": "鑫华"}, queryset=querysets.pool(company.rep)).qs
+            mine = CustomerFilterSet({"search": "鑫华"}, queryset=querysets.mine(company.rep)).qs
+        return rare.query.rows_at_most, mine.query.rows_at_most, list(mine)
+
+    # Few candidates are read at once: the total knows exactly how many there can be
+    # (the name's one, and the one customer of the matching contact).
+    assert searched() == (1, 2, [customer])
+    # More (here: any) are a subquery of at most the limit; the customers of matching
+    # contacts are always read first, so they are counted as they are.
+    monkeypatch.setattr(search_index, "RARE_ENOUGH", 0)
+    assert searched() == (100, 101, [customer])
     with override_settings(SEARCH_CANDIDATE_LIMIT=0):
         common = PoolFilterSet({"search": "鑫华"}, queryset=querysets.pool(company.rep)).qs
     assert getattr(common.query, "rows_at_most", None) is None
