@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, OuterRef, Q
 
-from core.expressions import HasSubstring, Likely
+from core.expressions import HasSubstring, Likely, OneOf
 from settings_app.models import DictionaryItem
 
 from .models import Contact, Customer
@@ -69,11 +69,11 @@ class Match:
             return self.condition
         lists = [key for key in self.keys if isinstance(key, list)]
         if len(lists) == len(self.keys):
-            return Q(pk__in=sorted(set().union(*lists))) & self.condition
+            return Q(OneOf("pk", set().union(*lists))) & self.condition
         # One IN over the UNION of the candidates, never an OR of INs: PostgreSQL then
         # reads just those rows (an OR of INs becomes a filter on a walk of the list).
         first, *others = [
-            Customer.objects.filter(pk__in=key).order_by().values("pk")
+            Customer.objects.filter(OneOf("pk", key)).order_by().values("pk")
             if isinstance(key, list)
             else key
             for key in self.keys
@@ -129,7 +129,7 @@ def _by_contact(folded):
     # again for the page; and PostgreSQL sizes a list of ids right, a subquery not.
     matching = Contact.objects.filter(pk__in=found, search_name__contains=folded)
     customers = sorted(set(matching.values_list("customer_id", flat=True)))
-    return Match(Q(pk__in=customers), (customers,))
+    return Match(Q(OneOf("pk", customers)), (customers,))
 
 
 def _by_category(keyword):

@@ -2,9 +2,10 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 
-from core.expressions import HasSubstring, Likely
+from core.expressions import HasSubstring, Likely, OneOf
 from customers.models import Customer
 from customers.testing import CustomerFactory
+from org.testing import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +30,27 @@ def test_a_substring_test_finds_what_contains_finds_and_reads_as_common_to_postg
         assert set(found) == set(expected), text
     sql = str(Customer.objects.filter(HasSubstring("search_name", "glob")).query)
     assert ("strpos(" in sql) == (connection.vendor == "postgresql")
+
+
+def test_one_of_selects_what_in_selects_and_is_one_array_parameter_on_postgresql():
+    customers = CustomerFactory.create_batch(4)
+    ids = [customers[0].pk, customers[2].pk, customers[2].pk, 10**12]
+    rows = Customer.objects.filter(OneOf("pk", ids))
+    assert set(rows) == {customers[0], customers[2]}
+    # It composes like any condition: negated, or-ed, on a foreign key.
+    assert set(Customer.objects.exclude(OneOf("pk", ids))) == {customers[1], customers[3]}
+    either = Customer.objects.filter(Q(OneOf("pk", [customers[1].pk])) | Q(name="nobody"))
+    assert list(either) == [customers[1]]
+    owned = CustomerFactory(owner=UserFactory())
+    assert list(Customer.objects.filter(OneOf("owner_id", [owned.owner_id]))) == [owned]
+    sql, params = rows.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        assert "= ANY(%s::bigint[])" in sql and params[-1] == sorted(set(ids))
+    else:
+        assert " IN (" in sql and len(params) == 3
+
+
+def test_one_of_nothing_matches_no_row():
+    CustomerFactory()
+    assert not Customer.objects.filter(OneOf("pk", [])).exists()
+    assert Customer.objects.filter(Q(OneOf("pk", [])) | Q(name__isnull=False)).count() == 1
