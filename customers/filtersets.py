@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import counting
 from org.forms import PersonChoiceField
+from settings_app import dictionary
 from settings_app.models import DictionaryItem
 
 from . import search
@@ -78,13 +79,13 @@ PRIVATE_ORDERING = (
 
 def dictionary_filter(kind, label):
     """A dictionary item of one list; an unknown id is a 400 in the API, an error on pages."""
-    return filters.ModelChoiceFilter(
-        field_name=kind,
-        label=label,
-        queryset=lambda request: DictionaryItem.objects.filter(kind=kind).order_by(
-            "sort_order", "name"
-        ),
+    return DictionaryFilter(
+        field_name=kind, label=label, kind=kind, queryset=DictionaryItem.objects.filter(kind=kind)
     )
+
+
+class DictionaryFilter(filters.ModelChoiceFilter):
+    field_class = dictionary.ItemChoiceField
 
 
 def active_people(request):

@@ -6,9 +6,7 @@ from core.forms import StyledFormMixin
 from org.models import Department
 from settings_app.models import DictionaryItem
 
-from ..models import Contact, Customer, SocialRelation
-
-DICTIONARY_FIELDS = ("category", "industry", "source", "region")
+from ..models import DICTIONARY_FIELDS, Contact, Customer, SocialRelation
 
 
 def active_items(kind, current=None):

@@ -1,10 +1,11 @@
 from .contact import Contact, SocialRelation
-from .customer import Customer
+from .customer import DICTIONARY_FIELDS, Customer
 from .events import OwnershipEvent
 from .search import ContactNameGram, CustomerNameGram
 from .share import Share
 
 __all__ = [
+    "DICTIONARY_FIELDS",
     "Contact",
     "ContactNameGram",
     "Customer",

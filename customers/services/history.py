@@ -4,10 +4,9 @@ from itertools import pairwise
 
 from settings_app.models import DictionaryItem
 
-from ..models import Customer, OwnershipEvent
+from ..models import DICTIONARY_FIELDS, Customer, OwnershipEvent
 
 HIDDEN_FIELDS = {"deleted_at", "owner", "claimed_at", "created_by", "last_contacted_at"}
-DICTIONARY_FIELDS = {"category", "industry", "source", "region"}
 
 
 def field_edits(customer: Customer):
