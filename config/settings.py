@@ -56,6 +56,13 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+# Django's ModelBackend; the user of each request comes with their roles (org/backends.py).
+# ModelBackend itself stays listed so that sessions begun before still load their user.
+AUTHENTICATION_BACKENDS = [
+    "org.backends.UserWithRolesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

@@ -1,0 +1,48 @@
+"""The user of each request comes with their roles, in one query (org/backends.py)."""
+
+import pytest
+from django.contrib.auth import get_user
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from org.services import set_pool_manager
+
+pytestmark = pytest.mark.django_db
+
+PERMISSION_READ = "content_type__app_label"  # what has_perm's own queries select
+
+
+def signed_in_user(client, user):
+    client.force_login(user)
+    request = type("Request", (), {"session": client.session})()
+    return get_user(request)
+
+
+def test_the_user_of_a_request_knows_whether_they_manage_the_pool(company, client):
+    for user, manages in ((company.marketer, True), (company.rep, False)):
+        loaded = signed_in_user(client, user)
+        assert loaded.pk == user.pk
+        with CaptureQueriesContext(connection) as captured:
+            assert loaded.is_pool_manager is manages
+        assert not captured.captured_queries
+
+
+def test_a_page_reads_no_permission_to_show_pool_manager_actions(company, browser):
+    with CaptureQueriesContext(connection) as captured:
+        page = browser(company.marketer).get("/pool/")
+    assert page.status_code == 200
+    assert not [q for q in captured.captured_queries if PERMISSION_READ in q["sql"]]
+
+
+def test_a_role_granted_since_shows_on_the_next_request(company, client):
+    assert not signed_in_user(client, company.rep).is_pool_manager
+    set_pool_manager(company.rep, True)
+    assert signed_in_user(client, company.rep).is_pool_manager
+
+
+def test_an_inactive_user_is_signed_out(company, client):
+    client.force_login(company.rep)
+    company.rep.is_active = False
+    company.rep.save()
+    request = type("Request", (), {"session": client.session})()
+    assert not get_user(request).is_authenticated
