@@ -1,6 +1,9 @@
 """How a signed-in user is loaded on each request."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+User = get_user_model()  # as Django's own backends module does: loaded once apps are ready
 
 
 class UserWithRolesBackend(ModelBackend):
@@ -11,13 +14,7 @@ class UserWithRolesBackend(ModelBackend):
 
     def get_user(self, user_id):
         try:
-            user = self.user_model()._default_manager.with_roles().get(pk=user_id)
-        except self.user_model().DoesNotExist:
+            user = User._default_manager.with_roles().get(pk=user_id)
+        except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
-
-    @staticmethod
-    def user_model():
-        from django.contrib.auth import get_user_model
-
-        return get_user_model()

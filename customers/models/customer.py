@@ -26,7 +26,8 @@ class CustomerQuerySet(models.QuerySet):
     def with_dictionary_items(self):
         """Rows that come with their category, industry, source and region, taken from
         the request's one read of the dictionary (settings_app.dictionary) instead of a
-        query per field, as prefetch_related would."""
+        query per field, as prefetch_related would. Not with .iterator(), which reads
+        past _fetch_all: there each row reads its items itself."""
         rows = self._chain()
         rows._with_dictionary_items = True
         return rows
@@ -37,6 +38,8 @@ class CustomerQuerySet(models.QuerySet):
         return rows
 
     def _fetch_all(self):
+        # Where Django fills the result cache (and runs prefetch_related): no public hook
+        # runs after a queryset is read.
         fetched = self._result_cache is None
         super()._fetch_all()
         if fetched and self._with_dictionary_items and self._iterable_class is ModelIterable:
