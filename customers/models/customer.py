@@ -113,6 +113,13 @@ class Customer(NameIndexed):
             models.Index(
                 fields=["owner", "name", "id"], condition=LIVE, name="customer_live_owner"
             ),
+            # My customers newest first: without it PostgreSQL walks customer_live_created
+            # backwards for one person's rows (26,000 read for a page of 2,000: 70 ms).
+            models.Index(
+                fields=["owner", "created_at", "id"],
+                condition=LIVE,
+                name="customer_live_owner_created",
+            ),
             models.Index(fields=["name", "id"], condition=LIVE, name="customer_live_name"),
             models.Index(fields=["created_at", "id"], condition=LIVE, name="customer_live_created"),
             # A dictionary filter of the combined query (L2), in list order: the first page
