@@ -2,7 +2,7 @@
 
 from itertools import pairwise
 
-from settings_app.models import DictionaryItem
+from settings_app import dictionary
 
 from ..models import DICTIONARY_FIELDS, Customer, OwnershipEvent
 
@@ -28,7 +28,9 @@ def field_edits(customer: Customer):
         for value in (c.old, c.new)
         if value is not None
     }
-    names = dict(DictionaryItem.objects.filter(pk__in=item_ids).values_list("id", "name"))
+    # The request's one read of the dictionary, which the record's own fields used too.
+    known = dictionary.items() if item_ids else {}
+    names = {pk: known[pk].name for pk in item_ids if pk in known}
 
     def shown(field, value):
         if value is None:

@@ -17,7 +17,7 @@ from core.widgets import option_tags
 from org.models import Department, person_choices
 
 from .. import querysets
-from ..filtersets import CustomerFilterSet, PoolFilterSet
+from ..filtersets import CustomerFilterSet, PoolFilterSet, active_people
 from ..forms import BatchForm
 from ..models import Customer
 
@@ -37,8 +37,7 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
 
         @functools.cache
         def people():
-            active = get_user_model().objects.filter(is_active=True).order_by("display_name")
-            return person_choices(active)
+            return person_choices(active_people(self.request))
 
         context.update(
             section=self.section,
