@@ -87,11 +87,3 @@ def api():
         return client
 
     return client_for
-
-
-@pytest.fixture(autouse=True)
-def fresh_list_totals():
-    """Each test learns list totals afresh (core.counting remembers them for a minute)."""
-    from core.counting import forget_recent_totals
-
-    forget_recent_totals()

@@ -135,17 +135,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:pool"
 LOGOUT_REDIRECT_URL = "login"
 
-# Speed at a million customers (benchmarks/): a list's total is counted exactly when a
-# sample estimates it at most COUNT_EXACT_UP_TO rows and counting takes at most
-# COUNT_BUDGET_MS, and is otherwise estimated and marked so (core.counting); a list's
-# estimate is reused for ESTIMATE_MEMORY_S seconds (its next pages) and a count that ran
-# out of time is not tried again for SLOW_COUNT_MEMORY_S; a
-# search keyword whose rarest character pair names at most this many customers is looked
-# up through the name index, otherwise matched while reading the list (customers.search).
-COUNT_EXACT_UP_TO = 10_000
-COUNT_BUDGET_MS = 15
-ESTIMATE_MEMORY_S = 60
-SLOW_COUNT_MEMORY_S = 300
+# Lists (core.counting, customers.search): a total above COUNT_CAP shows as "10,000+"; a
+# search keyword whose rarest character pair names at most SEARCH_CANDIDATE_LIMIT
+# customers is looked up through the name index, otherwise matched while reading the list.
+COUNT_CAP = 10_000
 SEARCH_CANDIDATE_LIMIT = 5_000
 
 REST_FRAMEWORK = {

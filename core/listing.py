@@ -2,12 +2,56 @@
 paging with a page size and a total, an HTMX partial for in-place updates, and a
 print-friendly rendering of the current page (SPEC L1–L6, M7)."""
 
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from .paging import TailFriendlyPaginator
+from .counting import Total
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Paging:
+    """What the page's navigation links to: the values of the query parameter `param` for
+    the first, previous, next and last page (None: no such page; the first page is the
+    list without the parameter), the total, and the page's number when it has one."""
+
+    param: str
+    rows: list
+    total: Total
+    previous: str | None
+    next: str | None
+    last: str | None
+    number: int | None = None
+    pages: int | None = None
+
+    @property
+    def has_previous(self):
+        return self.previous is not None
+
+    @property
+    def has_next(self):
+        return self.next is not None
+
+
+def numbered_paging(rows, size, number):
+    """Page numbers: for lists short enough to count (a module's records)."""
+    page = Paginator(rows, size).get_page(number)
+    paginator = page.paginator
+    return Paging(
+        param="page",
+        rows=list(page.object_list),
+        total=Total(paginator.count),
+        previous=str(page.previous_page_number()) if page.has_previous() else None,
+        next=str(page.next_page_number()) if page.has_next() else None,
+        last=str(paginator.num_pages) if page.has_next() else None,
+        number=page.number,
+        pages=paginator.num_pages,
+    )
 
 
 class FilteredListView(TemplateView):
@@ -17,7 +61,6 @@ class FilteredListView(TemplateView):
     print_template_name = "core/list_print.html"
     default_ordering = ("name", "id")
     title = ""
-    columns = ()  # (ordering name or None, label, template of the cell)
 
     def base_queryset(self):
         raise NotImplementedError
@@ -36,24 +79,32 @@ class FilteredListView(TemplateView):
             self.request.GET, queryset=self.base_queryset(), request=self.request
         )
 
+    def paginate(self, rows, filterset):
+        """The Paging of the current page of `rows`."""
+        if not self.request.GET.get("ordering"):
+            rows = rows.order_by(*self.default_ordering)
+        return numbered_paging(self.decorate(rows), self.page_size(), self.request.GET.get("page"))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.get_filterset()
         rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        if not self.request.GET.get("ordering"):
-            rows = rows.order_by(*self.default_ordering)
-        paginator = TailFriendlyPaginator(self.decorate(rows), self.page_size())
-        page = paginator.get_page(self.request.GET.get("page"))
+        paging = self.paginate(rows, filterset)
         context.update(
             filterset=filterset,
             filter_errors=filterset.errors,
-            page_obj=page,
-            rows=page.object_list,
+            paging=paging,
+            paging_links=(
+                ("first", _("First"), paging.has_previous),
+                ("previous", _("Previous"), paging.has_previous),
+                ("next", _("Next"), paging.has_next),
+                ("last", _("Last"), paging.has_next),
+            ),
+            rows=paging.rows,
             page_sizes=PAGE_SIZES,
             current_page_size=self.page_size(),
             ordering=self.request.GET.get("ordering", ""),
             title=self.title,
-            columns=self.columns,
             advanced_open=any(
                 self.request.GET.get(name) for name in filterset.filters if name != "search"
             )

@@ -7,17 +7,18 @@ import datetime
 
 import django_filters as filters
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import counting
 from org.forms import PersonChoiceField
 from settings_app import dictionary
 from settings_app.models import DictionaryItem
 
 from . import search
 from .models import Contact, Customer
+from .models.customer import SORT_KEYS
+from .sorting import PUBLIC_SORTS, RECORD_SORTS, sort_for
 
 
 class DayBoundFilter(filters.DateFilter):
@@ -38,43 +39,16 @@ class DayBoundFilter(filters.DateFilter):
 
 
 class CustomerOrdering(filters.OrderingFilter):
-    """Sort by a column, then by id, so paging is stable. `status` sorts unclaimed first."""
+    """Sort by one of `sorts` (customers.sorting), each served by an index of its own."""
+
+    def __init__(self, sorts, **kwargs):
+        self.sorts = sorts
+        kwargs["fields"] = [(param, param) for param, _label, _keys in sorts]
+        kwargs["field_labels"] = {param: label for param, label, _keys in sorts}
+        super().__init__(**kwargs)
 
     def filter(self, qs, value):
-        if not value:
-            return qs
-        ordering = []
-        for param in value:
-            descending = param.startswith("-")
-            field = self.param_map[param.lstrip("-")]
-            if field == "status":
-                expression = F("owner_id")
-                ordering.append(
-                    expression.desc(nulls_last=True)
-                    if descending
-                    else expression.asc(nulls_first=True)
-                )
-            else:
-                ordering.append(f"-{field}" if descending else field)
-        return qs.order_by(*ordering, "-id" if value[0].startswith("-") else "id")
-
-
-PUBLIC_ORDERING = (
-    ("name", "name"),
-    ("category__sort_order", "category"),
-    ("industry__sort_order", "industry"),
-    ("region__sort_order", "region"),
-    ("status", "status"),
-    ("owner__display_name", "owner"),
-    ("created_at", "created_at"),
-)
-PRIVATE_ORDERING = (
-    ("source__sort_order", "source"),
-    ("phone", "phone"),
-    ("claimed_at", "claimed_at"),
-    ("last_contacted_at", "last_contacted_at"),
-    ("updated_at", "updated_at"),
-)
+        return qs.order_by(*sort_for(value[0] if value else "", self.sorts).order_by())
 
 
 def dictionary_filter(kind, label):
@@ -85,7 +59,17 @@ def dictionary_filter(kind, label):
 
 
 class DictionaryFilter(filters.ModelChoiceFilter):
+    """Filters by the item's sort key where there is one (sort_region = 5 is region = 5):
+    then the index that sorts by the column also finds its rows, in list order."""
+
     field_class = dictionary.ItemChoiceField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        key = f"sort_{self.field_name}"
+        column = key if key in SORT_KEYS else self.field_name
+        return qs.filter(**{column: value.pk})
 
 
 def active_people(request):
@@ -94,13 +78,6 @@ def active_people(request):
 
 class PersonFilter(filters.ModelChoiceFilter):
     field_class = PersonChoiceField
-
-
-def matching(qs, match):
-    """The rows of `qs` that a search's Match selects; when the search knows there are few,
-    the list's total counts them without estimating first (core.counting.at_most)."""
-    rows = qs.filter(match.as_q())
-    return rows if match.at_most is None else counting.at_most(rows, match.at_most)
 
 
 class PoolFilterSet(filters.FilterSet):
@@ -117,7 +94,7 @@ class PoolFilterSet(filters.FilterSet):
     owner = PersonFilter(field_name="owner", label=_("Owner"), queryset=active_people)
     created_after = DayBoundFilter(field_name="created_at", label=_("Created from"))
     created_before = DayBoundFilter(field_name="created_at", upper=True, label=_("Created until"))
-    ordering = CustomerOrdering(fields=PUBLIC_ORDERING)
+    ordering = CustomerOrdering(PUBLIC_SORTS)
 
     class Meta:
         model = Customer
@@ -125,28 +102,17 @@ class PoolFilterSet(filters.FilterSet):
 
     searches_contacts = False
 
-    def in_name_order(self):
-        """Whether the rows will be sorted by name: asked for, or no order asked for (lists
-        are by name then; the recycle bin is not, but its rows are not on the name indexes
-        that a bound on the name could steer the database to)."""
-        ordering = getattr(self.form, "cleaned_data", {}).get("ordering")  # {}: unbound
-        return not ordering or ordering[0].lstrip("-") == "name"
-
     def quick_search(self, qs, name, value):
         if not value.strip():
             return qs
-        found = search.quick_search(
-            value, contacts=self.searches_contacts, in_name_order=self.in_name_order()
-        )
-        return matching(qs, found)
+        return qs.filter(search.quick_search(value, contacts=self.searches_contacts))
 
     def name_contains(self, qs, name, value):
-        if not value.strip():
-            return qs
-        return matching(qs, search.name_contains(value, in_name_order=self.in_name_order()))
+        return qs.filter(search.name_contains(value)) if value.strip() else qs
 
     def by_status(self, qs, name, value):
-        return qs.filter(owner__isnull=(value == "unclaimed"))
+        # The status sort key, so that its index finds the rows (in name order).
+        return qs.filter(sort_status=(value == "claimed"))
 
 
 class CustomerFilterSet(PoolFilterSet):
@@ -159,12 +125,12 @@ class CustomerFilterSet(PoolFilterSet):
     contacted_before = DayBoundFilter(
         field_name="last_contacted_at", upper=True, label=_("Contacted until")
     )
-    ordering = CustomerOrdering(fields=PUBLIC_ORDERING + PRIVATE_ORDERING)
+    ordering = CustomerOrdering(RECORD_SORTS)
 
     searches_contacts = True
 
     def contact_contains(self, qs, name, value):
-        return matching(qs, search.contact_name_contains(value)) if value.strip() else qs
+        return qs.filter(search.contact_name_contains(value)) if value.strip() else qs
 
     def phone_contains(self, qs, name, value):
         digits = value.strip()

@@ -10,13 +10,6 @@ some entry starts with c. A pair is stored as the integer ord(a) × 0x110000 + o
 (ord(b) = 0 for a last character alone), so "every entry starting with c" is an integer
 range on every database, whatever its collation.
 
-The customer index is also in list order within each pair: an entry carries the sort key
-of the customer's name (its first KEY_CHARS code points as one integer, see sort_key), so
-the smallest and largest key among a pair's entries say where in the list, ordered by
-name, its matches can begin and end (name_bounds). A keyword too common for candidates is
-then looked for only between those names: 鑫, whose matches all sort after the 333,000
-Latin names, no longer walks past them.
-
 The index only nominates candidates: the search still compares the folded name
 (customers.search), so a stale entry costs a wasted candidate, never a wrong answer. A
 missing entry would lose a customer, so every save writes all the entries of the new
@@ -33,13 +26,6 @@ BASE = 0x110000  # one more than the largest code point
 MAX_PROBES = 8
 # A pair with at most this many entries is rare enough to stop probing.
 RARE_ENOUGH = 200
-# Sort keys: KEY_CHARS code points, each stored as ord(c) + 1 so that 0 means "the name
-# ended": 3 × 21 bits fit a signed 64-bit integer.
-KEY_CHARS = 3
-KEY_BASE = BASE + 1
-# The bounds of a one-character keyword visit each pair starting with it; past this many
-# different pairs the keyword is everywhere and bounds would not narrow anything.
-MAX_BOUND_PAIRS = 2_000
 
 
 def gram_codes(text: str) -> set[int]:
@@ -48,38 +34,6 @@ def gram_codes(text: str) -> set[int]:
     if text:
         codes.add(ord(text[-1]) * BASE)
     return codes
-
-
-def sort_key(name: str) -> int:
-    """The first KEY_CHARS code points of `name` as one integer, ordered as the names are:
-    sort_key(a) <= sort_key(b) whenever a <= b in code-point order."""
-    key = 0
-    for position in range(KEY_CHARS):
-        key = key * KEY_BASE + (ord(name[position]) + 1 if position < len(name) else 0)
-    return key
-
-
-def key_prefix(key: int) -> str:
-    """The characters a sort key holds (fewer than KEY_CHARS when the name was shorter)."""
-    slots = []
-    for _ in range(KEY_CHARS):
-        key, slot = divmod(key, KEY_BASE)
-        slots.append(slot)
-    return "".join(chr(slot - 1) for slot in itertools.takewhile(bool, reversed(slots)))
-
-
-def name_bounds(lowest: int, highest: int) -> tuple[str, str | None, bool]:
-    """(low, high, high_included): every name whose sort key lies in [lowest, highest] is
-    >= low and <= high (< high when not high_included; no upper bound when high is None)."""
-    low, high = key_prefix(lowest), key_prefix(highest)
-    if len(high) < KEY_CHARS:
-        return low, high, True  # the name is exactly `high`, or sorts before it
-    following = ord(high[-1]) + 1
-    if 0xD800 <= following <= 0xDFFF:  # surrogates are not characters: skip them
-        following = 0xE000
-    if following >= BASE:
-        return low, None, False
-    return low, high[:-1] + chr(following), False
 
 
 def keyword_ranges(folded: str) -> list[tuple[int, int]]:
@@ -95,24 +49,11 @@ def keyword_ranges(folded: str) -> list[tuple[int, int]]:
 
 
 @dataclass(frozen=True)
-class Found:
-    """What the index tells of a keyword: `rows`, the ids of a superset of the matches
-    when they are few (a list of them when at most RARE_ENOUGH, else a subquery);
-    otherwise, for an ordered index, `bounds` (see name_bounds) within which every
-    matching name lies, when the index could tell."""
-
-    rows: object = None
-    bounds: tuple | None = None
-
-
-@dataclass(frozen=True)
 class GramIndex:
-    """The index of one kind of row (customers or contacts) by its `search_name`;
-    `ordered`: its entries carry the sort key of the row's `name` as well."""
+    """The index of one kind of row (customers or contacts) by its `search_name`."""
 
     model_label: str  # the gram model, "customers.CustomerNameGram"
     owner: str  # its field naming the indexed row, "customer"
-    ordered: bool = False
 
     def model_in(self, registry=None):
         """The gram model, from `registry` (a migration's historical apps) or the app's."""
@@ -128,17 +69,9 @@ class GramIndex:
     def owner_column(self):
         return self.model._meta.get_field(self.owner).column
 
-    def entries(self, search_name: str, name: str | None = None) -> set[tuple]:
-        """The entries of one row, each the values of `entry_fields` (`name` is needed
-        for an ordered index only)."""
-        if not self.ordered:
-            return {(code,) for code in gram_codes(search_name)}
-        key = sort_key(name)
-        return {(code, key) for code in gram_codes(search_name)}
-
-    @property
-    def entry_fields(self):
-        return ("gram", "sort_key") if self.ordered else ("gram",)
+    def entries(self, search_name: str) -> set[int]:
+        """The entries (gram codes) of one row."""
+        return gram_codes(search_name)
 
     # ------------------------------------------------------------------ keeping it
 
@@ -148,19 +81,13 @@ class GramIndex:
         after the save, so a concurrent rename of the same row waits for this one and then
         writes its own entries."""
         self.remove(pk, set(previous) - set(entries))
-        column, fields = self.owner_column, self.entry_fields
-        rows = [
-            self.model(**dict(zip(fields, entry, strict=True)), **{column: pk}) for entry in entries
-        ]
+        column = self.owner_column
+        rows = [self.model(gram=gram, **{column: pk}) for gram in entries]
         self.model.objects.bulk_create(rows, ignore_conflicts=True)
 
     def remove(self, pk, entries):
-        by_rest = {}  # the grams of the entries, by the rest of the entry (the sort key)
-        for gram, *rest in entries:
-            by_rest.setdefault(tuple(rest), []).append(gram)
-        for rest, grams in by_rest.items():
-            rows = self.model.objects.filter(gram__in=grams, **{self.owner_column: pk})
-            rows.filter(**dict(zip(self.entry_fields[1:], rest, strict=True))).delete()
+        if entries:
+            self.model.objects.filter(gram__in=entries, **{self.owner_column: pk}).delete()
 
     def rebuild(self, using=DEFAULT_DB_ALIAS, batch=50_000, registry=None, analyze=True):
         """Empty the index and index every row again (deleted customers too: the recycle
@@ -171,13 +98,13 @@ class GramIndex:
         model = self.model_in(registry)
         source = model._meta.get_field(self.owner).related_model
         table = connection.ops.quote_name(model._meta.db_table)
-        columns = [*self.entry_fields, model._meta.get_field(self.owner).column]
+        columns = ["gram", model._meta.get_field(self.owner).column]
         written = 0
         with transaction.atomic(using=using), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table}")
             with _Loader(connection, cursor, table, columns) as loader:
-                for chunk in _names(source, using, batch, self.ordered):
-                    rows = [(*entry, pk) for pk, *names in chunk for entry in self.entries(*names)]
+                for chunk in _names(source, using, batch):
+                    rows = [(gram, pk) for pk, name in chunk for gram in self.entries(name)]
                     loader.write(rows)
                     written += len(rows)
             if analyze:
@@ -190,69 +117,34 @@ class GramIndex:
 
     # ------------------------------------------------------------------ reading it
 
-    def lookup(self, folded: str, limit: int, *, bounds=False) -> Found:
-        """Found.rows: the ids of the rows whose folded name may contain `folded`, unless
-        even the keyword's rarest pair has more than `limit` entries (then reading the list
-        in order and comparing names is faster). Found.bounds, in that case, when asked for
-        and the index is ordered: the names between which every match lies."""
+    def lookup(self, folded: str, limit: int):
+        """The ids of the rows whose folded name may contain `folded` — a list when few, a
+        subquery otherwise — or None when even the keyword's rarest pair has more than
+        `limit` entries (then reading the list in order and comparing names is faster)."""
         if not folded:
-            return Found()
+            return None
         entries = self.model.objects.all()
         best = None
         for low, high in keyword_ranges(folded):
             in_range = entries.filter(gram__gte=low, gram__lt=high)
             found = in_range[: limit + 1].count()
             if best is None or found < best[0]:
-                best = (found, low, high, in_range)
+                best = (found, in_range)
             if found <= RARE_ENOUGH:
                 break
-        found, low, high, in_range = best
-        if found <= min(limit, RARE_ENOUGH):
-            # So few are read now, in one small query: the list's query then holds their
-            # ids, which the planner sizes right, where a subquery it guesses at.
-            return Found(
-                rows=list(in_range.values_list(self.owner_column, flat=True)) if found else []
-            )
-        if found <= limit:
-            return Found(rows=in_range.values(self.owner_column))
-        if bounds and self.ordered:
-            keys = self._key_range(low, high)
-            return Found(bounds=name_bounds(*keys) if keys else None)
-        return Found()
-
-    def _key_range(self, low, high):
-        """The smallest and largest sort key of the entries in [low, high), found by
-        visiting each different pair in the range (one for a pair, those starting with the
-        character for a single one) and reading its first and last entry; None when the
-        range is empty or holds more than MAX_BOUND_PAIRS pairs."""
-        meta = self.model._meta
-        connection = connections[self.model.objects.db]
-        table = connection.ops.quote_name(meta.db_table)
-        sql = f"""
-            WITH RECURSIVE pairs (gram, step) AS (
-                SELECT (SELECT MIN(gram) FROM {table} WHERE gram >= %s AND gram < %s), 1
-                UNION ALL
-                SELECT (SELECT MIN(gram) FROM {table} WHERE gram > pairs.gram AND gram < %s),
-                    step + 1
-                FROM pairs WHERE pairs.gram IS NOT NULL AND step <= %s
-            )
-            SELECT
-                MIN((SELECT MIN(sort_key) FROM {table} e WHERE e.gram = pairs.gram)),
-                MAX((SELECT MAX(sort_key) FROM {table} e WHERE e.gram = pairs.gram)),
-                COUNT(*) - COUNT(pairs.gram)
-            FROM pairs"""
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [low, high, high, MAX_BOUND_PAIRS])
-            lowest, highest, reached_end = cursor.fetchone()
-        if not reached_end or lowest is None:
+        found, in_range = best
+        if found > limit:
             return None
-        return lowest, highest
+        ids = in_range.values_list(self.owner_column, flat=True)
+        # Few are read now, in one small query: the list's query then holds their ids,
+        # which the planner sizes right, where a subquery it guesses at.
+        return list(ids) if found <= RARE_ENOUGH else ids
 
 
-def _names(source, using, batch, with_name):
-    """(pk, search_name[, name]) of every row of `source`, in chunks, by primary key."""
+def _names(source, using, batch):
+    """(pk, search_name) of every row of `source`, in chunks, by primary key."""
     rows = source._base_manager.using(using).order_by("pk")
-    fields = ("pk", "search_name", "name") if with_name else ("pk", "search_name")
+    fields = ("pk", "search_name")
     last = None
     while True:
         page = rows if last is None else rows.filter(pk__gt=last)
@@ -314,5 +206,5 @@ class _Loader:
         return False
 
 
-CUSTOMER_NAMES = GramIndex("customers.CustomerNameGram", "customer", ordered=True)
+CUSTOMER_NAMES = GramIndex("customers.CustomerNameGram", "customer")
 CONTACT_NAMES = GramIndex("customers.ContactNameGram", "contact")

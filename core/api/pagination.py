@@ -1,38 +1,45 @@
+from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
-from core.paging import TailFriendlyPaginator
+from core.counting import capped_total
+from core.keyset import LAST, InvalidCursor, KeysetPaginator
 
 MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+COUNT_SCHEMA = {
+    "count": {"type": "integer", "example": 123},
+    "count_is_capped": {
+        "type": "boolean",
+        "description": "True when there are more rows than `count` (a long list is "
+        "counted only up to a limit).",
+    },
+}
+
+
+def page_size(request):
+    """`page_size` from 1 to 200; a bad one is an error the caller sees, not a silent cap."""
+    raw = request.query_params.get("page_size")
+    if raw is None:
+        return DEFAULT_PAGE_SIZE
+    size = int(raw) if raw.isdigit() else 0
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        message = _("Page size must be a whole number from 1 to %d.") % MAX_PAGE_SIZE
+        raise ValidationError({"page_size": [message]})
+    return size
 
 
 class BoundedPageNumberPagination(PageNumberPagination):
-    """Page numbers with `page_size` up to 200. A bad page size is an error the caller
-    sees, not a silent cap."""
+    """Page numbers, for the short lists (people, departments, a customer's records)."""
 
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
-    django_paginator_class = TailFriendlyPaginator
+    page_size = DEFAULT_PAGE_SIZE
+    django_paginator_class = Paginator
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
-        if not 1 <= size <= self.max_page_size:
-            raise ValidationError(
-                {
-                    "page_size": [
-                        _("Page size must be a whole number from 1 to %d.") % self.max_page_size
-                    ]
-                }
-            )
-        return size
+        return page_size(request)
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
@@ -41,11 +48,10 @@ class BoundedPageNumberPagination(PageNumberPagination):
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
-        paginator = self.page.paginator
         return Response(
             {
-                "count": paginator.count,
-                "count_is_estimate": paginator.count_is_estimate,
+                "count": self.page.paginator.count,
+                "count_is_capped": False,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,
@@ -54,10 +60,75 @@ class BoundedPageNumberPagination(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
-        schema["properties"]["count_is_estimate"] = {
-            "type": "boolean",
-            "description": "True when `count` is an estimate: counting a very large "
-            "list exactly would take too long, so it was estimated from a sample.",
-        }
-        schema["required"] = [*schema.get("required", []), "count_is_estimate"]
+        schema["properties"].update(COUNT_SCHEMA)
         return schema
+
+
+class KeysetPagination(BasePagination):
+    """Customer lists, any length (core.keyset): `cursor` from a `next` or `previous` link,
+    or `cursor=last` for the last page; the total exact up to COUNT_CAP, otherwise that
+    many and `count_is_capped`. The view says how the list is sorted (`get_sort()`)."""
+
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        if "page" in request.query_params:
+            # A client counting pages would get the first page again and again.
+            message = _("This list has no page numbers: follow its next and previous links.")
+            raise ValidationError({"page": [message]})
+        paginator = KeysetPaginator(queryset, view.get_sort(), page_size(request))
+        try:
+            self.page = paginator.page(request.query_params.get(self.cursor_query_param))
+        except InvalidCursor as error:
+            raise ValidationError({self.cursor_query_param: [str(error.message)]}) from error
+        self.total = capped_total(queryset)
+        return self.page.rows
+
+    def _link(self, cursor):
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, cursor)
+
+    def get_paginated_response(self, data):
+        page = self.page
+        return Response(
+            {
+                "count": self.total.value,
+                "count_is_capped": self.total.is_capped,
+                "next": self._link(page.next_cursor) if page.has_next else None,
+                "previous": self._link(page.previous_cursor) if page.has_previous else None,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        link = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["count", "count_is_capped", "results"],
+            "properties": {
+                **COUNT_SCHEMA,
+                "next": link,
+                "previous": link,
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "A page's position, from a `next` or `previous` link; "
+                f"`{LAST}` for the last page.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {MAX_PAGE_SIZE}.",
+                "schema": {"type": "integer"},
+            },
+        ]

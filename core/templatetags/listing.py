@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from core.widgets import option_tags
 
 register = template.Library()
+PAGE_PARAMS = {"page", "cursor"}
 
 
 @register.simple_tag(takes_context=True)
@@ -15,10 +16,20 @@ def query_with(context, **changes):
             params.pop(key, None)
         else:
             params[key] = value
-    if "page" not in changes and any(k != "page" for k in changes):
-        params.pop("page", None)
+    # A new filter, order or page size starts again from the first page.
+    if not changes.keys() & PAGE_PARAMS:
+        for param in PAGE_PARAMS:
+            params.pop(param, None)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, paging, which):
+    """The link to the first, previous, next or last page of `paging` (core.listing)."""
+    return query_with(
+        context, **{paging.param: None if which == "first" else getattr(paging, which)}
+    )
 
 
 @register.simple_tag(takes_context=True)

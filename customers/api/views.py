@@ -7,20 +7,34 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api.pagination import KeysetPagination
+
 from .. import querysets
 from ..filtersets import CustomerFilterSet, PoolFilterSet
 from ..querysets import with_list_relations, with_record_relations
 from ..services import details, ownership
+from ..sorting import PUBLIC_SORTS, RECORD_SORTS, sort_for
 from . import serializers as s
 
 
-class PoolView(generics.ListCreateAPIView):
+class CustomerListMixin:
+    """A customer list: paged by keyset in the order `ordering` asks for (customers.sorting)."""
+
+    pagination_class = KeysetPagination
+    sorts = RECORD_SORTS
+
+    def get_sort(self):
+        return sort_for(self.request.query_params.get("ordering", ""), self.sorts)
+
+
+class PoolView(CustomerListMixin, generics.ListCreateAPIView):
     """SPEC P1, P2: every customer, public fields only; create unclaimed or `claim: true`."""
 
     filterset_class = PoolFilterSet
+    sorts = PUBLIC_SORTS
 
     def get_queryset(self):
-        return with_list_relations(querysets.pool(self.request.user)).order_by("name", "id")
+        return with_list_relations(querysets.pool(self.request.user))
 
     def get_serializer_class(self):
         return (
@@ -47,14 +61,14 @@ class PoolDetailView(generics.RetrieveAPIView):
         return with_list_relations(querysets.pool(self.request.user))
 
 
-class MineView(generics.ListCreateAPIView):
+class MineView(CustomerListMixin, generics.ListCreateAPIView):
     """SPEC M1, M2: customers I own, full fields; a new one is mine."""
 
     filterset_class = CustomerFilterSet
     serializer_class = s.CustomerSerializer
 
     def get_queryset(self):
-        return with_record_relations(querysets.mine(self.request.user)).order_by("name", "id")
+        return with_record_relations(querysets.mine(self.request.user))
 
     def post(self, request):
         form = s.CustomerSerializer(data=request.data)
@@ -69,7 +83,7 @@ class MineView(generics.ListCreateAPIView):
         OpenApiParameter("shared_by", int, description="only what this user shared with me"),
     ]
 )
-class SharedView(generics.ListAPIView):
+class SharedView(CustomerListMixin, generics.ListAPIView):
     """SPEC S1, S2, S4."""
 
     filterset_class = CustomerFilterSet
@@ -86,7 +100,7 @@ class SharedView(generics.ListAPIView):
         rows = querysets.shared(
             self.request.user, scope, int(shared_by) if shared_by is not None else None
         )
-        return with_record_relations(rows).order_by("name", "id")
+        return with_record_relations(rows)
 
 
 def _batch(request, form_class, service):

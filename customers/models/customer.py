@@ -1,11 +1,13 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models.query import ModelIterable
+from django.db.models import ExpressionWrapper, Q, Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from settings_app import dictionary
 from settings_app.models import dictionary_field
 
 from ..normalize import fold, name_key
@@ -14,39 +16,35 @@ from .indexed import NameIndexed, drop_from_name_index
 
 NAME_MAX_LENGTH = 200
 LIVE = models.Q(deleted_at__isnull=True)
+NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
+def sort_key(expression, output_field=None):
+    return models.GeneratedField(
+        expression=expression,
+        output_field=output_field or models.BigIntegerField(),
+        db_persist=True,
+        editable=False,
+    )
+
+
+def live_index(name, *fields):
+    return models.Index(fields=list(fields), condition=LIVE, name=name)
+
+
+SORT_KEYS = (
+    "sort_category",
+    "sort_industry",
+    "sort_region",
+    "sort_owner",
+    "sort_status",
+    "sort_contacted",
+)
 # The customer's foreign keys into the data dictionary (SPEC O4).
 DICTIONARY_FIELDS = ("category", "industry", "source", "region")
 
 
-class CustomerQuerySet(models.QuerySet):
-    _with_dictionary_items = False
-
-    def with_dictionary_items(self):
-        """Rows that come with their category, industry, source and region, taken from
-        the request's one read of the dictionary (settings_app.dictionary) instead of a
-        query per field, as prefetch_related would. Not with .iterator(), which reads
-        past _fetch_all: there each row reads its items itself."""
-        rows = self._chain()
-        rows._with_dictionary_items = True
-        return rows
-
-    def _clone(self):
-        rows = super()._clone()
-        rows._with_dictionary_items = self._with_dictionary_items
-        return rows
-
-    def _fetch_all(self):
-        # Where Django fills the result cache (and runs prefetch_related): no public hook
-        # runs after a queryset is read.
-        fetched = self._result_cache is None
-        super()._fetch_all()
-        if fetched and self._with_dictionary_items and self._iterable_class is ModelIterable:
-            dictionary.attach(self._result_cache, DICTIONARY_FIELDS)
-
-
-class LiveCustomerManager(models.Manager.from_queryset(CustomerQuerySet)):
+class LiveCustomerManager(models.Manager):
     def get_queryset(self):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
@@ -87,11 +85,25 @@ class Customer(NameIndexed):
     last_contacted_at = models.DateTimeField(_("last contacted at"), null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
-    objects = CustomerQuerySet.as_manager()
+    # Sort keys (customers.sorting): the sortable columns that may be null, made non-null
+    # by the database, so that a page of any sort is one range of an index over
+    # (key, name, id) (core.keyset). A dictionary item sorts by its id, an owner by theirs.
+    sort_category = sort_key(Coalesce("category", 0))
+    sort_industry = sort_key(Coalesce("industry", 0))
+    sort_region = sort_key(Coalesce("region", 0))
+    sort_owner = sort_key(Coalesce("owner", 0))
+    sort_status = sort_key(
+        ExpressionWrapper(Q(owner__isnull=False), output_field=models.BooleanField()),
+        models.BooleanField(),
+    )
+    # Never contacted sorts first: the longest without a contact.
+    sort_contacted = sort_key(Coalesce("last_contacted_at", Value(NEVER)), models.DateTimeField())
+
+    objects = models.Manager()
     live = LiveCustomerManager()
     name_index = CUSTOMER_NAMES
     history = HistoricalRecords(
-        excluded_fields=["name_key", "search_name", "updated_at"], related_name="+"
+        excluded_fields=["name_key", "search_name", "updated_at", *SORT_KEYS], related_name="+"
     )
 
     class Meta:
@@ -107,31 +119,21 @@ class Customer(NameIndexed):
         # Partial indexes over live customers: the planner walks them in list order and
         # stops after a page, instead of sorting a million rows; the recycle bin has its
         # own small index. (A plain index on deleted_at misled SQLite into using it.)
+        # Partial indexes over live customers, one for each order a list offers
+        # (customers.sorting): a page is a range of one of them, at any depth. The
+        # recycle bin has its own small index.
         indexes = [
-            # Mine and shared, in list order; live only, so counting someone's customers
-            # reads this index alone, not the 2,000 rows for their deleted_at.
-            models.Index(
-                fields=["owner", "name", "id"], condition=LIVE, name="customer_live_owner"
-            ),
-            # My customers newest first: without it PostgreSQL walks customer_live_created
-            # backwards for one person's rows (26,000 read for a page of 2,000: 70 ms).
-            models.Index(
-                fields=["owner", "created_at", "id"],
-                condition=LIVE,
-                name="customer_live_owner_created",
-            ),
-            models.Index(fields=["name", "id"], condition=LIVE, name="customer_live_name"),
-            models.Index(fields=["created_at", "id"], condition=LIVE, name="customer_live_created"),
-            # A dictionary filter of the combined query (L2), in list order: the first page
-            # is the first matching rows of one region (industry), no sorting. Not for the
-            # category: five values, so walking the name index finds a page as fast. Every
-            # index costs each owner change (PostgreSQL updates all of them).
-            models.Index(
-                fields=["region", "name", "id"], condition=LIVE, name="customer_live_region"
-            ),
-            models.Index(
-                fields=["industry", "name", "id"], condition=LIVE, name="customer_live_industry"
-            ),
+            live_index("customer_live_name", "name", "id"),
+            live_index("customer_live_created", "created_at", "id"),
+            live_index("customer_live_category", "sort_category", "name", "id"),
+            live_index("customer_live_industry", "sort_industry", "name", "id"),
+            live_index("customer_live_region", "sort_region", "name", "id"),
+            live_index("customer_live_status", "sort_status", "name", "id"),
+            live_index("customer_live_owner_order", "sort_owner", "name", "id"),
+            live_index("customer_live_contacted", "sort_contacted", "id"),
+            # My customers (one owner) in name and in creation order.
+            live_index("customer_live_owner", "owner", "name", "id"),
+            live_index("customer_live_owner_created", "owner", "created_at", "id"),
             models.Index(
                 fields=["deleted_at"],
                 condition=models.Q(deleted_at__isnull=False),
@@ -147,10 +149,6 @@ class Customer(NameIndexed):
         self.name_key = name_key(self.name)
         self.search_name = fold(self.name)
         super().save(*args, **kwargs)
-
-    @property
-    def is_claimed(self) -> bool:
-        return self.owner_id is not None
 
     @property
     def status(self) -> str:

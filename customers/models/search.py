@@ -24,11 +24,7 @@ class NameGram(models.Model):
 
 
 class CustomerNameGram(NameGram):
-    """In list order within a pair: `sort_key` is customers.search_index.sort_key of the
-    customer's name, so a pair's first and last entries bound where its matches lie."""
-
-    pk = models.CompositePrimaryKey("gram", "sort_key", "customer")
-    sort_key = models.BigIntegerField()
+    pk = models.CompositePrimaryKey("gram", "customer")
     customer = models.ForeignKey(
         Customer, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )

@@ -494,11 +494,11 @@ def test_a_page_size_outside_1_to_200_is_a_400(company, api, book, url, size):
     refused(response, 400, "page_size", "from 1 to 200")
 
 
-@pytest.mark.parametrize("page", ["abc", "-1", "1.5"])
+@pytest.mark.parametrize("cursor", ["abc", "-1", "WyJuIiwxXQ", "bm90IGpzb24"])
 @pytest.mark.parametrize("url", ["/api/pool/", "/api/mine/", "/api/shared/"])
-def test_a_page_that_is_not_a_number_is_a_400(company, api, book, url, page):
-    response = api(company.manager).get(url, {"page": page})
-    refused(response, 400, "page", "whole number")
+def test_a_damaged_page_link_is_a_400(company, api, book, url, cursor):
+    response = api(company.manager).get(url, {"cursor": cursor})
+    refused(response, 400, "cursor", "first page")
 
 
 def test_the_shared_view_refuses_an_unknown_scope_or_a_non_numeric_person(company, api, book):

@@ -191,8 +191,8 @@ def result_ids(response):
 POOL_QUERIES = [
     "",
     "?page_size=200",
-    "?page_size=1&page=2",
-    "?page=last&page_size=2",
+    "?page_size=1&cursor=WyJuIiwiTGVhayBBbHBoYSIsMV0",
+    "?cursor=last&page_size=2",
     "?status=claimed&page_size=200",
     "?status=unclaimed",
     "?search=Leak&page_size=200",
@@ -476,7 +476,7 @@ def test_refused_edits_and_bad_input_reveal_nothing(world, clients):
         assert Customer.objects.count() == before
 
         # Bad list input: a 400 with a message, never a 500, never data.
-        for query in ("?page_size=0", "?page_size=201", "?page=abc", "?status=zq"):
+        for query in ("?page_size=0", "?page_size=201", "?page=2", "?cursor=abc", "?status=zq"):
             response = client.get(f"/api/pool/{query}")
             assert response.status_code == 400, (persona, query, response.content)
             assert_no_leak(response, forbidden, f"{persona} GET /api/pool/{query}")

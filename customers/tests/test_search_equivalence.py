@@ -11,11 +11,12 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.paging import TailFriendlyPaginator
+from core.keyset import LAST, KeysetPaginator
 from customers import querysets, search_index
 from customers.filtersets import CustomerFilterSet, PoolFilterSet
 from customers.models import Contact, Customer
 from customers.normalize import fold
+from customers.sorting import RECORD_SORTS, sort_for
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +71,28 @@ def test_search_is_exactly_a_folded_substring_match(company, rows, keyword, limi
         assert found_pool == expected(keyword, named, with_contacts=False)
         assert found_mine == expected(keyword, named, with_contacts=True)
         assert pool.count() == len(found_pool)
-        # Paged as the lists page it, a short list by its keys (core.paging).
-        listed = TailFriendlyPaginator(mine.order_by("name", "id"), 3)
-        paged = [c.pk for n in listed.page_range for c in listed.page(n).object_list]
-        assert paged == list(mine.order_by("name", "id").values_list("pk", flat=True))
-        assert listed.count == len(found_mine)
+        # Paged as the lists page it (core.keyset), in every order, forwards from the
+        # first page and backwards from the last: each match on exactly one page.
+        for param, _label, _keys in RECORD_SORTS:
+            for ordering in (param, f"-{param}"):
+                sort = sort_for(ordering)
+                in_order = list(mine.order_by(*sort.order_by()).values_list("pk", flat=True))
+                assert set(in_order) == {ids[i] for i in found_mine}
+                assert walk(KeysetPaginator(mine, sort, 2)) == in_order
         transaction.set_rollback(True)
+
+
+def walk(paginator):
+    """The ids of every page, forwards; and checks that backwards gives the same."""
+    forwards, page = [], paginator.page()
+    forwards += [row.pk for row in page]
+    while page.has_next:
+        page = paginator.page(page.next_cursor)
+        forwards += [row.pk for row in page]
+    backwards, page = [], paginator.page(LAST)
+    backwards = [row.pk for row in page] + backwards
+    while page.has_previous:
+        page = paginator.page(page.previous_cursor)
+        backwards = [row.pk for row in page] + backwards
+    assert backwards == forwards
+    return forwards

@@ -7,21 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
-from hypothesis import given
-from hypothesis import strategies as st
 
 from customers import querysets, search_index
 from customers.filtersets import CustomerFilterSet, PoolFilterSet
 from customers.models import Contact, ContactNameGram, Customer, CustomerNameGram
-from customers.search import sorts_by_code_point
-from customers.search_index import (
-    BASE,
-    CUSTOMER_NAMES,
-    gram_codes,
-    keyword_ranges,
-    name_bounds,
-    sort_key,
-)
+from customers.search_index import BASE, CUSTOMER_NAMES, gram_codes, keyword_ranges
 from customers.services import contacts as contact_service
 from customers.testing import ContactFactory, CustomerFactory
 
@@ -79,14 +69,14 @@ def test_the_rebuild_writes_what_the_saves_wrote(company):
         customer = CustomerFactory(name=name, owner=company.rep)
         Contact.objects.create(customer=customer, name=f"王{name[:3]}")
     before = (
-        set(CustomerNameGram.objects.values_list("gram", "sort_key", "customer_id")),
+        set(CustomerNameGram.objects.values_list("gram", "customer_id")),
         set(ContactNameGram.objects.values_list("gram", "contact_id")),
     )
     CustomerNameGram.objects.all().delete()
-    CustomerNameGram.objects.create(gram=1, sort_key=0, customer_id=999_999)  # stale: must go
+    CustomerNameGram.objects.create(gram=1, customer_id=999_999)  # stale: must go
     call_command("rebuild_search_index", stdout=io.StringIO())
     after = (
-        set(CustomerNameGram.objects.values_list("gram", "sort_key", "customer_id")),
+        set(CustomerNameGram.objects.values_list("gram", "customer_id")),
         set(ContactNameGram.objects.values_list("gram", "contact_id")),
     )
     assert after == before
@@ -123,108 +113,19 @@ def test_every_plan_finds_exactly_the_matches(company, limit):
 
 def test_a_stale_entry_never_makes_a_false_match(company):
     customer = CustomerFactory(name="Acme", owner=company.rep)
-    CustomerNameGram.objects.create(gram=code("zz"), sort_key=sort_key("Acme"), customer=customer)
+    CustomerNameGram.objects.create(gram=code("zz"), customer=customer)
     pool = PoolFilterSet({"search": "zz"}, queryset=querysets.pool(company.rep)).qs
     assert not pool.exists()
 
 
-# ---------------------------------------------------------------- sort keys and name bounds
-
-
-@given(st.text(max_size=6), st.text(max_size=6))
-def test_sort_keys_keep_the_order_of_names(first, second):
-    low, high = sorted([first, second])
-    assert sort_key(low) <= sort_key(high)
-
-
-def _within(name, bounds):
-    low, high, high_included = bounds
-    if name < low:
-        return False
-    return high is None or (name <= high if high_included else name < high)
-
-
-@given(st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=8))
-def test_every_name_lies_within_the_bounds_of_its_sort_keys(names):
-    keys = [sort_key(name) for name in names]
-    bounds = name_bounds(min(keys), max(keys))
-    assert all(_within(name, bounds) for name in names)
-
-
-def test_name_bounds_at_the_edges_of_unicode():
-    assert name_bounds(sort_key("ab"), sort_key("ab")) == ("ab", "ab", True)
-    assert name_bounds(sort_key("abcd"), sort_key("xyz9")) == ("abc", "xy{", False)
-    # The character after U+D7FF is U+E000: surrogates are not characters.
-    assert name_bounds(sort_key("a"), sort_key("ab\ud7ffq"))[1] == "ab\ue000"
-    assert name_bounds(sort_key("a"), sort_key("ab\U0010ffff")) == ("a", None, False)
-
-
-def test_a_rename_that_keeps_the_folded_name_moves_the_sort_keys():
-    customer = CustomerFactory(name="acme trading")
-    customer.name = "Acme trading"  # same folded name, another place in the list
-    customer.save()
-    keys = set(
-        CustomerNameGram.objects.filter(customer=customer).values_list("sort_key", flat=True)
-    )
-    assert keys == {sort_key("Acme trading")}
-
-
-def test_the_key_range_of_a_keyword_is_that_of_the_names_holding_it(company, monkeypatch):
-    names = ["Zeta 鑫", "Alpha 鑫源", "北京鑫华", "鑫", "Other"]
-    for name in names:
-        CustomerFactory(name=name, owner=company.rep)
-    found = CUSTOMER_NAMES.lookup("鑫", limit=0, bounds=True)
-    holding = [name for name in names if "鑫" in name]
-    keys = [sort_key(name) for name in holding]
-    assert found.rows is None and found.bounds == name_bounds(min(keys), max(keys))
-    assert CUSTOMER_NAMES.lookup("鑫", limit=10).rows is not None  # rare: candidates
-    assert CUSTOMER_NAMES.lookup("鑫", limit=0).bounds is None  # not asked for
-    assert CUSTOMER_NAMES.lookup("不在", limit=0, bounds=True).bounds is None  # no entry
-    # Too many different pairs to visit: no bounds rather than a slow lookup.
-    monkeypatch.setattr(search_index, "MAX_BOUND_PAIRS", 1)
-    assert CUSTOMER_NAMES.lookup("鑫", limit=0, bounds=True).bounds is None
-
-
-def test_names_are_compared_by_code_point_where_bounds_are_used():
-    vendor = connection.vendor
-    if vendor == "sqlite":
-        assert sorts_by_code_point()
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
-            collation = cursor.fetchone()[0]
-        assert sorts_by_code_point() == (collation.split(".")[0] in ("C", "POSIX"))
-
-
-@override_settings(SEARCH_CANDIDATE_LIMIT=0)
-def test_a_common_keyword_keeps_to_its_bounds_only_in_name_order(company):
-    names = ["Acme Trading", "Zeta 鑫 Ltd", "北京鑫华科技", "鑫源", "Other"]
-    rows = {CustomerFactory(name=name, owner=company.rep).name: name for name in names}
-    expected = {name for name in rows if "鑫" in name}
-    for ordering, bounded in (("", True), ("-name", True), ("-created_at", False)):
-        params = {"search": "鑫", "ordering": ordering}
-        qs = PoolFilterSet(params, queryset=querysets.pool(company.rep)).qs
-        assert set(qs.values_list("name", flat=True)) == expected
-        assert ('"name" >=' in str(qs.query)) == (bounded and sorts_by_code_point())
-
-
-def test_a_search_by_candidates_tells_the_total_how_few_there_can_be(company, monkeypatch):
-    customer = CustomerFactory(name="北京鑫华科技", owner=company.rep)
-    ContactFactory(customer=customer, name="王鑫华")
-
-    def searched():
-        with override_settings(SEARCH_CANDIDATE_LIMIT=100):
-            rare = PoolFilterSet({"search": "鑫华"}, queryset=querysets.pool(company.rep)).qs
-            mine = CustomerFilterSet({"search": "鑫华"}, queryset=querysets.mine(company.rep)).qs
-        return rare.query.rows_at_most, mine.query.rows_at_most, list(mine)
-
-    # Few candidates are read at once: the total knows exactly how many there can be
-    # (the name's one, and the one customer of the matching contact).
-    assert searched() == (1, 2, [customer])
-    # More (here: any) are a subquery of at most the limit; the customers of matching
-    # contacts are always read first, so they are counted as they are.
+def test_the_index_names_few_candidates_as_ids_more_as_a_subquery_and_many_not_at_all(
+    company, monkeypatch
+):
+    rows = [CustomerFactory(name=name) for name in ("北京鑫华科技", "鑫华贸易", "Other")]
+    expected = {rows[0].pk, rows[1].pk}
+    assert set(CUSTOMER_NAMES.lookup("鑫华", 100)) == expected  # a list, read at once
     monkeypatch.setattr(search_index, "RARE_ENOUGH", 0)
-    assert searched() == (100, 101, [customer])
-    with override_settings(SEARCH_CANDIDATE_LIMIT=0):
-        common = PoolFilterSet({"search": "鑫华"}, queryset=querysets.pool(company.rep)).qs
-    assert getattr(common.query, "rows_at_most", None) is None
+    subquery = CUSTOMER_NAMES.lookup("鑫华", 100)
+    assert not isinstance(subquery, list) and set(subquery) == expected
+    assert CUSTOMER_NAMES.lookup("鑫华", 1) is None  # more than the limit: walk the list
+    assert CUSTOMER_NAMES.lookup("", 100) is None

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.counting import capped_total
 from core.errors import ServiceError
-from core.listing import FilteredListView
+from core.keyset import LAST, InvalidCursor, KeysetPaginator
+from core.listing import FilteredListView, Paging
 from core.views import safe_next
 from core.widgets import option_tags
 from org.models import Department, person_choices
@@ -20,6 +22,7 @@ from .. import querysets
 from ..filtersets import CustomerFilterSet, PoolFilterSet, active_people
 from ..forms import BatchForm
 from ..models import Customer
+from ..sorting import DELETED_SORT, sort_for
 
 BATCH_RESULT_KEY = "customers_batch_result"
 
@@ -30,6 +33,27 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
     print_template_name = "customers/list_print.html"
     section = ""
     row_template = "customers/_record_rows.html"
+
+    def sort(self, filterset):
+        ordering = filterset.form.cleaned_data.get("ordering") if filterset.is_valid() else None
+        return sort_for(ordering[0] if ordering else "", filterset.filters["ordering"].sorts)
+
+    def paginate(self, rows, filterset):
+        """Keyset paging (core.keyset): any page of any order is one index range."""
+        paginator = KeysetPaginator(self.decorate(rows), self.sort(filterset), self.page_size())
+        try:
+            page = paginator.page(self.request.GET.get("cursor"))
+        except InvalidCursor as error:
+            filterset.errors.setdefault("cursor", []).append(error.message)
+            page = paginator.page()
+        return Paging(
+            param="cursor",
+            rows=page.rows,
+            total=capped_total(rows),
+            previous=page.previous_cursor,
+            next=page.next_cursor,
+            last=LAST if page.has_next else None,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -166,7 +190,9 @@ class RecycleBinView(CustomerListView):
     section = "bin"
     title = gettext_lazy("Recycle bin")
     row_template = "customers/_pool_rows.html"
-    default_ordering = ("-deleted_at", "id")
+
+    def sort(self, filterset):
+        return DELETED_SORT
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.is_pool_manager:

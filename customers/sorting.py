@@ -1,0 +1,32 @@
+"""The orders a customer list offers (SPEC L3), each served by an index of its own
+(Customer.Meta.indexes), so any page of any order is one index range (core.keyset). An
+order that no index serves is not offered."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.keyset import Sort
+
+# (parameter, label, keys): ties go by name, then id, which is unique.
+PUBLIC_SORTS = (
+    ("name", _("Name"), ("name", "id")),
+    ("category", _("Category"), ("sort_category", "name", "id")),
+    ("industry", _("Industry"), ("sort_industry", "name", "id")),
+    ("region", _("Region"), ("sort_region", "name", "id")),
+    ("status", _("Status"), ("sort_status", "name", "id")),
+    ("owner", _("Owner"), ("sort_owner", "name", "id")),
+    ("created_at", _("Created"), ("created_at", "id")),
+)
+# Mine and shared only: when someone last talked to a customer is not public (C2).
+RECORD_SORTS = (*PUBLIC_SORTS, ("last_contacted_at", _("Last contacted"), ("sort_contacted", "id")))
+# The recycle bin: most recently deleted first.
+DELETED_SORT = Sort(("deleted_at", "id"), descending=True)
+DEFAULT = "name"
+
+
+def sort_for(ordering, sorts=RECORD_SORTS):
+    """The Sort of an `ordering` parameter ("name", "-created_at"), or by name when it is
+    empty; the filterset has already refused one that `sorts` does not offer."""
+    ordering = ordering or DEFAULT
+    name = ordering.lstrip("-")
+    keys = next(keys for param, _label, keys in sorts if param == name)
+    return Sort(keys, descending=ordering.startswith("-"))
