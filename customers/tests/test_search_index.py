@@ -13,7 +13,7 @@ from customers.filtersets import CustomerFilterSet, PoolFilterSet
 from customers.models import Contact, ContactNameGram, Customer, CustomerNameGram
 from customers.search_index import BASE, CUSTOMER_NAMES, gram_codes, keyword_ranges
 from customers.services import contacts as contact_service
-from customers.testing import ContactFactory, CustomerFactory
+from customers.testing import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ supervisor tree that visibility is built on."""
 import pytest
 from rest_framework.test import APIClient
 
-
 from customers.testing import CustomerFactory
 from org.hierarchy import subordinate_ids
 from org.models import Department, User
