@@ -25,8 +25,11 @@ def set_pool_manager(user, value: bool):
         user.groups.add(group)
     else:
         user.groups.remove(group)
+    # The object forgets what it knew of its roles (the permissions ModelBackend cached on
+    # it, the flag UserQuerySet.with_roles() annotated), so the change shows at once.
     for cache in ("_perm_cache", "_group_perm_cache", "_user_perm_cache", "holds_pool_permission"):
-        user.__dict__.pop(cache, None)
+        if hasattr(user, cache):
+            delattr(user, cache)
 
 
 def save_user(data, user=None):

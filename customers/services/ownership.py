@@ -1,9 +1,10 @@
 """The ONLY code that writes a customer's owner, claim time, deletion or shares.
 
-Every transition is one conditional UPDATE in a transaction whose WHERE clause holds the
-precondition (`owner IS NULL` for a claim, `owner = <the owner we saw>` for a reclaim …),
-so when many people act on one customer at once exactly one wins and the rest are told
-who got there first. Each change writes its OwnershipEvent rows in the same transaction,
+Every batch action runs in one transaction: it locks the customers' rows, reads their
+state under the lock, screens each with a `rules.refuse_*` predicate and writes the
+allowed ones with one UPDATE. When many people act on one customer at once they queue on
+its row, so exactly one wins and each later one is refused from the state the earlier
+left (who has it now). Each change writes its OwnershipEvent rows in the same transaction,
 and a change of owner clears the manual shares (recorded too). SPEC P2–P6, M4–M6, S3, H1.
 """
 
@@ -15,8 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.db import update_returning_ids
-
 from .. import rules
 from ..models import Customer, OwnershipEvent, Share
 from ..models.events import OwnershipAction as A
@@ -24,25 +23,24 @@ from ..normalize import name_key
 from .results import BatchResult, ServiceError
 
 
-def _race_reason():
-    return _("Someone else changed it at the same moment; refresh and try again.")
-
-
-def _not_found():
-    return _("No such customer.")
-
-
 def load_states(ids, *, include_deleted=False, lock=False):
     """The ownership state of each customer. With `lock`, the rows stay locked until the
-    transaction ends, taken in id order so two batches over the same customers queue up
-    instead of deadlocking (PostgreSQL; SQLite's IMMEDIATE transactions already queue)."""
+    transaction ends, so the state read cannot change before the caller writes.
+
+    Locks are taken in id order, so two batches over the same customers queue up instead
+    of deadlocking. PostgreSQL re-checks a row whose lock it waited for against the WHERE
+    clause, so a customer deleted meanwhile is not locked; SQLite ignores the lock, but its
+    IMMEDIATE transactions (config/settings.py) already run one writer at a time."""
     rows = Customer.objects.filter(pk__in=ids)
     if not include_deleted:
         rows = rows.filter(deleted_at__isnull=True)
     if lock:
         # Lock first, read after: a statement that waited for a lock sees the locked row's
         # new version but the joined owner's old one, so the owner's name is read anew.
-        list(rows.select_for_update(no_key=True).order_by("id").values_list("id", flat=True))
+        # Only the rows locked are read: one deleted when we locked and restored just
+        # after must not look writable.
+        locked = rows.select_for_update(no_key=True).order_by("id").values_list("id", flat=True)
+        rows = Customer.objects.filter(pk__in=list(locked))
     return {
         r["id"]: rules.CustomerState(
             id=r["id"],
@@ -62,14 +60,15 @@ def _unique(ids):
 
 
 def _screen(actor, ids, refuse, *, include_deleted=False, result=None):
-    """Split ids into the states allowed by `refuse` and per-id refusals."""
+    """Lock the customers and split ids into the states allowed by `refuse` and per-id
+    refusals, each explained from the state read under the lock."""
     result = result if result is not None else BatchResult()
     states = load_states(ids, include_deleted=include_deleted, lock=True)
     allowed = []
     for customer_id in _unique(ids):
         state = states.get(customer_id)
         if state is None:
-            result.refuse(customer_id, None, _not_found())
+            result.refuse(customer_id, None, _("No such customer."))
             continue
         reason = refuse(actor, state)
         if reason:
@@ -79,31 +78,18 @@ def _screen(actor, ids, refuse, *, include_deleted=False, result=None):
     return allowed, result
 
 
-def _refuse_losers(actor, result, attempted, won, refuse, *, include_deleted=False):
-    """Explain each row whose conditional UPDATE matched nothing: someone was first."""
-    lost = [s.id for s in attempted if s.id not in won]
-    if not lost:
-        return
-    now_states = load_states(lost, include_deleted=include_deleted)
-    for customer_id in lost:
-        state = now_states.get(customer_id)
-        if state is None:
-            result.refuse(customer_id, None, _not_found())
-            continue
-        result.refuse(customer_id, state.name, refuse(actor, state) or _race_reason())
-
-
-def _events(action, actor_id, customer_ids, *, from_user=None, to_user=None, reason=""):
+def _events(action, actor_id, states, *, to_user=None, reason=""):
+    """One event per customer, taken from the owner its state (read under the lock) names."""
     return [
         OwnershipEvent(
-            customer_id=cid,
+            customer_id=state.id,
             action=action,
             actor_id=actor_id,
-            from_user_id=from_user,
+            from_user_id=state.owner_id,
             to_user_id=to_user,
             reason=reason,
         )
-        for cid in customer_ids
+        for state in states
     ]
 
 
@@ -130,37 +116,25 @@ def _clear_shares(actor_id, customer_ids):
     ]
 
 
-def _move(actor, allowed, result, *, action, to_user_id, refuse, reason=""):
-    """Give every customer in `allowed` to `to_user_id` (None = back to the pool), each
-    conditional on still having the owner we saw."""
+def _move(actor, allowed, result, *, action, to_user_id, reason=""):
+    """Give every customer in `allowed` (screened and locked) to `to_user_id` (None = back
+    to the pool)."""
     now = timezone.now()
-    by_owner = defaultdict(list)
-    for state in allowed:
-        by_owner[state.owner_id].append(state.id)
-    won_all, events = [], []
-    for owner_id, ids in by_owner.items():
-        rows = Customer.objects.filter(pk__in=ids, owner_id=owner_id, deleted_at__isnull=True)
-        won = update_returning_ids(
-            rows, owner_id=to_user_id, claimed_at=now if to_user_id else None, updated_at=now
-        )
-        won_all += won
-        events += _events(
-            action, actor.user_id, won, from_user=owner_id, to_user=to_user_id, reason=reason
-        )
-    events += _clear_shares(actor.user_id, won_all)
+    moved = [state.id for state in allowed]
+    Customer.objects.filter(pk__in=moved).update(
+        owner_id=to_user_id, claimed_at=now if to_user_id else None, updated_at=now
+    )
+    events = _events(action, actor.user_id, allowed, to_user=to_user_id, reason=reason)
+    events += _clear_shares(actor.user_id, moved)
     OwnershipEvent.objects.bulk_create(events)
-    result.done += sorted(won_all)
-    _refuse_losers(actor, result, allowed, set(won_all), refuse)
-    return won_all
+    result.done += sorted(moved)
 
 
 def _transition(user, ids, refuse, action, to_owner, reason):
     actor = rules.Actor.of(user)
     with transaction.atomic():
         allowed, result = _screen(actor, ids, refuse)
-        _move(
-            actor, allowed, result, action=action, to_user_id=to_owner, refuse=refuse, reason=reason
-        )
+        _move(actor, allowed, result, action=action, to_user_id=to_owner, reason=reason)
     return result
 
 
@@ -216,15 +190,7 @@ def assign(user, ids, to_users, reason=""):
         for state in allowed:
             by_target[plan[state.id]].append(state)
         for target, states in by_target.items():
-            _move(
-                actor,
-                states,
-                result,
-                action=A.ASSIGN,
-                to_user_id=target,
-                refuse=refuse,
-                reason=reason,
-            )
+            _move(actor, states, result, action=A.ASSIGN, to_user_id=target, reason=reason)
         result.done.sort()
     return result
 
@@ -322,13 +288,10 @@ def delete(user, ids, reason=""):
     with transaction.atomic():
         allowed, result = _screen(actor, ids, rules.refuse_delete)
         now = timezone.now()
-        rows = Customer.objects.filter(
-            pk__in=[s.id for s in allowed], owner_id__isnull=True, deleted_at__isnull=True
-        )
-        won = update_returning_ids(rows, deleted_at=now, updated_at=now)
-        OwnershipEvent.objects.bulk_create(_events(A.DELETE, user.pk, won, reason=reason))
-        result.done += sorted(won)
-        _refuse_losers(actor, result, allowed, set(won), rules.refuse_delete)
+        deleted = [state.id for state in allowed]
+        Customer.objects.filter(pk__in=deleted).update(deleted_at=now, updated_at=now)
+        OwnershipEvent.objects.bulk_create(_events(A.DELETE, user.pk, allowed, reason=reason))
+        result.done += sorted(deleted)
     return result
 
 
@@ -338,20 +301,18 @@ def restore(user, ids, reason=""):
     with transaction.atomic():
         allowed, result = _screen(actor, ids, rules.refuse_restore, include_deleted=True)
         for state in allowed:
-            rows = Customer.objects.filter(pk=state.id, deleted_at__isnull=False)
             try:
                 with transaction.atomic():
-                    won = update_returning_ids(rows, deleted_at=None, updated_at=timezone.now())
+                    Customer.objects.filter(pk=state.id).update(
+                        deleted_at=None, updated_at=timezone.now()
+                    )
             except IntegrityError:
                 result.refuse(state.id, state.name, _duplicate_message(state.name))
                 continue
-            if won:
-                OwnershipEvent.objects.create(
-                    customer_id=state.id, action=A.RESTORE, actor=user, reason=reason
-                )
-                result.done.append(state.id)
-            else:
-                result.refuse(state.id, state.name, _("It is not in the recycle bin."))
+            OwnershipEvent.objects.create(
+                customer_id=state.id, action=A.RESTORE, actor=user, reason=reason
+            )
+            result.done.append(state.id)
     return result
 
 

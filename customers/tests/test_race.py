@@ -1,5 +1,6 @@
 """Many people acting on the same customers at the same moment (SPEC P4–P6, M4, S3, H1;
-DESIGN: one conditional UPDATE per transition, every attempt answered).
+DESIGN: rows locked and their state read under the lock, exactly one winner, every attempt
+answered).
 
 Each worker is a thread with its own user, its own database connection and its own API
 client; a barrier releases them together. The test database must therefore hold committed
@@ -17,6 +18,7 @@ from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from customers.models import Customer, OwnershipEvent, Share
+from customers.services import ownership
 from customers.testing import CustomerFactory
 from org.hierarchy import subordinate_ids
 from org.models import User
@@ -204,7 +206,7 @@ def test_simultaneous_claims_of_the_same_customers_have_exactly_one_winner_each(
 
 def replay(initial_owner, events):
     """Owner after each ownership event, checking each event started from the owner the
-    previous one left (the conditional UPDATE held). Answers the final owners."""
+    previous one left (the row lock held). Answers the final owners."""
     owner = dict(initial_owner)
     for event in events:
         assert event.from_user_id == owner[event.customer_id], (
@@ -327,3 +329,96 @@ def test_claim_return_reclaim_and_assign_racing_on_the_same_customers_stay_consi
         s.customer_id for s in shared if s.customer_id in moved
     )
     assert set(unshared.values_list("to_user_id", flat=True)) <= {c.admin.pk}
+
+
+# ---------------------------------------------------------------------------------------
+# Scenario C: one change holds a customer's row while another, on the same customer,
+# waits for it; the one that waited is answered from what the first left.
+# ---------------------------------------------------------------------------------------
+
+ACTIONS = {
+    "claim": ownership.claim,
+    "return": ownership.return_to_pool,
+    "reclaim": ownership.reclaim,
+    "delete": ownership.delete,
+}
+HOLD_SECONDS = 0.5  # long enough for the second action to reach the lock and wait there
+
+
+def in_thread(work, errors):
+    def run():
+        try:
+            work()
+        except Exception:
+            errors.append(traceback.format_exc())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "owner", "refusal"),
+    [
+        (("claim", "rep"), ("claim", "deputy"), None, "Already claimed by Rep Li."),
+        (("delete", "marketer"), ("claim", "deputy"), None, "No such customer."),
+        (
+            ("return", "rep"),
+            ("reclaim", "marketer"),
+            "rep",
+            "It is not claimed, so there is nothing to reclaim.",
+        ),
+        (
+            ("reclaim", "manager"),
+            ("return", "rep"),
+            "rep",
+            "You do not own it, so you cannot return it.",
+        ),
+        (("return", "rep"), ("claim", "deputy"), "rep", None),
+    ],
+    ids=["claim-claim", "delete-claim", "return-reclaim", "reclaim-return", "return-claim"],
+)
+def test_an_action_that_waited_for_another_is_answered_from_what_that_one_left(
+    company, first, second, owner, refusal
+):
+    (customer,) = make_customers(1, owners=(getattr(company, owner) if owner else None,))
+    (first_action, first_user), (second_action, second_user) = first, second
+    holding, waiting = threading.Event(), threading.Event()
+    answers, errors = {}, []
+
+    def act_and_hold():
+        with transaction.atomic():
+            answers["first"] = ACTIONS[first_action](getattr(company, first_user), [customer.pk])
+            holding.set()
+            waiting.wait(BARRIER_TIMEOUT)
+            time.sleep(HOLD_SECONDS)
+            answers["committing"] = time.monotonic()
+
+    def act_meanwhile():
+        holding.wait(BARRIER_TIMEOUT)
+        waiting.set()
+        answers["second"] = ACTIONS[second_action](getattr(company, second_user), [customer.pk])
+        answers["answered"] = time.monotonic()
+
+    threads = [in_thread(act_and_hold, errors), in_thread(act_meanwhile, errors)]
+    for thread in threads:
+        thread.join(JOIN_TIMEOUT)
+    assert not any(t.is_alive() for t in threads), "a worker hung (lock wait?)"
+    assert not errors, "\n\n".join(errors)
+
+    assert (answers["first"].done, answers["first"].refused) == ([customer.pk], [])
+    assert answers["answered"] > answers["committing"], "the second did not wait"
+    events = list(OwnershipEvent.objects.order_by("id").values_list("action", "actor_id"))
+    if refusal is None:
+        assert (answers["second"].done, answers["second"].refused) == ([customer.pk], [])
+        assert events == [
+            (first_action, getattr(company, first_user).pk),
+            (second_action, getattr(company, second_user).pk),
+        ]
+    else:
+        name = None if first_action == "delete" else customer.name
+        assert answers["second"].done == []
+        assert answers["second"].refused == [{"id": customer.pk, "name": name, "reason": refusal}]
+        assert events == [(first_action, getattr(company, first_user).pk)]

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from org.models import User
 from org.services import set_pool_manager
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +47,16 @@ def test_an_inactive_user_is_signed_out(company, client):
     company.rep.save()
     request = type("Request", (), {"session": client.session})()
     assert not get_user(request).is_authenticated
+
+
+def test_a_role_granted_or_taken_shows_at_once_on_the_same_user_object(company):
+    """What a user object knew of its roles (permissions cached by has_perm, the flag of
+    with_roles) is forgotten when the role changes."""
+    cached = User.objects.get(pk=company.rep.pk)
+    annotated = User.objects.with_roles().get(pk=company.rep.pk)
+    assert not cached.is_pool_manager and not annotated.is_pool_manager
+    for user in (cached, annotated):
+        set_pool_manager(user, True)
+        assert user.is_pool_manager
+        set_pool_manager(user, False)
+        assert not user.is_pool_manager
