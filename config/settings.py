@@ -139,7 +139,7 @@ LOGOUT_REDIRECT_URL = "login"
 # search keyword whose rarest character pair names at most SEARCH_CANDIDATE_LIMIT
 # customers is looked up through the name index, otherwise matched while reading the list.
 COUNT_CAP = 10_000
-SEARCH_CANDIDATE_LIMIT = 5_000
+SEARCH_CANDIDATE_LIMIT = 50_000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -63,11 +63,18 @@ def shared(user, scope=SCOPE_ALL, shared_by=None, *, force=None):
     if shared_by is not None:
         by_person = shares_to(user).filter(shared_by_id=shared_by).values("customer_id")
         return Customer.live.filter(pk__in=by_person)
-    subordinates = _subordinates_condition(user, force)
     if scope == SCOPE_SUBORDINATES:
-        return Customer.live.filter(subordinates)
-    shared_to_me = Q(pk__in=shares_to(user).values("customer_id"))
-    return Customer.live.filter(Q(owner_id=user.pk) | subordinates | shared_to_me)
+        return Customer.live.filter(_subordinates_condition(user, force))
+    # What my subordinates shared is among what is shared to me, so without hierarchical
+    # sharing their ownership adds nothing.
+    owners = [user.pk, *subordinate_ids(user)] if force else [user.pk]
+    shared_to_me = shares_to(user).order_by().values("customer_id")
+    if len(owners) > 1:  # a supervisor's list: large, walked in list order
+        return Customer.live.filter(Q(owner_id__in=owners) | Q(pk__in=shared_to_me))
+    # A salesperson's list is short: the union of two index lookups (benchmark row "shared,
+    # salesperson": SQLite read every customer for the OR, 330 ms at 1M, the union 12 ms).
+    theirs = Customer.live.filter(owner_id=user.pk).order_by().values("pk")
+    return Customer.live.filter(pk__in=theirs.union(shared_to_me))
 
 
 def visible(user):

@@ -16,8 +16,18 @@ PUBLIC_SORTS = (
     ("owner", _("Owner"), ("sort_owner", "name", "id")),
     ("created_at", _("Created"), ("created_at", "id")),
 )
-# Mine and shared only: when someone last talked to a customer is not public (C2).
-RECORD_SORTS = (*PUBLIC_SORTS, ("last_contacted_at", _("Last contacted"), ("sort_contacted", "id")))
+# Mine and shared: every customer there has an owner (a share ends when its customer goes
+# back to the pool), so status sorts as name. No owner sort: the pool-wide owner index
+# would be walked past every unclaimed customer first. When someone last talked to a
+# customer is not public (C2).
+RECORD_SORTS = (
+    *(
+        (param, label, ("name", "id") if param == "status" else keys)
+        for param, label, keys in PUBLIC_SORTS
+        if param != "owner"
+    ),
+    ("last_contacted_at", _("Last contacted"), ("sort_contacted", "id")),
+)
 # The recycle bin: most recently deleted first.
 DELETED_SORT = Sort(("deleted_at", "id"), descending=True)
 DEFAULT = "name"
