@@ -9,6 +9,7 @@ from .services import interactions
 
 INTERACTIONS = Module(
     key="interactions",
+    position=10,
     label=_("Interaction records"),
     singular=_("interaction record"),
     service=interactions,

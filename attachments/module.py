@@ -9,6 +9,7 @@ from .services import attachments
 
 ATTACHMENTS = Module(
     key="attachments",
+    position=70,
     label=_("Attachments"),
     singular=_("attachment"),
     service=attachments,

@@ -5,8 +5,7 @@ from django.urls import include, path
 from rest_framework import generics, viewsets
 from rest_framework.routers import SimpleRouter
 
-from . import access
-from .modules import all_modules
+from . import access, registry
 
 
 class CustomerRecordViewSet(viewsets.ModelViewSet):
@@ -67,7 +66,7 @@ class ModuleListView(generics.ListAPIView):
 def urlpatterns():
     tabs = SimpleRouter()
     lists = []
-    for module in all_modules():
+    for module in registry.modules():
         name = module.model.__name__
         tab_view = type(f"{name}TabViewSet", (CustomerRecordViewSet,), {"module": module})
         tabs.register(module.key, tab_view, basename=f"customer-{module.key}")

@@ -1,5 +1,6 @@
-"""The modules of a customer's working record, described once: the pages, tabs and API
-are generated from these descriptions (SPEC §9, M8)."""
+"""A module of a customer's working record, described once: the pages, tabs and API are
+generated from its description (SPEC §9, M8). Each app registers its modules in
+records.registry."""
 
 from dataclasses import dataclass, field
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Module:
     key: str  # URL segment and tab name: /api/customers/{id}/<key>/, /<key>/
+    position: int  # where its tab stands among the customer's tabs, smallest first
     label: object  # lazy translated plural, for tabs and pages
     singular: object
     service: object
@@ -30,18 +32,3 @@ class Module:
     @property
     def model(self):
         return self.service.model
-
-
-def all_modules():
-    from activities.module import INTERACTIONS
-    from attachments.module import ATTACHMENTS
-    from sales.module import CONTRACTS, OPPORTUNITIES, PAYMENTS, QUOTES, RECEIVABLES
-
-    return (INTERACTIONS, OPPORTUNITIES, QUOTES, CONTRACTS, RECEIVABLES, PAYMENTS, ATTACHMENTS)
-
-
-def module_for(key):
-    for module in all_modules():
-        if module.key == key:
-            return module
-    return None

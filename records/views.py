@@ -16,8 +16,7 @@ from core.listing import FilteredListView
 from core.views import ServiceErrorPages
 from settings_app.models import SystemSettings
 
-from . import access
-from .modules import all_modules, module_for
+from . import access, registry
 
 
 def tab_context(request, customer, module):
@@ -40,7 +39,7 @@ def tab_context(request, customer, module):
 
 
 def _module_or_404(key):
-    module = module_for(key)
+    module = registry.module_for(key)
     if module is None:
         raise Http404(_("No such module."))
     return module
@@ -171,7 +170,7 @@ class ModuleListPage(LoginRequiredMixin, FilteredListView):
             module=self.module,
             section=self.module.key,
             sortable=set(ordering.param_map) if ordering else set(),
-            modules=all_modules(),
+            modules=registry.modules(),
         )
         return context
 

@@ -7,6 +7,7 @@ from .models import Contract, customer_money_summary, with_received_totals
 
 OPPORTUNITIES = Module(
     key="opportunities",
+    position=20,
     label=_("Opportunities"),
     singular=_("opportunity"),
     service=services.opportunities,
@@ -25,6 +26,7 @@ OPPORTUNITIES = Module(
 )
 QUOTES = Module(
     key="quotes",
+    position=30,
     label=_("Quotes"),
     singular=_("quote"),
     service=services.quotes,
@@ -42,6 +44,7 @@ QUOTES = Module(
 )
 CONTRACTS = Module(
     key="contracts",
+    position=40,
     label=_("Contracts"),
     singular=_("contract"),
     service=services.contracts,
@@ -71,6 +74,7 @@ CONTRACTS = Module(
 )
 RECEIVABLES = Module(
     key="receivables",
+    position=50,
     label=_("Receivables"),
     singular=_("receivable"),
     service=services.receivables,
@@ -87,6 +91,7 @@ RECEIVABLES = Module(
 )
 PAYMENTS = Module(
     key="payments",
+    position=60,
     label=_("Received payments"),
     singular=_("payment"),
     service=services.payments,

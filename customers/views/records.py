@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from core.errors import ServiceError
 from core.views import ServiceErrorPages, safe_next
-from records.modules import all_modules, module_for
+from records import registry
 from records.views import tab_context
 
 from .. import querysets, rules
@@ -87,7 +87,7 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
     )
 
     def get_tabs(self):
-        return self.tabs + tuple((m.key, m.label) for m in all_modules())
+        return self.tabs + tuple((m.key, m.label) for m in registry.modules())
 
     def tab(self):
         tab = self.request.GET.get("tab", "info")
@@ -105,7 +105,7 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
             "tabs": self.get_tabs(),
             "tab": tab,
         }
-        module = module_for(tab)
+        module = registry.module_for(tab)
         if module is not None:
             context.update(tab_context(self.request, customer, module))
         if tab == "contacts":
