@@ -26,6 +26,7 @@ def display_name(client_name):
 
 class AttachmentService(RecordService):
     model = Attachment
+    editable = False  # replaced by a new upload, never changed: see update()
 
     def check(self, customer, data, instance=None):
         upload = data.get("file")

@@ -14,6 +14,7 @@ from . import access
 class RecordService:
     model = None
     write_rule = access.OWNER
+    editable = True  # False: rows are never changed once made (update() refuses)
 
     def check(self, customer, data, instance=None):
         """Refuse data that breaks a business rule (raise core.errors.ServiceError)."""

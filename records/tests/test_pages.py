@@ -469,7 +469,7 @@ def test_a_sharee_schedule_holds_their_follow_ups_on_the_shared_customer(
 def test_a_supervisor_schedule_is_not_filled_with_subordinates_follow_ups(
     company, browser, schedule
 ):
-    """records.views.ScheduleView: follow-ups "on customers I own or that are shared with
+    """activities.views.ScheduleView: follow-ups "on customers I own or that are shared with
     me". The manager neither owns rep's customer nor has it shared."""
     body = text(browser(company.manager).get("/schedule/"))
     assert "zq due today" not in body and "zq due soon" not in body
