@@ -22,10 +22,6 @@ class RecordService:
     def after_save(self, record, created):
         """Keep derived values in step (totals, last-contacted time …)."""
 
-    def may_change(self, user, record):
-        """Who may edit or delete an existing row: by default whoever may add one."""
-        access.ensure_can_write(user, record.customer, self.write_rule)
-
     def create(self, user, customer, data):
         access.ensure_can_write(user, customer, self.write_rule)
         self.check(customer, data)
@@ -36,7 +32,7 @@ class RecordService:
         return record
 
     def update(self, user, record, data):
-        self.may_change(user, record)
+        access.ensure_can_write(user, record.customer, self.write_rule, record)
         self.check(record.customer, data, instance=record)
         with transaction.atomic():
             for field, value in data.items():
@@ -46,7 +42,7 @@ class RecordService:
         return record
 
     def delete(self, user, record):
-        self.may_change(user, record)
+        access.ensure_can_write(user, record.customer, self.write_rule, record)
         try:
             with transaction.atomic():
                 record.delete()

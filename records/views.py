@@ -19,6 +19,7 @@ from . import access, registry
 
 def tab_context(request, customer, module):
     """What the customer's tab of `module` shows."""
+    writer = access.writer(request.user, customer, module.service.write_rule)
     rows = module.rows(module.model.objects.filter(customer=customer))
     chosen = {}
     for parameter, _label, choices in module.tab_filters:
@@ -32,7 +33,8 @@ def tab_context(request, customer, module):
         "summary": module.summary(customer) if module.summary else (),
         "currency": SystemSettings.load().currency,
         "chosen_filters": chosen,
-        "can_write": access.refuse_write(request.user, customer, module.service.write_rule) is None,
+        "writer": writer,
+        "can_write": access.refuse_write(writer) is None,
     }
 
 
@@ -61,9 +63,7 @@ class RecordFormView(LoginRequiredMixin, ServiceErrorPages, View):
         record = None
         if pk is not None:
             record = get_object_or_404(self.module.model, pk=pk, customer=customer)
-            self.module.service.may_change(request.user, record)
-        else:
-            access.ensure_can_write(request.user, customer, self.module.service.write_rule)
+        access.ensure_can_write(request.user, customer, self.module.service.write_rule, record)
         return customer, record
 
     def form(self, request, customer, record):

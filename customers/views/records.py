@@ -16,7 +16,7 @@ from core.views import ServiceErrorPages, safe_next
 from records import registry
 from records.views import tab_context
 
-from .. import querysets, rules
+from .. import querysets
 from ..api.serializers import (
     PoolCustomerSerializer,
     field_edit_entry,
@@ -46,8 +46,7 @@ STATUS_LABELS = {"claimed": gettext_lazy("claimed"), "unclaimed": gettext_lazy("
 
 
 def may_edit(user, customer):
-    state = ownership.load_states([customer.pk])[customer.pk]
-    return rules.refuse_edit(rules.Actor.of(user), state) is None
+    return details.refuse_edit(user, customer) is None
 
 
 class PoolCustomerView(LoginRequiredMixin, TemplateView):

@@ -5,6 +5,8 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
 
+from records import access
+
 register = template.Library()
 
 
@@ -54,6 +56,12 @@ def column_cell(record, column):
 def row_link_url(link, record):
     """Where a module's RowLink leads for one row."""
     return link.url(record)
+
+
+@register.filter
+def may_write(writer, record):
+    """Whether the tab offers to change and delete this row (records.access decides)."""
+    return access.refuse_write(writer, record) is None
 
 
 @register.filter

@@ -13,6 +13,7 @@ from django.utils import timezone
 from activities.models import Interaction
 from activities.services import interactions
 from attachments.models import Attachment
+from customers.services import ownership
 from customers.testing import ContactFactory, CustomerFactory, ShareFactory
 from sales.models import Contract, Opportunity, Payment, Quote, QuoteLine, Receivable
 from settings_app.models import DictionaryItem
@@ -258,6 +259,30 @@ def test_a_sharee_is_offered_edit_and_delete_only_on_interactions_they_wrote(
     assert client.get(f"/customers/{alpha.pk}/interactions/{owners.pk}/edit/").status_code == 403
     assert f"/interactions/{owners.pk}/edit/" not in body
     assert f"/interactions/{owners.pk}/delete/" not in body
+
+
+def test_the_owner_is_offered_edit_and_delete_on_rows_others_wrote(company, browser, alpha):
+    """The owner may change every row of the record, also those a sharee or a former
+    owner wrote, and the tab offers what the service allows (records.access)."""
+    by_sharee = interactions.create(
+        company.deputy, alpha, {"happened_at": timezone.now(), "subject": "zq by deputy"}
+    )
+    ownership.assign(company.rep, [alpha.pk], [company.junior])
+    client = browser(company.junior)
+    for key in MODULES:
+        row = alpha.rows[key]
+        body = text(client.get(tab(alpha, key)))
+        assert f"/{key}/{row.pk}/delete/" in body, key
+        assert (f"/{key}/{row.pk}/edit/" in body) is (key != "attachments"), key
+    body = text(client.get(tab(alpha, "interactions")))
+    assert f"/interactions/{by_sharee.pk}/edit/" in body
+    assert f"/interactions/{by_sharee.pk}/delete/" in body
+    changed = client.post(
+        f"/customers/{alpha.pk}/interactions/{by_sharee.pk}/edit/",
+        {"happened_at": "2025-06-01T10:00", "subject": "zq by junior"},
+    )
+    assert changed.status_code == 302
+    assert Interaction.objects.get(pk=by_sharee.pk).subject == "zq by junior"
 
 
 @pytest.mark.parametrize("persona", ["deputy", "manager"])
