@@ -39,7 +39,6 @@ class Module:
     filterset_class: type
     columns: tuple  # of Column, for tables
     related: tuple = ()  # select_related for tables
-    search_hint: object = ""
     tab_filters: tuple = field(default=())  # (parameter, label, choices) on the customer tab
     decorate: object = None  # rows → rows with what the table needs (annotations)
     summary: object = None  # customer → [(label, value)] shown above the tab's table
