@@ -113,9 +113,10 @@ def imported_packages(tree):
 
 
 def module_app_imports(root, app, module_apps):
+    """Its tests too: records' tests run for whatever modules are registered."""
     return [
         f"{path.relative_to(root)}:{line}: imports {package}"
-        for path in sources(root, app)
+        for path in sources(root, app, with_tests=True)
         for line, package in imported_packages(ast.parse(path.read_text(), str(path)))
         if package in module_apps
     ]
