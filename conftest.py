@@ -15,6 +15,9 @@ from rest_framework.test import APIClient
 
 from org.testing import DepartmentFactory, UserFactory
 
+# The working record's fixtures (media, alpha, book, world), for records and every module app.
+pytest_plugins = ["records.testing"]
+
 
 class Company:
     def __init__(self):

@@ -1,13 +1,13 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import StyledFormMixin
 from customers.forms.records import active_items
+from records.forms import RecordForm
 
 from .models import Interaction
 
 
-class InteractionForm(StyledFormMixin, forms.ModelForm):
+class InteractionForm(RecordForm):
     class Meta:
         model = Interaction
         fields = ["happened_at", "kind", "subject", "contact", "content", "next_follow_up"]
@@ -19,10 +19,10 @@ class InteractionForm(StyledFormMixin, forms.ModelForm):
             "content": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, customer, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = active_items("interaction", self.instance.kind_id)
-        self.fields["contact"].queryset = customer.contacts.all()
+        self.fields["contact"].queryset = self.customer.contacts.all()
         if self.instance.pk is None:
             now = timezone.localtime().replace(second=0, microsecond=0)
             self.initial.setdefault("happened_at", now.strftime("%Y-%m-%dT%H:%M"))

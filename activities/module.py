@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from records.modules import Module
+from records.modules import Column, Module
 
 from .api import InteractionSerializer
 from .filtersets import InteractionFilterSet
@@ -9,6 +9,7 @@ from .services import interactions
 
 INTERACTIONS = Module(
     key="interactions",
+    position=10,
     label=_("Interaction records"),
     singular=_("interaction record"),
     service=interactions,
@@ -16,12 +17,12 @@ INTERACTIONS = Module(
     serializer_class=InteractionSerializer,
     filterset_class=InteractionFilterSet,
     columns=(
-        (_("When"), "happened_at"),
-        (_("Type"), "kind.name"),
-        (_("Subject"), "subject"),
-        (_("Contact"), "contact.name"),
-        (_("Next follow-up"), "next_follow_up"),
-        (_("By"), "created_by.label"),
+        Column(_("When"), "happened_at"),
+        Column(_("Type"), "kind.name"),
+        Column(_("Subject"), "subject"),
+        Column(_("Contact"), "contact.name"),
+        Column(_("Next follow-up"), "next_follow_up"),
+        Column(_("By"), "created_by.label"),
     ),
     related=("kind", "contact", "created_by", "customer"),
 )

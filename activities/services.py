@@ -1,7 +1,7 @@
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from core.errors import NotAllowed, ServiceError
+from core.errors import ServiceError
 from customers.services.details import set_last_contacted
 from records import access
 from records.services import RecordService
@@ -20,13 +20,6 @@ class InteractionService(RecordService):
         contact = data.get("contact")
         if contact is not None and contact.customer_id != customer.pk:
             raise ServiceError(_("That contact belongs to another customer."), field="contact")
-
-    def may_change(self, user, record):
-        if access.refuse_write(user, record.customer) is None:
-            return
-        access.ensure_can_write(user, record.customer, self.write_rule)
-        if record.created_by_id != user.pk:
-            raise NotAllowed(_("You may change only the interaction records you wrote."))
 
     def after_save(self, record, created):
         self.refresh_last_contacted(record)

@@ -1,4 +1,3 @@
-from django.urls import reverse
 from rest_framework import serializers
 
 from records.serializers import RecordSerializer
@@ -28,4 +27,4 @@ class AttachmentSerializer(RecordSerializer):
         extra_kwargs = {"file": {"write_only": True}}
 
     def get_download_url(self, obj) -> str:
-        return reverse("records:download", args=[obj.pk])
+        return obj.get_absolute_url()

@@ -1,14 +1,9 @@
-from django import forms
-
-from core.forms import StyledFormMixin
+from records.forms import RecordForm
 
 from .models import Attachment
 
 
-class AttachmentForm(StyledFormMixin, forms.ModelForm):
+class AttachmentForm(RecordForm):
     class Meta:
         model = Attachment
         fields = ["file"]
-
-    def __init__(self, *args, customer, **kwargs):
-        super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@ import uuid
 from pathlib import PurePath
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +27,7 @@ class Attachment(CustomerRecord):
 
     def __str__(self):
         return self.original_name
+
+    def get_absolute_url(self):
+        """The download, served only to those who may read the customer."""
+        return reverse("attachments:download", args=[self.pk])

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from django.utils.translation import gettext as _
 
 from core.errors import ServiceError
+from records import access
 from records.services import RecordService
 from settings_app.models import SystemSettings
 
@@ -26,6 +27,7 @@ def display_name(client_name):
 
 class AttachmentService(RecordService):
     model = Attachment
+    editable = False  # replaced by a new upload, never changed: see update()
 
     def check(self, customer, data, instance=None):
         upload = data.get("file")
@@ -60,7 +62,7 @@ class AttachmentService(RecordService):
         return super().create(user, customer, fields)
 
     def update(self, user, record, data):
-        self.may_change(user, record)
+        access.ensure_can_write(user, record.customer, self.write_rule, record)
         raise ServiceError(_("An attachment cannot be changed; upload a new one."))
 
     def after_delete(self, record):

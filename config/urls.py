@@ -35,6 +35,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("customers.urls")),
     path("", include("records.urls")),
+    path("", include("activities.urls")),
     path("", include("sales.urls")),
+    path("", include("attachments.urls")),
     path("api/", include(api)),
 ]

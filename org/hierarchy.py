@@ -29,10 +29,6 @@ def subordinate_ids(user) -> set[int]:
     return found
 
 
-def is_supervisor_of(user, other_id) -> bool:
-    return other_id is not None and other_id in subordinate_ids(user)
-
-
 def would_create_cycle(user_id, supervisor) -> bool:
     """True when making `supervisor` the supervisor of `user_id` closes a loop."""
     seen = set()

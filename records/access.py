@@ -2,14 +2,20 @@
 
 Read: whoever may read the customer's full record (owner, sharees, supervisors:
 customers.querysets.visible); everyone else gets 404, pool viewers included.
-Write: the owner. Interaction records also: the sharees (SPEC case 4)."""
+Write: the owner, every row. A module whose rule is OWNER_OR_SHAREE (interaction records,
+SPEC case 4) also lets the sharees add rows and change or delete the rows they wrote.
+
+`refuse_write` is the one answer to "may this person write this", asked by the services
+(so by the API and the pages through them), by the forms before they are shown, and by the
+customer's tab for the buttons of each row."""
+
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed
-from customers import querysets, rules
-from customers.services.details import get_visible
-from customers.services.ownership import load_states
+from customers import querysets
+from customers.services import details
 
 OWNER = "owner"
 OWNER_OR_SHAREE = "owner_or_sharee"
@@ -21,32 +27,46 @@ def readable(user, model):
 
 
 def customer_to_read(user, customer_id):
-    return get_visible(user, customer_id)
+    return details.get_visible(user, customer_id)
 
 
 def is_sharee(user, customer):
     return querysets.shares_to(user).filter(customer_id=customer.pk).exists()
 
 
-def refuse_write(user, customer, who=OWNER):
-    """None when `user` may add to or change this customer's record, else the reason."""
-    state = load_states([customer.pk])[customer.pk]
-    if rules.refuse_edit(rules.Actor.of(user), state) is None:
-        return None
-    if who == OWNER_OR_SHAREE and is_sharee(user, customer):
-        return None
-    if who == OWNER_OR_SHAREE:
-        return _("Only its owner and the colleagues it is shared with may add to it.")
-    return _("Only its owner may change this; shared customers are read-only.")
+@dataclass(frozen=True)
+class Writer:
+    """Where one person stands to write one customer's record under a module's rule: read
+    once from the database, then asked of any number of rows without another query."""
+
+    user_id: int
+    owns: bool  # may change every row
+    refusal: str | None  # why they may not add to the record; None when they may
 
 
-def ensure_can_write(user, customer, who=OWNER):
-    reason = refuse_write(user, customer, who)
+def writer(user, customer, rule=OWNER):
+    if details.refuse_edit(user, customer) is None:
+        return Writer(user.pk, owns=True, refusal=None)
+    if rule != OWNER_OR_SHAREE:
+        refusal = _("Only its owner may change this; shared customers are read-only.")
+    elif is_sharee(user, customer):
+        refusal = None
+    else:
+        refusal = _("Only its owner and the colleagues it is shared with may add to it.")
+    return Writer(user.pk, owns=False, refusal=refusal)
+
+
+def refuse_write(writer, record=None):
+    """None when the writer may add a row (no `record`) or change or delete `record`,
+    else the reason."""
+    if writer.owns or writer.refusal:
+        return writer.refusal
+    if record is not None and record.created_by_id != writer.user_id:
+        return _("You may change only the records you wrote.")
+    return None
+
+
+def ensure_can_write(user, customer, rule=OWNER, record=None):
+    reason = refuse_write(writer(user, customer, rule), record)
     if reason:
         raise NotAllowed(reason)
-
-
-def customer_to_work(user, customer_id, who=OWNER):
-    customer = customer_to_read(user, customer_id)
-    ensure_can_write(user, customer, who)
-    return customer

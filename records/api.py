@@ -1,17 +1,17 @@
 """The API of every working-record module, generated from its description:
-/api/customers/{id}/{module}/ (the tab) and /api/{module}/ (everything I may read)."""
+/api/customers/{id}/{module}/ (the tab) and /api/{module}/ (everything I may read).
+The views have comments, not docstrings: the API documentation would show a docstring on
+every module's operations."""
 
-from django.urls import include, path
+from django.urls import path
 from rest_framework import generics, viewsets
-from rest_framework.routers import SimpleRouter
 
-from . import access
-from .modules import all_modules
+from . import access, registry
 
 
 class CustomerRecordViewSet(viewsets.ModelViewSet):
+    # One customer's rows of one module (its tab); `module` is given to as_view().
     module = None
-    lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "delete"]
 
     @property
@@ -48,6 +48,7 @@ class CustomerRecordViewSet(viewsets.ModelViewSet):
 
 
 class ModuleListView(generics.ListAPIView):
+    # Every row of one module whose customer I may read; `module` is given to as_view().
     module = None
 
     @property
@@ -64,13 +65,28 @@ class ModuleListView(generics.ListAPIView):
         return self.module.rows(access.readable(self.request.user, model)).order_by("-id")
 
 
+# The routes a router would make of a model viewset, without its PUT.
+ROWS = {"get": "list", "post": "create"}
+ROW = {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+
+
 def urlpatterns():
-    tabs = SimpleRouter()
-    lists = []
-    for module in all_modules():
-        name = module.model.__name__
-        tab_view = type(f"{name}TabViewSet", (CustomerRecordViewSet,), {"module": module})
-        tabs.register(module.key, tab_view, basename=f"customer-{module.key}")
-        list_view = type(f"{name}ListView", (ModuleListView,), {"module": module})
-        lists.append(path(f"{module.key}/", list_view.as_view(), name=f"{module.key}-list"))
-    return [path("customers/<int:customer_pk>/", include(tabs.urls)), *lists]
+    """Each module's routes, served by the views above with that module as their own."""
+    patterns = []
+    for module in registry.modules():
+        key, basename = module.key, f"customer-{module.key}"
+        tab = f"customers/<int:customer_pk>/{key}/"
+        patterns += [
+            path(
+                tab,
+                CustomerRecordViewSet.as_view(ROWS, module=module, basename=basename, detail=False),
+                name=f"{basename}-list",
+            ),
+            path(
+                f"{tab}<int:pk>/",
+                CustomerRecordViewSet.as_view(ROW, module=module, basename=basename, detail=True),
+                name=f"{basename}-detail",
+            ),
+            path(f"{key}/", ModuleListView.as_view(module=module), name=f"{key}-list"),
+        ]
+    return patterns

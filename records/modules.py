@@ -1,24 +1,48 @@
-"""The modules of a customer's working record, described once: the pages, tabs and API
-are generated from these descriptions (SPEC §9, M8)."""
+"""A module of a customer's working record, described once: the pages, tabs and API are
+generated from its description (SPEC §9, M8). Each app registers its modules in
+records.registry. What one module shows or does differently from the others is a hook of
+its description (a column's format or link, a link on each row, its form), so the generic
+code never asks which module it is serving."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the module's tables."""
+
+    label: object
+    path: str  # dotted attribute path of the row, also the column's sorting name
+    format: Callable | None = None  # value → text, instead of the usual date/money format
+    link: Callable | None = None  # row → URL the cell links to
+
+
+@dataclass(frozen=True)
+class RowLink:
+    """A link beside each row of the customer's tab (next to Edit and Delete)."""
+
+    label: object
+    url: Callable  # row → URL
+    new_tab: bool = False
 
 
 @dataclass(frozen=True)
 class Module:
     key: str  # URL segment and tab name: /api/customers/{id}/<key>/, /<key>/
+    position: int  # where its tab stands among the customer's tabs, smallest first
     label: object  # lazy translated plural, for tabs and pages
     singular: object
     service: object
-    form_class: type
+    form_class: type  # a records.forms.RecordForm
     serializer_class: type
     filterset_class: type
-    columns: tuple  # (label, attribute path) for tables
+    columns: tuple  # of Column, for tables
     related: tuple = ()  # select_related for tables
-    search_hint: object = ""
     tab_filters: tuple = field(default=())  # (parameter, label, choices) on the customer tab
     decorate: object = None  # rows → rows with what the table needs (annotations)
     summary: object = None  # customer → [(label, value)] shown above the tab's table
+    row_links: tuple = ()  # of RowLink
 
     def rows(self, queryset):
         queryset = queryset.select_related(*self.related)
@@ -31,17 +55,7 @@ class Module:
     def model(self):
         return self.service.model
 
-
-def all_modules():
-    from activities.module import INTERACTIONS
-    from attachments.module import ATTACHMENTS
-    from sales.module import CONTRACTS, OPPORTUNITIES, PAYMENTS, QUOTES, RECEIVABLES
-
-    return (INTERACTIONS, OPPORTUNITIES, QUOTES, CONTRACTS, RECEIVABLES, PAYMENTS, ATTACHMENTS)
-
-
-def module_for(key):
-    for module in all_modules():
-        if module.key == key:
-            return module
-    return None
+    @property
+    def editable(self):
+        """Whether its rows are changed after they are made (attachments are replaced)."""
+        return self.service.editable

@@ -14,16 +14,13 @@ from . import access
 class RecordService:
     model = None
     write_rule = access.OWNER
+    editable = True  # False: rows are never changed once made (update() refuses)
 
     def check(self, customer, data, instance=None):
         """Refuse data that breaks a business rule (raise core.errors.ServiceError)."""
 
     def after_save(self, record, created):
         """Keep derived values in step (totals, last-contacted time …)."""
-
-    def may_change(self, user, record):
-        """Who may edit or delete an existing row: by default whoever may add one."""
-        access.ensure_can_write(user, record.customer, self.write_rule)
 
     def create(self, user, customer, data):
         access.ensure_can_write(user, customer, self.write_rule)
@@ -35,7 +32,7 @@ class RecordService:
         return record
 
     def update(self, user, record, data):
-        self.may_change(user, record)
+        access.ensure_can_write(user, record.customer, self.write_rule, record)
         self.check(record.customer, data, instance=record)
         with transaction.atomic():
             for field, value in data.items():
@@ -45,7 +42,7 @@ class RecordService:
         return record
 
     def delete(self, user, record):
-        self.may_change(user, record)
+        access.ensure_can_write(user, record.customer, self.write_rule, record)
         try:
             with transaction.atomic():
                 record.delete()

@@ -5,8 +5,6 @@ from . import views
 app_name = "records"
 
 urlpatterns = [
-    path("schedule/", views.ScheduleView.as_view(), name="schedule"),
-    path("attachments/<int:pk>/download/", views.DownloadView.as_view(), name="download"),
     path(
         "customers/<int:customer_pk>/<slug:module>/new/",
         views.RecordFormView.as_view(),

@@ -1,13 +1,11 @@
 """Pages of the working-record modules, generated from their descriptions: the customer's
-tab content, new/edit/delete forms, a module-wide list, my schedule, downloads."""
+tab content, new/edit/delete forms and a module-wide list."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -16,12 +14,12 @@ from core.listing import FilteredListView
 from core.views import ServiceErrorPages
 from settings_app.models import SystemSettings
 
-from . import access
-from .modules import all_modules, module_for
+from . import access, registry
 
 
 def tab_context(request, customer, module):
     """What the customer's tab of `module` shows."""
+    writer = access.writer(request.user, customer, module.service.write_rule)
     rows = module.rows(module.model.objects.filter(customer=customer))
     chosen = {}
     for parameter, _label, choices in module.tab_filters:
@@ -35,12 +33,13 @@ def tab_context(request, customer, module):
         "summary": module.summary(customer) if module.summary else (),
         "currency": SystemSettings.load().currency,
         "chosen_filters": chosen,
-        "can_write": access.refuse_write(request.user, customer, module.service.write_rule) is None,
+        "writer": writer,
+        "can_write": access.refuse_write(writer) is None,
     }
 
 
 def _module_or_404(key):
-    module = module_for(key)
+    module = registry.module_for(key)
     if module is None:
         raise Http404(_("No such module."))
     return module
@@ -64,51 +63,34 @@ class RecordFormView(LoginRequiredMixin, ServiceErrorPages, View):
         record = None
         if pk is not None:
             record = get_object_or_404(self.module.model, pk=pk, customer=customer)
-            self.module.service.may_change(request.user, record)
-        else:
-            access.ensure_can_write(request.user, customer, self.module.service.write_rule)
+        access.ensure_can_write(request.user, customer, self.module.service.write_rule, record)
         return customer, record
 
-    def forms(self, request, customer, record):
+    def form(self, request, customer, record):
         data = request.POST if request.method == "POST" else None
         files = request.FILES if request.method == "POST" else None
-        form = self.module.form_class(data, files, instance=record, customer=customer)
-        formset_class = getattr(self.module.form_class, "line_formset", None)
-        formset = formset_class(data, instance=record, prefix="lines") if formset_class else None
-        return form, formset
+        return self.module.form_class(data, files, instance=record, customer=customer)
 
-    def page(self, request, customer, record, form, formset, status=200):
+    def page(self, request, customer, record, form, status=200):
         context = {
             "module": self.module,
             "customer": customer,
             "record": record,
             "form": form,
-            "formset": formset,
             "cancel_url": _tab_url(customer.pk, self.module),
         }
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, customer_pk, module, pk=None):
         customer, record = self.objects(request, customer_pk, pk)
-        form, formset = self.forms(request, customer, record)
-        return self.page(request, customer, record, form, formset)
+        return self.page(request, customer, record, self.form(request, customer, record))
 
     def post(self, request, customer_pk, module, pk=None):
         customer, record = self.objects(request, customer_pk, pk)
-        form, formset = self.forms(request, customer, record)
-        if not form.is_valid() or (formset is not None and not formset.is_valid()):
-            return self.page(request, customer, record, form, formset, status=400)
-        data = dict(form.cleaned_data)
-        if formset is not None:
-            data["lines"] = [
-                {
-                    k: v
-                    for k, v in line.items()
-                    if k in ("product", "quantity", "unit_price", "discount")
-                }
-                for line in formset.cleaned_data
-                if line and not line.get("DELETE")
-            ]
+        form = self.form(request, customer, record)
+        if not form.is_valid():
+            return self.page(request, customer, record, form, status=400)
+        data = form.service_data()
         service = self.module.service
         try:
             if record is None:
@@ -119,7 +101,7 @@ class RecordFormView(LoginRequiredMixin, ServiceErrorPages, View):
             if error.__class__ is not ServiceError:
                 raise
             form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.page(request, customer, record, form, formset, status=400)
+            return self.page(request, customer, record, form, status=400)
         messages.success(request, _("Saved."))
         return redirect(_tab_url(customer.pk, self.module))
 
@@ -171,35 +153,5 @@ class ModuleListPage(LoginRequiredMixin, FilteredListView):
             module=self.module,
             section=self.module.key,
             sortable=set(ordering.param_map) if ordering else set(),
-            modules=all_modules(),
         )
         return context
-
-
-class ScheduleView(ModuleListPage):
-    """My schedule (SPEC §9 日程): my follow-ups due from today."""
-
-    default_ordering = ("next_follow_up", "id")
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, module="interactions")
-        self.title = _("My schedule")
-
-    def base_queryset(self):
-        """Follow-ups on my own customers, and those I wrote on customers shared with me;
-        not my subordinates' appointments."""
-        user = self.request.user
-        mine = Q(customer__owner=user) | Q(created_by=user)
-        return super().base_queryset().filter(mine, next_follow_up__gte=timezone.localdate())
-
-
-class DownloadView(LoginRequiredMixin, View):
-    """Attachments are served only to those who may read the customer."""
-
-    def get(self, request, pk):
-        from attachments.models import Attachment
-
-        attachment = get_object_or_404(access.readable(request.user, Attachment), pk=pk)
-        return FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-        )

@@ -3,22 +3,23 @@ from django.utils import timezone
 
 from core.forms import StyledFormMixin
 from customers.forms.records import active_items
+from records.forms import RecordForm
 
 from .models import ZERO, Contract, Opportunity, Payment, Quote, QuoteLine, Receivable
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CustomerScopedForm(StyledFormMixin, forms.ModelForm):
+class CustomerScopedForm(RecordForm):
     """Links to other records offer only those of the same customer."""
 
     scoped = {}  # field → model whose rows of this customer may be chosen
     today_fields = ()  # date fields a new record starts with today in
 
-    def __init__(self, *args, customer, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field, model in self.scoped.items():
-            self.fields[field].queryset = model.objects.filter(customer=customer)
+            self.fields[field].queryset = model.objects.filter(customer=self.customer)
         if self.instance.pk is None:
             for field in self.today_fields:
                 self.initial.setdefault(field, timezone.localdate())
@@ -35,10 +36,14 @@ class OpportunityForm(CustomerScopedForm):
         self.fields["stage"].queryset = active_items("opportunity_stage", self.instance.stage_id)
 
 
+# What a quote line is made of (the inline formset adds its quote to the form's own list).
+LINE_FIELDS = ("product", "quantity", "unit_price", "discount")
+
+
 class QuoteLineForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = QuoteLine
-        fields = ["product", "quantity", "unit_price", "discount"]
+        fields = LINE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,26 +55,42 @@ class QuoteLineForm(StyledFormMixin, forms.ModelForm):
         return self.cleaned_data["discount"] or ZERO
 
 
+QuoteLineFormSet = forms.inlineformset_factory(
+    Quote,
+    QuoteLine,
+    form=QuoteLineForm,
+    extra=3,
+    can_delete=True,
+    min_num=1,
+    validate_min=True,
+)
+
+
 class QuoteForm(CustomerScopedForm):
-    """The quote's header; its lines come in `line_formset`."""
+    """The quote's header, and its lines in a formset (`lines`) that is checked, saved and
+    shown with it."""
 
     scoped = {"opportunity": Opportunity}
-    line_formset = forms.inlineformset_factory(
-        Quote,
-        QuoteLine,
-        form=QuoteLineForm,
-        extra=3,
-        can_delete=True,
-        min_num=1,
-        validate_min=True,
-    )
-
     today_fields = ("date",)
+    extra_template = "sales/_quote_lines.html"
 
     class Meta:
         model = Quote
         fields = ["date", "valid_until", "status", "opportunity", "notes"]
         widgets = {"date": DATE, "valid_until": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.lines = QuoteLineFormSet(data, instance=self.instance, prefix="lines")
+
+    def is_valid(self):
+        header, lines = super().is_valid(), self.lines.is_valid()
+        return header and lines
+
+    def service_data(self):
+        kept = [line for line in self.lines.cleaned_data if line and not line.get("DELETE")]
+        lines = [{name: line[name] for name in LINE_FIELDS if name in line} for line in kept]
+        return {**super().service_data(), "lines": lines}
 
 
 class ContractForm(CustomerScopedForm):

@@ -140,6 +140,10 @@ class Contract(CustomerRecord):
         related_name="contracts",
     )
 
+    # What was paid so far, when the row was read through with_received_totals(): lists
+    # annotate it to spare a query a row.
+    received_total = None
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -148,10 +152,9 @@ class Contract(CustomerRecord):
 
     @property
     def received(self):
-        """What was paid so far; lists annotate `received_total` to spare a query a row."""
-        annotated = self.__dict__.get("received_total")
-        if annotated is not None:
-            return annotated
+        """What was paid so far."""
+        if self.received_total is not None:
+            return self.received_total
         return self.payments.aggregate(total=Sum("amount"))["total"] or ZERO
 
     @property

@@ -1,12 +1,19 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from records.modules import Module
+from records.modules import Column, Module, RowLink
 
 from . import api, filtersets, forms, services
 from .models import Contract, customer_money_summary, with_received_totals
 
+
+def quote_print_url(quote):
+    return reverse("sales:quote-print", args=[quote.customer_id, quote.pk])
+
+
 OPPORTUNITIES = Module(
     key="opportunities",
+    position=20,
     label=_("Opportunities"),
     singular=_("opportunity"),
     service=services.opportunities,
@@ -14,17 +21,18 @@ OPPORTUNITIES = Module(
     serializer_class=api.OpportunitySerializer,
     filterset_class=filtersets.OpportunityFilterSet,
     columns=(
-        (_("Name"), "name"),
-        (_("Stage"), "stage.name"),
-        (_("Expected amount"), "expected_amount"),
-        (_("Expected close"), "expected_close"),
-        (_("Probability (%)"), "probability"),
-        (_("Status"), "get_status_display"),
+        Column(_("Name"), "name"),
+        Column(_("Stage"), "stage.name"),
+        Column(_("Expected amount"), "expected_amount"),
+        Column(_("Expected close"), "expected_close"),
+        Column(_("Probability (%)"), "probability"),
+        Column(_("Status"), "get_status_display"),
     ),
     related=("stage", "customer"),
 )
 QUOTES = Module(
     key="quotes",
+    position=30,
     label=_("Quotes"),
     singular=_("quote"),
     service=services.quotes,
@@ -32,16 +40,18 @@ QUOTES = Module(
     serializer_class=api.QuoteSerializer,
     filterset_class=filtersets.QuoteFilterSet,
     columns=(
-        (_("Number"), "number"),
-        (_("Date"), "date"),
-        (_("Valid until"), "valid_until"),
-        (_("Total"), "total"),
-        (_("Status"), "get_status_display"),
+        Column(_("Number"), "number"),
+        Column(_("Date"), "date"),
+        Column(_("Valid until"), "valid_until"),
+        Column(_("Total"), "total"),
+        Column(_("Status"), "get_status_display"),
     ),
     related=("customer",),
+    row_links=(RowLink(_("Print"), quote_print_url, new_tab=True),),
 )
 CONTRACTS = Module(
     key="contracts",
+    position=40,
     label=_("Contracts"),
     singular=_("contract"),
     service=services.contracts,
@@ -49,14 +59,14 @@ CONTRACTS = Module(
     serializer_class=api.ContractSerializer,
     filterset_class=filtersets.ContractFilterSet,
     columns=(
-        (_("Number"), "number"),
-        (_("Title"), "title"),
-        (_("Amount"), "amount"),
-        (_("Received"), "received"),
-        (_("Outstanding"), "outstanding"),
-        (_("Signed"), "signed_on"),
-        (_("End"), "ends_on"),
-        (_("Status"), "get_status_display"),
+        Column(_("Number"), "number"),
+        Column(_("Title"), "title"),
+        Column(_("Amount"), "amount"),
+        Column(_("Received"), "received"),
+        Column(_("Outstanding"), "outstanding"),
+        Column(_("Signed"), "signed_on"),
+        Column(_("End"), "ends_on"),
+        Column(_("Status"), "get_status_display"),
     ),
     related=("customer",),
     decorate=with_received_totals,
@@ -71,6 +81,7 @@ CONTRACTS = Module(
 )
 RECEIVABLES = Module(
     key="receivables",
+    position=50,
     label=_("Receivables"),
     singular=_("receivable"),
     service=services.receivables,
@@ -78,15 +89,16 @@ RECEIVABLES = Module(
     serializer_class=api.ReceivableSerializer,
     filterset_class=filtersets.ReceivableFilterSet,
     columns=(
-        (_("Contract"), "contract.number"),
-        (_("Due"), "due_on"),
-        (_("Amount"), "amount"),
-        (_("Notes"), "notes"),
+        Column(_("Contract"), "contract.number"),
+        Column(_("Due"), "due_on"),
+        Column(_("Amount"), "amount"),
+        Column(_("Notes"), "notes"),
     ),
     related=("contract", "customer"),
 )
 PAYMENTS = Module(
     key="payments",
+    position=60,
     label=_("Received payments"),
     singular=_("payment"),
     service=services.payments,
@@ -94,11 +106,11 @@ PAYMENTS = Module(
     serializer_class=api.PaymentSerializer,
     filterset_class=filtersets.PaymentFilterSet,
     columns=(
-        (_("Contract"), "contract.number"),
-        (_("Received"), "received_on"),
-        (_("Amount"), "amount"),
-        (_("Method"), "get_method_display"),
-        (_("Notes"), "notes"),
+        Column(_("Contract"), "contract.number"),
+        Column(_("Received"), "received_on"),
+        Column(_("Amount"), "amount"),
+        Column(_("Method"), "get_method_display"),
+        Column(_("Notes"), "notes"),
     ),
     related=("contract", "customer"),
 )

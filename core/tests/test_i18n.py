@@ -21,7 +21,7 @@ from customers.models import Contact, Customer, SocialRelation
 from customers.services import contacts, details, ownership
 from customers.views.records import CustomerDetailView
 from org.models import Department, User
-from records.modules import all_modules
+from records import registry
 from settings_app.models import DictionaryItem
 
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -381,7 +381,7 @@ def pages(company, world):
         walk.append((rep, f"/customers/{acme}/?tab={tab}", 200, expected))
     # The working-record modules (SPEC §9): their list pages and new-record forms.
     walk.append((rep, "/schedule/", 200, (*nav, "我的日程")))
-    for module in all_modules():
+    for module in registry.modules():
         walk.append((rep, f"/records/{module.key}/", 200, nav))
         walk.append((rep, f"/customers/{acme}/{module.key}/new/", 200, (*nav, "保存", "取消")))
     return walk

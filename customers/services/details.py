@@ -31,9 +31,14 @@ def get_visible(user, customer_id, queryset=None):
     return customer
 
 
-def ensure_can_edit(user, customer: Customer):
+def refuse_edit(user, customer: Customer):
+    """None when `user` may change this customer and what belongs to it, else the reason."""
     state = load_states([customer.pk])[customer.pk]
-    reason = rules.refuse_edit(rules.Actor.of(user), state)
+    return rules.refuse_edit(rules.Actor.of(user), state)
+
+
+def ensure_can_edit(user, customer: Customer):
+    reason = refuse_edit(user, customer)
     if reason:
         raise NotAllowed(reason)
 

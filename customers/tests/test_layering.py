@@ -1,25 +1,39 @@
-"""DESIGN.md house rule: only customers/services/ownership.py writes a customer's owner,
-claim time, deletion mark or shares. This test reads the source and fails on any other
-writer, so a view or serializer cannot quietly grow its own ownership logic."""
+"""DESIGN.md house rules that the source itself must keep, read from the source:
+
+- only customers/services/ownership.py writes a customer's owner, claim time, deletion
+  mark or shares, so a view or serializer cannot quietly grow its own ownership logic;
+- records/ imports no module app (activities, sales, attachments …): each registers its
+  modules with records from its AppConfig.ready().
+
+Both read every app of the project, so a new app is covered without being listed."""
 
 import ast
 from pathlib import Path
 
+from django.apps import apps
+
+from records import registry
+
 ROOT = Path(__file__).resolve().parents[2]
 GUARDED = {"owner", "owner_id", "claimed_at", "deleted_at"}
 WRITERS = {"update", "create", "bulk_create", "update_or_create", "get_or_create", "bulk_update"}
-ALLOWED = {ROOT / "customers/services/ownership.py"}
-APPS = ["core", "org", "settings_app", "customers", "config"]
+ALLOWED = {Path("customers/services/ownership.py")}
 
 
-def project_sources():
-    for app in APPS:
-        for path in (ROOT / app).rglob("*.py"):
-            parts = set(path.relative_to(ROOT).parts)
-            if "migrations" in parts or "tests" in parts or path.name == "testing.py":
-                continue
-            if path not in ALLOWED:
-                yield path
+def project_apps():
+    """The project's own apps (not the libraries'), and config."""
+    own = [Path(app.path) for app in apps.get_app_configs() if Path(app.path).parent == ROOT]
+    return [path.name for path in own] + ["config"]
+
+
+def sources(root, app, *, with_tests=False):
+    for path in sorted((root / app).rglob("*.py")):
+        parts = set(path.relative_to(root).parts)
+        if "migrations" in parts:
+            continue
+        if not with_tests and ("tests" in parts or path.name == "testing.py"):
+            continue
+        yield path
 
 
 def ownership_writes(tree):
@@ -44,16 +58,82 @@ def ownership_writes(tree):
                 yield node.lineno, "builds a Share"
 
 
-def test_only_the_ownership_service_writes_ownership():
-    offenders = [
-        f"{path.relative_to(ROOT)}:{line}: {what}"
-        for path in project_sources()
+def ownership_writers(root, app_names):
+    return [
+        f"{path.relative_to(root)}:{line}: {what}"
+        for app in app_names
+        for path in sources(root, app)
+        if path.relative_to(root) not in ALLOWED
         for line, what in ownership_writes(ast.parse(path.read_text(), str(path)))
     ]
-    assert offenders == []
+
+
+def test_only_the_ownership_service_writes_ownership():
+    assert ownership_writers(ROOT, project_apps()) == []
+
+
+def test_every_app_of_the_project_is_read():
+    names = project_apps()
+    expected = {"core", "org", "settings_app", "customers", "records", "config"}
+    expected |= {module.model._meta.app_config.name for module in registry.modules()}
+    assert expected <= set(names), sorted(expected - set(names))
+    for app in names:
+        assert any(sources(ROOT, app)), app
 
 
 def test_the_check_catches_a_writer():
     sample = "c.owner = u\nCustomer.objects.filter(pk=1).update(owner_id=2)\nShare(user=u)\n"
     found = [what for _line, what in ownership_writes(ast.parse(sample))]
     assert found == ["assigns .owner", "update(owner_id=…)", "builds a Share"]
+
+
+def test_the_check_finds_a_writer_in_any_app(tmp_path):
+    """A writer in a module app, e.g. a sales view, fails the check; the same line in the
+    ownership service does not."""
+    offender = tmp_path / "sales" / "views.py"
+    allowed = tmp_path / "customers" / "services" / "ownership.py"
+    for path in (offender, allowed):
+        path.parent.mkdir(parents=True)
+        path.write_text("def act(customer, user):\n    customer.owner = user\n")
+    found = ownership_writers(tmp_path, ["customers", "sales"])
+    assert found == ["sales/views.py:2: assigns .owner"]
+
+
+# ---------------------------------------------------------------- records imports no module
+
+
+def imported_packages(tree):
+    """(line, top-level package) of every absolute import, also those inside functions."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module.split(".")[0]
+
+
+def module_app_imports(root, app, module_apps):
+    """Its tests too: records' tests run for whatever modules are registered."""
+    return [
+        f"{path.relative_to(root)}:{line}: imports {package}"
+        for path in sources(root, app, with_tests=True)
+        for line, package in imported_packages(ast.parse(path.read_text(), str(path)))
+        if package in module_apps
+    ]
+
+
+def module_apps():
+    return {module.model._meta.app_config.name for module in registry.modules()}
+
+
+def test_records_imports_no_module_app():
+    assert module_apps() >= {"activities", "sales", "attachments"}
+    assert module_app_imports(ROOT, "records", module_apps()) == []
+
+
+def test_the_import_check_catches_a_hidden_import():
+    sample = "def all_modules():\n    from sales.module import QUOTES\n    import activities\n"
+    assert [package for _line, package in imported_packages(ast.parse(sample))] == [
+        "sales",
+        "activities",
+    ]

@@ -13,10 +13,10 @@ from django.views.generic import TemplateView
 
 from core.errors import ServiceError
 from core.views import ServiceErrorPages, safe_next
-from records.modules import all_modules, module_for
+from records import registry
 from records.views import tab_context
 
-from .. import querysets, rules
+from .. import querysets
 from ..api.serializers import (
     PoolCustomerSerializer,
     field_edit_entry,
@@ -46,8 +46,7 @@ STATUS_LABELS = {"claimed": gettext_lazy("claimed"), "unclaimed": gettext_lazy("
 
 
 def may_edit(user, customer):
-    state = ownership.load_states([customer.pk])[customer.pk]
-    return rules.refuse_edit(rules.Actor.of(user), state) is None
+    return details.refuse_edit(user, customer) is None
 
 
 class PoolCustomerView(LoginRequiredMixin, TemplateView):
@@ -87,7 +86,7 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
     )
 
     def get_tabs(self):
-        return self.tabs + tuple((m.key, m.label) for m in all_modules())
+        return self.tabs + tuple((m.key, m.label) for m in registry.modules())
 
     def tab(self):
         tab = self.request.GET.get("tab", "info")
@@ -105,7 +104,7 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
             "tabs": self.get_tabs(),
             "tab": tab,
         }
-        module = module_for(tab)
+        module = registry.module_for(tab)
         if module is not None:
             context.update(tab_context(self.request, customer, module))
         if tab == "contacts":

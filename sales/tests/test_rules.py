@@ -1,150 +1,25 @@
-"""Business rules of the working record, through the API (SPEC §9, M6, P4–P6).
+"""Rules of the sales records, through the API (SPEC §9).
 
-(a) Records belong to the customer: when it changes owner they stay with it and become
-    the new owner's to work; the old owner loses them; nothing is deleted.
 (b) Bad input is a clear 400 and stores nothing: money, dates, quote lines, payments
     beyond what is owed, receivables of contracts not executing, links to another
-    customer's rows, uploads (size, type, empty, path-like names).
-(c) Derived values: quote totals in Decimal, contract outstanding, the customer's last
-    contacted time, generated numbers."""
+    customer's rows.
+(c) Derived values: quote totals in Decimal, contract outstanding, generated numbers."""
 
 import datetime as dt
 import re
 from decimal import Decimal
-from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from attachments.models import Attachment
-from attachments.services import attachments, display_name
-from customers.models import Customer
 from customers.services import ownership
-from customers.testing import ContactFactory, CustomerFactory, ShareFactory
+from records.testing import counts, refused, tab_url
 from sales.models import Contract, Payment, Quote
-from settings_app.models import SystemSettings
-
-from . import CHANGE, MODULES, counts, create, download_bytes, fill, ids, tab_url, upload
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
-def stored_files(media):
-    return sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []
-
-
-def refused(response, before, field=None):
-    """A clear refusal: 400 with a sentence to read (naming the field when given), and
-    not one row more or less anywhere."""
-    assert response.status_code == 400, (response.status_code, response.content[:300])
-    body = response.json()
-    assert isinstance(body.get("detail"), str) and body["detail"].strip(), body
-    if field is not None:
-        assert field in body, body
-    assert counts() == before
-    return body
-
-
-# ---------------------------------------------------------------- (a) change of owner
-
-
-def change_owner(company, customer, how):
-    """Move `customer` (owned by rep) as `how` says; returns (new owner, what the old
-    owner now gets when reading a row)."""
-    pk = customer.pk
-    if how == "return then claim":  # M4, P4
-        assert ownership.return_to_pool(company.rep, [pk]).done == [pk]
-        assert ownership.claim(company.deputy, [pk]).done == [pk]
-        return company.deputy, 404
-    if how == "assign":  # M6: the owner hands it over
-        assert ownership.assign(company.rep, [pk], [company.deputy]).done == [pk]
-        return company.deputy, 404
-    if how == "reclaim then claim":  # P5 by the owner's supervisor, then P4
-        assert ownership.reclaim(company.manager, [pk]).done == [pk]
-        assert ownership.claim(company.peer, [pk]).done == [pk]
-        return company.peer, 404
-    if how == "pool manager assigns to a subordinate":  # P6; rep still reads as supervisor
-        assert ownership.assign(company.marketer, [pk], [company.junior]).done == [pk]
-        return company.junior, 200
-    raise AssertionError(how)
-
-
-@pytest.mark.parametrize(
-    "how",
-    ["return then claim", "assign", "reclaim then claim", "pool manager assigns to a subordinate"],
-)
-def test_records_stay_with_the_customer_and_pass_to_the_new_owner(company, api, how):
-    customer = CustomerFactory(name="Moving Customer", owner=company.rep)
-    rows = fill(company.rep, customer, "zqmove")
-    # An interaction a sharee wrote before the move stays too.
-    ShareFactory(customer=customer, user=company.deputy, shared_by=company.rep)
-    note = create(api(company.deputy), customer, "interactions", None, tag="by deputy")
-    assert note.status_code == 201
-    before = counts()
-    owned_rows = {key: {row.pk} for key, row in rows.items()}
-    owned_rows["interactions"].add(note.json()["id"])
-
-    new_owner, old_owner_reads = change_owner(company, customer, how)
-    assert Customer.objects.get(pk=customer.pk).owner_id == new_owner.pk
-    assert counts() == before, "nothing is deleted when the owner changes"
-
-    new, old = api(new_owner), api(company.rep)
-    for key in MODULES:
-        assert ids(new.get(tab_url(customer, key))) == owned_rows[key], key
-        assert owned_rows[key] <= ids(new.get(f"/api/{key}/", {"page_size": 200})), key
-        old_listed = ids(old.get(f"/api/{key}/", {"page_size": 200}))
-        assert bool(owned_rows[key] & old_listed) is (old_owner_reads == 200), key
-        for pk in owned_rows[key]:
-            assert old.get(tab_url(customer, key, pk)).status_code == old_owner_reads, key
-            refused_status = 403 if old_owner_reads == 200 else 404
-            assert old.delete(tab_url(customer, key, pk)).status_code == refused_status, key
-            if key == "attachments":  # replaced, never changed (see test_permissions)
-                continue
-            old_change = old.patch(tab_url(customer, key, pk), CHANGE[key], format="json")
-            assert old_change.status_code == refused_status, (key, old_change.content[:200])
-            changed = new.patch(tab_url(customer, key, pk), CHANGE[key], format="json")
-            assert changed.status_code == 200, (key, changed.content[:300])
-    assert counts() == before
-
-    # The new owner works the old contract: a payment against what is still owed, and
-    # the attachment can be downloaded and deleted.
-    contract = rows["contracts"]
-    paid = new.post(
-        tab_url(customer, "payments"),
-        {"contract": contract.pk, "received_on": "2025-04-01", "amount": "900.00"},
-        format="json",
-    )
-    assert paid.status_code == 201, paid.content
-    attachment = rows["attachments"]
-    assert new.get(tab_url(customer, "attachments", attachment.pk)).status_code == 200
-    assert new.delete(tab_url(customer, "attachments", attachment.pk)).status_code == 204
-
-
 # ---------------------------------------------------------------- (b) bad input
-
-
-@pytest.fixture
-def book(company):
-    """rep's customer with a full record, and two other customers with theirs: another
-    of rep's and one of peer's."""
-
-    book = SimpleNamespace(
-        customer=CustomerFactory(name="Bad Input Customer", owner=company.rep),
-        other=CustomerFactory(name="Other Customer Of Rep", owner=company.rep),
-        foreign=CustomerFactory(name="Peer's Customer", owner=company.peer),
-    )
-    book.rows = fill(company.rep, book.customer, "zqbook")
-    book.other_rows = fill(company.rep, book.other, "zqother")
-    book.foreign_rows = fill(company.peer, book.foreign, "zqforeign")
-    return book
 
 
 def contract_body(**changes):
@@ -351,7 +226,6 @@ def test_rows_of_another_customer_cannot_be_linked_in(company, api, book, whose)
     client = api(company.rep)
     theirs = book.other_rows if whose == "other" else book.foreign_rows
     mine = book.rows
-    contact = ContactFactory(customer=book.other if whose == "other" else book.foreign)
     before = counts()
     attempts = [
         ("contracts", contract_body(opportunity=theirs["opportunities"].pk), "opportunity"),
@@ -367,11 +241,6 @@ def test_rows_of_another_customer_cannot_be_linked_in(company, api, book, whose)
             {"contract": theirs["contracts"].pk, "received_on": "2025-06-01", "amount": "1.00"},
             "contract",
         ),
-        (
-            "interactions",
-            {"happened_at": "2025-06-01T10:00:00Z", "subject": "Call", "contact": contact.pk},
-            "contact",
-        ),
     ]
     for key, body, field in attempts:
         response = client.post(tab_url(book.customer, key), body, format="json")
@@ -382,7 +251,6 @@ def test_rows_of_another_customer_cannot_be_linked_in(company, api, book, whose)
         ("quotes", mine["quotes"], {"opportunity": theirs["opportunities"].pk}),
         ("receivables", mine["receivables"], {"contract": theirs["contracts"].pk}),
         ("payments", mine["payments"], {"contract": theirs["contracts"].pk}),
-        ("interactions", mine["interactions"], {"contact": contact.pk}),
     ]
     for key, row, body in changes:
         response = client.patch(tab_url(book.customer, key, row.pk), body, format="json")
@@ -397,12 +265,6 @@ def test_rows_of_another_customer_cannot_be_linked_in(company, api, book, whose)
     [
         ("contracts", contract_body(starts_on="2025-02-30")),
         ("contracts", contract_body(signed_on="yesterday")),
-        ("interactions", {"happened_at": "not a time", "subject": "Call"}),
-        ("interactions", {"happened_at": "2025-06-01T25:00:00", "subject": "Call"}),
-        (
-            "interactions",
-            {"happened_at": "2025-06-01T10:00:00Z", "subject": "Call", "next_follow_up": "7/6/25"},
-        ),
         ("quotes", quote_body(date="2025-13-01")),
         ("quotes", quote_body(date="")),
         ("payments", {"received_on": "31/12/2025", "amount": "1.00"}),
@@ -416,152 +278,6 @@ def test_malformed_dates_are_refused(company, api, book, key, body):
     before = counts()
     response = api(company.rep).post(tab_url(book.customer, key), body, format="json")
     refused(response, before)
-
-
-# ---------------------------------------------------------------- (b) uploads
-
-
-def post_file(client, customer, name, content, content_type="application/octet-stream"):
-    return client.post(
-        tab_url(customer, "attachments"),
-        {"file": upload(name, content, content_type)},
-        format="multipart",
-    )
-
-
-def post_raw_file(client, customer, filename, content):
-    """A multipart body written by hand, so the file name arrives exactly as given."""
-    boundary = "zqBoundary7MA4YWxkTrZu0gW"
-    head = (
-        f"--{boundary}\r\n"
-        f'Content-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        "Content-Type: text/plain\r\n\r\n"
-    ).encode()
-    body = head + content + f"\r\n--{boundary}--\r\n".encode()
-    return client.post(
-        tab_url(customer, "attachments"),
-        data=body,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
-
-
-def test_an_upload_over_the_limit_is_refused_and_nothing_is_kept(company, api, book, media):
-    settings = SystemSettings.load()
-    settings.attachment_max_mb = 1
-    settings.save()
-    files_before = stored_files(media)
-    before = counts()
-    response = post_file(api(company.rep), book.customer, "big.pdf", b"x" * (1536 * 1024))
-    body = refused(response, before, "file")
-    assert "1 MB" in body["detail"], body  # names the limit
-    assert stored_files(media) == files_before
-
-    exact = post_file(api(company.rep), book.customer, "limit.pdf", b"x" * (1024 * 1024))
-    assert exact.status_code == 201, exact.content  # at most 1 MB: 1 MB itself is fine
-
-
-@pytest.mark.parametrize(
-    "name", ["setup.exe", "SETUP.EXE", "Setup.Exe", "report.pdf.exe", "run.bat", "tool.exe."]
-)
-def test_blocked_file_types_are_refused(company, api, book, media, name):
-    files_before = stored_files(media)
-    before = counts()
-    response = post_file(api(company.rep), book.customer, name, b"MZ binary")
-    body = refused(response, before, "file")
-    assert ".exe" in body["detail"] or ".bat" in body["detail"], body
-    assert stored_files(media) == files_before
-
-
-def test_an_empty_file_is_refused(company, api, book, media):
-    files_before = stored_files(media)
-    before = counts()
-    refused(post_file(api(company.rep), book.customer, "empty.txt", b""), before, "file")
-    assert stored_files(media) == files_before
-
-
-def test_a_missing_file_is_refused(company, api, book):
-    before = counts()
-    response = api(company.rep).post(tab_url(book.customer, "attachments"), {}, format="multipart")
-    refused(response, before, "file")
-
-
-def assert_stored_safely(attachment, media, expected_name):
-    assert attachment.original_name == expected_name
-    assert "/" not in attachment.original_name and "\\" not in attachment.original_name
-    path = Path(attachment.file.path).resolve()
-    assert path.is_relative_to((media / "attachments").resolve()), path
-    assert path.is_file()
-    assert re.fullmatch(r"[0-9a-f]{32}(\.[a-z0-9]+)?", path.name), path.name
-    assert expected_name not in str(attachment.file.name) or expected_name == "file"
-
-
-@pytest.mark.parametrize(
-    ("client_name", "kept_as"),
-    [
-        ("../../etc/passwd", "passwd"),
-        ("..\\..\\windows\\win.ini", "win.ini"),
-        ("/etc/passwd", "passwd"),
-    ],
-)
-def test_a_path_like_name_never_reaches_the_disk_or_the_download(
-    company, api, client, book, media, client_name, kept_as
-):
-    response = post_raw_file(api(company.rep), book.customer, client_name, b"root:x:0:0")
-    if response.status_code != 201:  # refusing is fine, as long as nothing is kept
-        assert response.status_code == 400
-        assert not Attachment.objects.filter(customer=book.customer, size=10).exists()
-        return
-    attachment = Attachment.objects.get(pk=response.json()["id"])
-    assert response.json()["original_name"] == kept_as
-    assert_stored_safely(attachment, media, kept_as)
-    client.force_login(company.rep)
-    download = client.get(f"/attachments/{attachment.pk}/download/")
-    assert download.status_code == 200
-    assert download_bytes(download) == b"root:x:0:0"
-    disposition = download["Content-Disposition"]
-    assert f'filename="{kept_as}"' in disposition, disposition
-    assert "/" not in disposition and "\\" not in disposition and ".." not in disposition
-
-
-@pytest.mark.parametrize(
-    ("client_name", "kept_as"),
-    [
-        ("../../etc/passwd", "passwd"),
-        ("..\\..\\windows\\win.ini", "win.ini"),
-        ("C:\\Users\\me\\报价单.pdf", "报价单.pdf"),
-        ("a\x00b\r\nc.txt", "a_b__c.txt"),
-        ("...", "file"),
-    ],
-)
-def test_the_service_itself_strips_paths_from_names(company, book, media, client_name, kept_as):
-    """Below the HTTP parser (which already drops directories): the service keeps only the
-    name, without control characters, and stores under a generated name."""
-    assert display_name(client_name) == kept_as
-    attachment = attachments.create(
-        company.rep, book.customer, {"file": ContentFile(b"content", name=client_name)}
-    )
-    assert_stored_safely(attachment, media, kept_as)
-
-
-def test_a_non_ascii_name_downloads_under_that_name(company, api, client, book):
-    response = post_file(
-        api(company.rep), book.customer, "报价单.pdf", b"%PDF-1.4", "application/pdf"
-    )
-    assert response.status_code == 201
-    client.force_login(company.rep)
-    download = client.get(f"/attachments/{response.json()['id']}/download/")
-    assert download.status_code == 200
-    assert "filename*=utf-8''%E6%8A%A5%E4%BB%B7%E5%8D%95.pdf" in download["Content-Disposition"]
-    assert download_bytes(download) == b"%PDF-1.4"
-
-
-def test_deleting_an_attachment_removes_its_file(company, api, book, media):
-    attachment = book.rows["attachments"]
-    path = Path(attachment.file.path)
-    assert path.is_file()
-    response = api(company.rep).delete(tab_url(book.customer, "attachments", attachment.pk))
-    assert response.status_code == 204
-    assert not path.exists()
 
 
 def test_a_contract_with_payments_is_not_deleted_and_the_refusal_is_clear(company, api, book):
@@ -650,44 +366,6 @@ def test_contract_outstanding_is_amount_less_payments(company, api, book):
     assert book.rows["contracts"].outstanding == Decimal("900.00")
 
 
-def test_last_contacted_follows_the_latest_interaction(company, api, book):
-    customer = CustomerFactory(name="Contact Times", owner=company.rep)
-    ShareFactory(customer=customer, user=company.deputy, shared_by=company.rep)
-    client = api(company.rep)
-    now = timezone.now().replace(microsecond=0)
-    moments = {name: now - dt.timedelta(days=days) for name, days in [("t3", 3), ("t1", 1)]}
-    moments["t10"] = now - dt.timedelta(days=10)
-
-    def last_contacted():
-        return Customer.objects.get(pk=customer.pk).last_contacted_at
-
-    def add(client, when):
-        body = {"happened_at": when.isoformat(), "subject": "Call"}
-        response = client.post(tab_url(customer, "interactions"), body, format="json")
-        assert response.status_code == 201, response.content
-        return response.json()["id"]
-
-    assert last_contacted() is None
-    t3 = add(client, moments["t3"])
-    assert last_contacted() == moments["t3"]
-    t1 = add(api(company.deputy), moments["t1"])  # a sharee's record counts too
-    assert last_contacted() == moments["t1"]
-    t10 = add(client, moments["t10"])  # an older record does not move it back
-    assert last_contacted() == moments["t1"]
-
-    assert client.delete(tab_url(customer, "interactions", t1)).status_code == 204
-    assert last_contacted() == moments["t3"]
-    later = now - dt.timedelta(hours=2)
-    moved = client.patch(
-        tab_url(customer, "interactions", t10), {"happened_at": later.isoformat()}, format="json"
-    )
-    assert moved.status_code == 200
-    assert last_contacted() == later
-    for pk in (t3, t10):
-        assert client.delete(tab_url(customer, "interactions", pk)).status_code == 204
-    assert last_contacted() is None
-
-
 def test_generated_numbers_are_unique_and_well_formed(company, api, book):
     client = api(company.rep)
     years = {timezone.now().year, timezone.localtime().year}
@@ -740,3 +418,16 @@ def test_payments_keep_their_customer(company, api, book):
     assert response.status_code == 201
     assert Payment.objects.get(pk=response.json()["id"]).customer_id == book.customer.pk
     assert Payment.objects.filter(customer=book.other).count() == 1
+
+
+def test_the_new_owner_collects_what_the_old_contract_still_owes(company, api, book):
+    """A contract stays with its customer: its next owner takes the payments still owed
+    on it (1000.00 contracted, 100.00 paid)."""
+    customer, contract = book.customer, book.rows["contracts"]
+    assert ownership.assign(company.rep, [customer.pk], [company.deputy]).done == [customer.pk]
+    body = {"contract": contract.pk, "received_on": "2025-04-01", "amount": "900.00"}
+    paid = api(company.deputy).post(tab_url(customer, "payments"), body, format="json")
+    assert paid.status_code == 201, paid.content
+    assert Contract.objects.get(pk=contract.pk).outstanding == Decimal("0.00")
+    late = api(company.rep).post(tab_url(customer, "payments"), body, format="json")
+    assert late.status_code == 404
