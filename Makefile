@@ -50,13 +50,15 @@ clean:
 	rm -rf $(VENV) var
 
 ## Benchmark at scale (benchmarks/README.md): generate SIZE customers into a database of
-## their own unless that dataset is already there, then measure and write
-## benchmarks/RESULTS.md. DB=sqlite (var/bench-SIZE.sqlite3) or DB=postgres (database bench).
+## their own unless that dataset is already there, measure, run LOAD seconds of load and
+## write benchmarks/RESULTS.md. DB=sqlite (var/bench-SIZE.sqlite3) or DB=postgres (database
+## bench, or BENCH_POSTGRES_URL). SEED draws the keyword mix (default: the time).
 SIZE ?= 1000000
 DB ?= sqlite
 REPS ?= 30
 BUDGET ?= 60
+LOAD ?= 60
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --size $(SIZE) --db $(DB) --reps $(REPS) --budget $(BUDGET) \
-		$(if $(FORCE),--force)
+		--load $(LOAD) $(if $(SEED),--seed $(SEED)) $(if $(FORCE),--force)

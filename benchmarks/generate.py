@@ -23,35 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-GENERATOR_VERSION = "3"  # 2: the name search indexes are built too; 3: with sort keys
+GENERATOR_VERSION = "4"  # 4: no planted keywords; a few names hold a number
 DEFAULT_SEED = 20_261_201
 META_TABLE = "benchmark_dataset"
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_PASSWORD = "poolcrm-bench"
 
-
-@dataclass(frozen=True)
-class Keyword:
-    key: str
-    text: str
-    scope: str  # "pool", "mine" (the heavy user) or "shared" (the supervisor)
-    label: str
-
-
-# The fixed keyword mix of the quick-search measurements. The generator plants the rare
-# ones so every size has hits; none of them occurs in a category name (the quick search
-# also matches category names, the naive reference does not).
-KEYWORDS = (
-    Keyword("rare_cjk4", "翊鸿璟瑞", "pool", "rare 4-char Chinese"),
-    Keyword("common_cjk", "有限公司", "pool", "common 有限公司"),
-    Keyword("cjk2", "商策", "pool", "2-char Chinese"),
-    Keyword("cjk1", "鑫", "pool", "1-char Chinese"),
-    Keyword("latin", "Global", "pool", "Latin word"),
-    Keyword("rare_latin", "Zyphrax", "pool", "rare Latin word"),
-    Keyword("contact_shared", "欧阳晓峰", "shared", "contact name (supervisor, shared)"),
-    Keyword("contact_mine", "Olivia Quinlan", "mine", "contact name (heavy user, mine)"),
-)
-KEYWORD = {k.key: k.text for k in KEYWORDS}
 
 HEAVY_USERNAME = "bench_heavy"  # owns 2,000 customers
 SUPERVISOR_USERNAME = "bench_vp1"  # 200+ people below
@@ -97,7 +74,7 @@ LATIN_REAL = (
     "Oakridge Pinnacle Riverside Starlight Sunrise Twinbrook Unity"
 ).split()
 LATIN_MIDDLE = (
-    "Pacific Asia United First Prime Allied Advanced General Royal Eastern Western Northern "
+    "Global Pacific Asia United First Prime Allied Advanced General Royal Eastern Western Northern "
     "Southern Central International Digital Smart Green Bright Dynamic Integrated Precision "
     "Premier Strategic Metro Coastal Continental Modern Creative"
 ).split()
@@ -109,6 +86,7 @@ LATIN_INDUSTRIES = (
 ).split(";")
 LATIN_FORMS = ("Co., Ltd.", "Ltd", "Inc.", "LLC", "Group", "Corporation", "GmbH", "Holdings", "PLC")
 LATIN_FORM_WEIGHTS = (30, 20, 15, 10, 8, 7, 3, 4, 3)
+NUMBERS = (3, 7, 8, 21, 36, 58, 99, 101, 168, 360, 365, 518, 666, 888, 2000, 2008)
 STREETS = "Harbour Queen King Market Station Garden Bridge Mill Park Church".split()
 
 CN_SURNAMES = (
@@ -232,8 +210,7 @@ class Names:
         self.latin_form_cum = _cumulative(LATIN_FORM_WEIGHTS)
 
     def brand_char(self):
-        # 鑫 is the 1-char keyword: ~4 % of Chinese names hold it.
-        return "鑫" if self.rng.random() < 0.02 else self.rng.choice(BRAND_CHARS)
+        return self.rng.choice(BRAND_CHARS)
 
     def latin_brand(self):
         rng = self.rng
@@ -241,13 +218,15 @@ class Names:
             return rng.choice(LATIN_ONSETS) + rng.choice(LATIN_CODAS)
         return rng.choice(LATIN_REAL)
 
-    def chinese(self, brand=None, effort=0):
+    def chinese(self, effort):
         rng = self.rng
-        if brand is None:
-            if rng.random() < 0.03:
-                brand = self.latin_brand()  # 上海Norvex科技有限公司
-            else:
-                brand = "".join(self.brand_char() for _ in range(2 + (effort > 8)))
+        r = rng.random()
+        if r < 0.03:
+            brand = self.latin_brand()  # 上海Norvex科技有限公司
+        elif r < 0.05:
+            brand = f"{rng.choice(NUMBERS)}{self.brand_char()}"  # 深圳168华科技有限公司
+        else:
+            brand = "".join(self.brand_char() for _ in range(2 + (effort > 8)))
         trade = rng.choice(TRADES)
         form = rng.choices(CJK_FORMS, cum_weights=self.cjk_form_cum)[0]
         if rng.random() < 0.04:
@@ -255,27 +234,29 @@ class Names:
         city = rng.choice(CITIES) if rng.random() < 0.7 else ""
         return f"{city}{brand}{trade}{form}"
 
-    def latin(self, brand=None, effort=0):
+    def latin(self, effort):
         rng = self.rng
-        words = [brand or self.latin_brand()]
+        words = [self.latin_brand()]
+        if rng.random() < 0.02:
+            words.append(str(rng.choice(NUMBERS)))  # Apex 365 Logistics Ltd
         r = rng.random()
         if r < 0.5:
-            words.append("Global" if rng.random() < 0.16 else rng.choice(LATIN_MIDDLE))
+            words.append(rng.choice(LATIN_MIDDLE))
         elif r < 0.7 or effort > 8:
             words.append(self.latin_brand())
         words.append(rng.choice(LATIN_INDUSTRIES))
         words.append(rng.choices(LATIN_FORMS, cum_weights=self.latin_form_cum)[0])
         return " ".join(words)
 
-    def company(self, latin, brand=None):
+    def company(self, latin):
         make = self.latin if latin else self.chinese
         for effort in range(40):
-            name = make(brand, effort)
+            name = make(effort)
             key = self.name_key(name)
             if key not in self.keys:
                 self.keys.add(key)
                 return name, key
-        raise RuntimeError(f"no free company name after 40 tries (brand {brand!r})")
+        raise RuntimeError("no free company name after 40 tries")
 
     def person(self, latin):
         rng = self.rng
@@ -353,7 +334,7 @@ class Loader:
 def _check_columns(model, columns):
     """Fail loudly when the model gained or lost a column: a silently unfilled derived
     column would make every measurement wrong."""
-    actual = {f.column for f in model._meta.concrete_fields}
+    actual = {f.column for f in model._meta.concrete_fields if not f.generated}
     if actual != set(columns):
         raise RuntimeError(
             f"{model._meta.db_table} columns changed: the model has "
@@ -443,7 +424,7 @@ def _people_plan(names):
 
 
 def _create_people(names):
-    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
     from django.utils import timezone
 
     from org.models import Department, User
@@ -455,7 +436,10 @@ def _create_people(names):
     departments = {}
     for dept_name in dict.fromkeys(p.department for p in people):
         departments[dept_name] = Department.objects.get_or_create(name=dept_name)[0].pk
-    password = make_password(BENCH_PASSWORD)
+    # The default hasher named, not the configured one: the test settings' fast hasher is
+    # one a server (the load run's) would not accept.
+    hasher = PBKDF2PasswordHasher()
+    password = hasher.encode(BENCH_PASSWORD, hasher.salt())
     first = _next_id(User) + 1
     for offset, person in enumerate(people):
         person.pk = first + offset
@@ -497,10 +481,6 @@ def _create_dictionary():
         )
         ids = dict(DictionaryItem.objects.filter(kind=kind).values_list("name", "pk"))
         items[kind] = [ids[label] for label in labels]
-    for keyword in KEYWORDS:
-        hits = [c for c in DICTIONARY["category"] if keyword.text.casefold() in c.casefold()]
-        if hits:
-            raise RuntimeError(f"keyword {keyword.text!r} is in category names {hits}")
     return items
 
 
@@ -632,7 +612,6 @@ def _load(loader, size, seed, fast, timings):
     counts["deleted"] = sum(plan.deleted)
     counts["heavy_user_customers"] = len(plan.heavy)
     counts["supervisor_subordinates"] = len(subtree(people, SUPERVISOR_USERNAME))
-    counts["planted"] = {k: len(v) for k, v in plan.planted.items()}
     return {"size": size, "seed": seed, "counts": counts}
 
 
@@ -643,7 +622,6 @@ class Plan:
     deleted: bytearray
     contacts: bytearray
     heavy: set
-    planted: dict  # keyword key → set of customer indexes (names) or {index: …} (contacts)
     first_customer_id: int
     first_contact_id: int
     first_share_id: int
@@ -652,7 +630,7 @@ class Plan:
 
 def _plan(rng, size, people):
     """Decide per customer, before writing anything: Latin or Chinese, owner, deleted,
-    number of contacts, and where the rare keywords go."""
+    and number of contacts."""
     from customers.models import Contact, Customer, Share
 
     by_name = {p.username: p for p in people}
@@ -682,28 +660,12 @@ def _plan(rng, size, people):
     for i in heavy_set:
         owner[i] = heavy
 
-    chinese = [i for i in range(size) if not latin[i]]
-    latins = [i for i in range(size) if latin[i]]
-    with_contacts = [i for i in range(size) if contacts[i]]
-    below_supervisor = {by_name[u].pk for u in subtree(people, SUPERVISOR_USERNAME)}
-    supervised = [i for i in with_contacts if owner[i] in below_supervisor]
-    heavy_with_contacts = sorted(i for i in heavy_set if contacts[i])
-    planted = {
-        "rare_cjk4": set(rng.sample(chinese, max(3, size // 80_000))),
-        "rare_latin": set(rng.sample(latins, max(3, size // 80_000))),
-        "cjk2": set(rng.sample(chinese, max(3, size // 500))),
-        "contact_shared": set(rng.sample(supervised, min(len(supervised), max(3, size // 20_000))))
-        | set(rng.sample(with_contacts, max(3, size // 4_000))),
-        "contact_mine": set(rng.sample(heavy_with_contacts, min(len(heavy_with_contacts), 5)))
-        | set(rng.sample(with_contacts, max(3, size // 10_000))),
-    }
     return Plan(
         latin=latin,
         owner=owner,
         deleted=deleted,
         contacts=contacts,
         heavy=heavy_set,
-        planted=planted,
         first_customer_id=_next_id(Customer) + 1,
         first_contact_id=_next_id(Contact) + 1,
         first_share_id=_next_id(Share) + 1,
@@ -721,23 +683,12 @@ def _load_customers(loader, rng, names, clock, size, plan, people, items):
     category_cum = _cumulative(CATEGORY_WEIGHTS)
     categories, industries = items["category"], items["industry"]
     sources, regions = items["source"], items["region"]
-    planted = plan.planted
-    rare_cjk4, rare_latin, cjk2 = planted["rare_cjk4"], planted["rare_latin"], planted["cjk2"]
-    contact_names = {i: KEYWORD["contact_shared"] for i in planted["contact_shared"]}
-    contact_names.update({i: KEYWORD["contact_mine"] for i in planted["contact_mine"]})
     contact_id = plan.first_contact_id
     customers, contacts = [], []
     n_contacts = 0
     for i in range(size):
         latin = plan.latin[i]
-        brand = None
-        if i in rare_cjk4:
-            brand = KEYWORD["rare_cjk4"]
-        elif i in rare_latin:
-            brand = KEYWORD["rare_latin"]
-        elif i in cjk2:
-            brand = KEYWORD["cjk2"]
-        name, key = names.company(latin, brand)
+        name, key = names.company(latin)
         created = end - randrange(span)
         owner = plan.owner[i] or None
         claimed = last_contacted = deleted = None
@@ -780,9 +731,8 @@ def _load_customers(loader, rng, names, clock, size, plan, people, items):
             )
         )
         count = plan.contacts[i]
-        planted_at = randrange(count) if i in contact_names else -1
         for j in range(count):
-            person = contact_names[i] if j == planted_at else names.person(latin)
+            person = names.person(latin)
             contacts.append(
                 (
                     contact_id,
@@ -933,7 +883,8 @@ def _reset_database(url):
     admin_url = parsed._replace(path="/postgres").geturl()
     with psycopg.connect(admin_url, autocommit=True) as db:
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        db.execute(f'CREATE DATABASE "{name}"')
+        # Names sort by code point, as on SQLite: the benchmark's ground truth orders them so.
+        db.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 LOCALE 'C.UTF-8'")
 
 
 def _write_meta(stats, seconds_total):
