@@ -135,10 +135,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:pool"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lists (core.counting, customers.search): a total above COUNT_CAP shows as "10,000+"; a
-# search keyword whose rarest character pair names at most SEARCH_CANDIDATE_LIMIT
+# Lists (core.counting, customers.search): a total above COUNT_CAP shows as "More than
+# 1,000"; a list of at most SEARCH_SHORT_LIST customers is searched by reading it whole; in
+# a longer one a keyword whose rarest character pair names at most SEARCH_CANDIDATE_LIMIT
 # customers is looked up through the name index, otherwise matched while reading the list.
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
+SEARCH_SHORT_LIST = 5_000
 SEARCH_CANDIDATE_LIMIT = 50_000
 
 REST_FRAMEWORK = {

@@ -105,10 +105,10 @@ class PoolFilterSet(filters.FilterSet):
     def quick_search(self, qs, name, value):
         if not value.strip():
             return qs
-        return qs.filter(search.quick_search(value, contacts=self.searches_contacts))
+        return search.quick_search(qs, value, contacts=self.searches_contacts)
 
     def name_contains(self, qs, name, value):
-        return qs.filter(search.name_contains(value)) if value.strip() else qs
+        return search.name_contains(qs, value) if value.strip() else qs
 
     def by_status(self, qs, name, value):
         # The status sort key, so that its index finds the rows (in name order).
@@ -130,7 +130,7 @@ class CustomerFilterSet(PoolFilterSet):
     searches_contacts = True
 
     def contact_contains(self, qs, name, value):
-        return qs.filter(search.contact_name_contains(value)) if value.strip() else qs
+        return search.contact_name_contains(qs, value) if value.strip() else qs
 
     def phone_contains(self, qs, name, value):
         digits = value.strip()

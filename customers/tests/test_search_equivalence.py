@@ -38,10 +38,13 @@ def expected(keyword, names_and_contacts, with_contacts):
     }
 
 
-# The three plans (customers.search): limit 0, every keyword is common (names compared
-# while reading the list); otherwise the name indexes name the candidates, read at once
-# while they are at most `rare` (a list of ids), else as a subquery.
-@pytest.mark.parametrize("limit, rare", [(0, 200), (10_000, 200), (10_000, 0)])
+# The four plans (customers.search): a short list (`short` above its length) is read
+# whole; otherwise with limit 0 every keyword is common (names compared while reading the
+# list), else the name indexes name the candidates, read at once while they are at most
+# `rare` (a list of ids), else as a subquery.
+@pytest.mark.parametrize(
+    "short, limit, rare", [(5_000, 10_000, 200), (0, 0, 200), (0, 10_000, 200), (0, 10_000, 0)]
+)
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -49,10 +52,10 @@ def expected(keyword, names_and_contacts, with_contacts):
     rows=st.lists(st.tuples(text, st.lists(text, max_size=2)), min_size=1, max_size=8),
     keyword=keyword,
 )
-def test_search_is_exactly_a_folded_substring_match(company, rows, keyword, limit, rare):
+def test_search_is_exactly_a_folded_substring_match(company, rows, keyword, short, limit, rare):
     with (
         transaction.atomic(),
-        override_settings(SEARCH_CANDIDATE_LIMIT=limit),
+        override_settings(SEARCH_SHORT_LIST=short, SEARCH_CANDIDATE_LIMIT=limit),
         mock.patch.object(search_index, "RARE_ENOUGH", rare),
     ):
         ids = []

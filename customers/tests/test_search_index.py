@@ -89,14 +89,15 @@ def test_the_rebuild_writes_what_the_saves_wrote(company):
         assert indexes | {"customers_customer", "customers_contact"} <= analyzed
 
 
-@pytest.mark.parametrize("limit", [0, 1, 1000])
-def test_every_plan_finds_exactly_the_matches(company, limit):
-    """Limit 0: every keyword is "common" and names are compared while reading the list;
-    1000: the index names the candidates. Both give the same, exact answer."""
+@pytest.mark.parametrize("short, limit", [(5000, 1000), (0, 0), (0, 1), (0, 1000)])
+def test_every_plan_finds_exactly_the_matches(company, short, limit):
+    """A short list (`short` above its length) is read whole; otherwise limit 0: every
+    keyword is "common" and names are compared while reading the list; 1000: the index
+    names the candidates. All give the same, exact answer."""
     names = ["北京鑫华科技有限公司", "上海鑫达贸易有限公司", "Global Trading", "Globe Inc", "鑫"]
     rows = [CustomerFactory(name=name, owner=company.rep) for name in names]
     Contact.objects.create(customer=rows[2], name="鑫 Li")
-    with override_settings(SEARCH_CANDIDATE_LIMIT=limit):
+    with override_settings(SEARCH_SHORT_LIST=short, SEARCH_CANDIDATE_LIMIT=limit):
         for keyword, pool_hits, mine_hits in (
             ("鑫", {0, 1, 4}, {0, 1, 2, 4}),
             ("鑫华", {0}, {0}),
