@@ -1,4 +1,5 @@
-"""List totals (SPEC L4): exact when the list is short, otherwise a lower bound, "10,000+".
+"""List totals (SPEC L4): exact when the list is short, otherwise a lower bound, "More
+than 1,000".
 Counting a million rows exactly would take longer than reading the page itself; reading
 at most COUNT_CAP + 1 of them never does. Paging does not depend on the total
 (core.keyset)."""
