@@ -4,28 +4,32 @@ What matches never changes: the keyword, folded (customers.normalize.fold), is a
 of the folded name — or of a contact's folded name where contacts are searched (mine and
 shared, never the pool: C2) — or the keyword is in the category's name.
 
-How the database finds the matches depends on how long the list is and how rare the
-keyword is, which the name indexes (customers.search_index) tell from the size of its
-rarest character pair:
+How the database finds the matches is chosen per list and keyword, by what each way
+costs in rows read:
 
 - a short list (at most SEARCH_SHORT_LIST customers: my customers, a salesperson's shared
-  list) is read whole through its own index and every name compared; the name indexes
-  would nominate candidates from the whole company instead;
-- rare (at most SEARCH_CANDIDATE_LIMIT entries): the index names the candidates, and the
-  query reads just those rows by key, compares their names and sorts the few that match;
-- common: the list is read in its own order (an index range, core.keyset) and names are
-  compared on the way; the matches are dense, so a page fills after a few thousand rows
-  at most."""
+  list) is read whole through its own index and every name compared;
+- in a long list, the name indexes (customers.search_index) nominate candidates, the
+  entries of the keyword's rarest character pair, and measure on a sample how many of
+  them match. Reading the candidates costs one row each; reading the list in its own
+  order (an index range, core.keyset) costs the rows passed until the capped total
+  (core.counting) is reached, which the share of matching customers tells. The cheaper
+  way is taken: a keyword in one name of a hundred is read from its candidates, one in
+  every tenth name while walking the list."""
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q
 
 from core.counting import capped_total
 from settings_app.models import DictionaryItem
 
-from .models import Contact
+from .models import Contact, Customer
 from .normalize import fold
 from .search_index import CONTACT_NAMES, CUSTOMER_NAMES
+
+# What comparing one row's contacts costs while walking, in rows: an index probe and the
+# contacts it finds.
+CONTACT_COST = 2
 
 
 def is_short(rows):
@@ -33,23 +37,39 @@ def is_short(rows):
     return not capped_total(rows, settings.SEARCH_SHORT_LIST).is_capped
 
 
-def _candidates(index, folded, short):
-    """The ids a name index nominates for `folded` (a list or a subquery), or None when
-    the list is short or the keyword too common for candidates to help."""
-    return None if short else index.lookup(folded, settings.SEARCH_CANDIDATE_LIMIT)
+def _candidates(rows, folded, indexes):
+    """The name indexes' Lookups of `folded`, one per index, or None when reading the
+    list in order is cheaper."""
+    if not folded or is_short(rows):
+        return None
+    found = [index.lookup(folded, settings.SEARCH_CANDIDATE_LIMIT) for index in indexes]
+    if None in found:  # a keyword in more names than the limit is met soon while walking
+        return None
+    # The company's size, from the newest id: a bound cheaper than a count.
+    size = Customer.objects.aggregate(last=Max("pk"))["last"] or 0
+    entries = sum(lookup.entries for lookup in found)
+    matches = sum(lookup.matches for lookup in found)
+    if candidates_cost_less(entries, matches, size, contacts=CONTACT_NAMES in indexes):
+        return found
+    return None
 
 
-def _by_name(folded, short=False):
+def candidates_cost_less(entries, matches, size, *, contacts):
+    """Whether reading `entries` candidates reads fewer rows than walking a list of up to
+    `size` customers, `matches` of which hold the keyword, until the capped total."""
+    walked = min(size, (settings.COUNT_CAP + 1) * size / max(matches, 1))
+    return entries <= walked * (1 + CONTACT_COST if contacts else 1)
+
+
+def _by_name(folded, lookup=None):
     condition = Q(search_name__contains=folded)
-    candidates = _candidates(CUSTOMER_NAMES, folded, short)
-    return condition if candidates is None else Q(pk__in=candidates) & condition
+    return condition if lookup is None else Q(pk__in=lookup.ids) & condition
 
 
-def _by_contact(folded, short=False):
-    candidates = _candidates(CONTACT_NAMES, folded, short)
-    if candidates is None:
+def _by_contact(folded, lookup=None):
+    if lookup is None:
         return Exists(Contact.objects.filter(customer=OuterRef("pk"), search_name__contains=folded))
-    contacts = Contact.objects.filter(pk__in=candidates, search_name__contains=folded)
+    contacts = Contact.objects.filter(pk__in=lookup.ids, search_name__contains=folded)
     return Q(pk__in=contacts.values("customer_id"))
 
 
@@ -65,19 +85,26 @@ def quick_search(rows, keyword, *, contacts):
     `contacts`."""
     keyword = keyword.strip()
     folded = fold(keyword)
-    short = is_short(rows)
-    condition = _by_name(folded, short)
-    if contacts:
-        condition |= _by_contact(folded, short)
+    indexes = (CUSTOMER_NAMES, CONTACT_NAMES) if contacts else (CUSTOMER_NAMES,)
     category = _by_category(keyword)
+    # A whole category matching makes the matches dense: met soon while walking.
+    found = None if category is not None else _candidates(rows, folded, indexes)
+    found = found or (None,) * len(indexes)
+    condition = _by_name(folded, found[0])
+    if contacts:
+        condition |= _by_contact(folded, found[1])
     if category is not None:
         condition |= category
     return rows.filter(condition)
 
 
 def name_contains(rows, text):
-    return rows.filter(_by_name(fold(text.strip()), is_short(rows)))
+    folded = fold(text.strip())
+    found = _candidates(rows, folded, (CUSTOMER_NAMES,))
+    return rows.filter(_by_name(folded, found and found[0]))
 
 
 def contact_name_contains(rows, text):
-    return rows.filter(_by_contact(fold(text.strip()), is_short(rows)))
+    folded = fold(text.strip())
+    found = _candidates(rows, folded, (CONTACT_NAMES,))
+    return rows.filter(_by_contact(folded, found and found[0]))

@@ -26,6 +26,8 @@ BASE = 0x110000  # one more than the largest code point
 MAX_PROBES = 8
 # A pair with at most this many entries is rare enough to stop probing.
 RARE_ENOUGH = 200
+# How many candidates are compared to measure how many of them match.
+SAMPLE = 500
 
 
 def gram_codes(text: str) -> set[int]:
@@ -118,16 +120,16 @@ class GramIndex:
     # ------------------------------------------------------------------ reading it
 
     def lookup(self, folded: str, limit: int):
-        """The ids of the rows whose folded name may contain `folded` — a list when few, a
-        subquery otherwise — or None when even the keyword's rarest pair has more than
-        `limit` entries (then reading the list in order and comparing names is faster)."""
+        """What the index says of `folded`: a Lookup, or None when even the keyword's
+        rarest pair has more than `limit` entries (then reading the list in its own
+        order and comparing names is cheaper)."""
         if not folded:
             return None
         entries = self.model.objects.all()
         best = None
         for low, high in keyword_ranges(folded):
             in_range = entries.filter(gram__gte=low, gram__lt=high)
-            found = in_range[: limit + 1].count()
+            found = in_range[: (limit if best is None else best[0]) + 1].count()
             if best is None or found < best[0]:
                 best = (found, in_range)
             if found <= RARE_ENOUGH:
@@ -136,9 +138,28 @@ class GramIndex:
         if found > limit:
             return None
         ids = in_range.values_list(self.owner_column, flat=True)
+        sample = list(ids[:SAMPLE])
+        source = self.model._meta.get_field(self.owner).related_model
+        matching = source._base_manager.filter(pk__in=sample, search_name__contains=folded)
+        share = matching.count() / len(sample) if sample else 0
         # Few are read now, in one small query: the list's query then holds their ids,
         # which the planner sizes right, where a subquery it guesses at.
-        return list(ids) if found <= RARE_ENOUGH else ids
+        return Lookup(
+            ids=sample if found <= min(RARE_ENOUGH, SAMPLE) else ids,
+            entries=found,
+            matches=found * share,
+        )
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The candidates of a keyword: `ids` (a list when few, else a subquery) are the
+    `entries` of its rarest pair, of which about `matches` hold the keyword (measured on
+    a sample of SAMPLE of them)."""
+
+    ids: object
+    entries: int
+    matches: float
 
 
 def _names(source, using, batch):

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from customers import querysets, search_index
+from customers import querysets, search, search_index
 from customers.filtersets import CustomerFilterSet, PoolFilterSet
 from customers.models import Contact, ContactNameGram, Customer, CustomerNameGram
 from customers.search_index import BASE, CUSTOMER_NAMES, gram_codes, keyword_ranges
@@ -90,10 +90,11 @@ def test_the_rebuild_writes_what_the_saves_wrote(company):
 
 
 @pytest.mark.parametrize("short, limit", [(5000, 1000), (0, 0), (0, 1), (0, 1000)])
-def test_every_plan_finds_exactly_the_matches(company, short, limit):
+def test_every_plan_finds_exactly_the_matches(company, short, limit, monkeypatch):
     """A short list (`short` above its length) is read whole; otherwise limit 0: every
     keyword is "common" and names are compared while reading the list; 1000: the index
     names the candidates. All give the same, exact answer."""
+    monkeypatch.setattr(search, "candidates_cost_less", lambda *args, **kwargs: True)
     names = ["北京鑫华科技有限公司", "上海鑫达贸易有限公司", "Global Trading", "Globe Inc", "鑫"]
     rows = [CustomerFactory(name=name, owner=company.rep) for name in names]
     Contact.objects.create(customer=rows[2], name="鑫 Li")
@@ -112,6 +113,7 @@ def test_every_plan_finds_exactly_the_matches(company, short, limit):
             assert set(mine.values_list("pk", flat=True)) == {rows[i].pk for i in mine_hits}
 
 
+@override_settings(SEARCH_SHORT_LIST=0)
 def test_a_stale_entry_never_makes_a_false_match(company):
     customer = CustomerFactory(name="Acme", owner=company.rep)
     CustomerNameGram.objects.create(gram=code("zz"), customer=customer)
@@ -124,9 +126,33 @@ def test_the_index_names_few_candidates_as_ids_more_as_a_subquery_and_many_not_a
 ):
     rows = [CustomerFactory(name=name) for name in ("北京鑫华科技", "鑫华贸易", "Other")]
     expected = {rows[0].pk, rows[1].pk}
-    assert set(CUSTOMER_NAMES.lookup("鑫华", 100)) == expected  # a list, read at once
+    found = CUSTOMER_NAMES.lookup("鑫华", 100)
+    assert isinstance(found.ids, list) and set(found.ids) == expected  # read at once
+    assert (found.entries, found.matches) == (2, 2)
     monkeypatch.setattr(search_index, "RARE_ENOUGH", 0)
-    subquery = CUSTOMER_NAMES.lookup("鑫华", 100)
-    assert not isinstance(subquery, list) and set(subquery) == expected
+    found = CUSTOMER_NAMES.lookup("鑫华", 100)
+    assert not isinstance(found.ids, list) and set(found.ids) == expected
     assert CUSTOMER_NAMES.lookup("鑫华", 1) is None  # more than the limit: walk the list
     assert CUSTOMER_NAMES.lookup("", 100) is None
+
+
+def test_the_sample_measures_how_many_candidates_match(company):
+    """Of the two names with 华贸, the rarest pair of "鑫华贸", one holds the keyword."""
+    for name in ("鑫华贸易", "华贸商行", "鑫华科技", "鑫华物流"):
+        CustomerFactory(name=name)
+    found = CUSTOMER_NAMES.lookup("鑫华贸", 100)
+    assert found.entries == 2  # 华贸: the rarer of 鑫华 (3) and 华贸 (2)
+    assert found.matches == 1  # one of the two holds 鑫华贸
+
+
+@pytest.mark.parametrize(
+    "entries, matches, contacts, cheaper",
+    [
+        (500, 500, False, True),  # a rare keyword: its candidates
+        (40_000, 40_000, False, False),  # one name in 25: a capped walk passes 25,000
+        (40_000, 40_000, True, True),  # ... but comparing contacts triples the walk
+        (40_000, 400, False, True),  # candidates that rarely match: the walk is long
+    ],
+)
+def test_candidates_are_read_when_they_cost_less_than_a_walk(entries, matches, contacts, cheaper):
+    assert search.candidates_cost_less(entries, matches, 1_000_000, contacts=contacts) is cheaper
