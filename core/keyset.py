@@ -75,10 +75,14 @@ class Page:
 
 
 class KeysetPaginator:
-    def __init__(self, queryset, sort, per_page):
+    """Pages of `queryset` in the order `sort`. `load(ids)` reads a page's rows by id, with
+    whatever a page shows joined; by default `queryset` itself reads them."""
+
+    def __init__(self, queryset, sort, per_page, load=None):
         self.queryset = queryset
         self.sort = sort
         self.per_page = per_page
+        self.load = load or (lambda ids: queryset.filter(pk__in=ids))
         meta = queryset.model._meta
         self.fields = [meta.get_field(key) for key in sort.keys]
         # What reads a cursor's values back: a generated column's output field.
@@ -100,9 +104,15 @@ class KeysetPaginator:
             rows = rows.filter(
                 RowCompare(self.sort.keys, position, greater=backwards == self.sort.descending)
             )
-        found = list(rows[: self.per_page + 1])
-        more = len(found) > self.per_page
-        found = found[: self.per_page]
+        # The page's ids first, then its rows: PostgreSQL estimates a row comparison from
+        # its first column alone, guesses one row where that key is the column's lowest
+        # or highest, and then joined every row before the limit (pool by -status from row
+        # 497,521: 2.9 s).
+        ids = rows.select_related(None).prefetch_related(None).values_list("pk", flat=True)
+        ids = list(ids[: self.per_page + 1])
+        more = len(ids) > self.per_page
+        by_id = {row.pk: row for row in self.load(ids[: self.per_page])}
+        found = [by_id[pk] for pk in ids[: self.per_page] if pk in by_id]
         if backwards:
             found.reverse()
         came_from_a_page = position is not None

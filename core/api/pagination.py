@@ -67,7 +67,8 @@ class BoundedPageNumberPagination(PageNumberPagination):
 class KeysetPagination(BasePagination):
     """Customer lists, any length (core.keyset): `cursor` from a `next` or `previous` link,
     or `cursor=last` for the last page; the total exact up to COUNT_CAP, otherwise that
-    many and `count_is_capped`. The view says how the list is sorted (`get_sort()`)."""
+    many and `count_is_capped`. The view says how the list is sorted (`get_sort()`) and
+    may say how a page's rows are read by id (`load_page(ids)`)."""
 
     cursor_query_param = "cursor"
 
@@ -77,7 +78,8 @@ class KeysetPagination(BasePagination):
             # A client counting pages would get the first page again and again.
             message = _("This list has no page numbers: follow its next and previous links.")
             raise ValidationError({"page": [message]})
-        paginator = KeysetPaginator(queryset, view.get_sort(), page_size(request))
+        load = getattr(view, "load_page", None)
+        paginator = KeysetPaginator(queryset, view.get_sort(), page_size(request), load=load)
         try:
             self.page = paginator.page(request.query_params.get(self.cursor_query_param))
         except InvalidCursor as error:

@@ -11,6 +11,7 @@ from core.api.pagination import KeysetPagination
 
 from .. import querysets
 from ..filtersets import CustomerFilterSet, PoolFilterSet
+from ..models import Customer
 from ..querysets import with_list_relations, with_record_relations
 from ..services import details, ownership
 from ..sorting import PUBLIC_SORTS, RECORD_SORTS, sort_for
@@ -18,13 +19,18 @@ from . import serializers as s
 
 
 class CustomerListMixin:
-    """A customer list: paged by keyset in the order `ordering` asks for (customers.sorting)."""
+    """A customer list: paged by keyset in the order `ordering` asks for (customers.sorting),
+    its rows with `relations` joined."""
 
     pagination_class = KeysetPagination
     sorts = RECORD_SORTS
+    relations = staticmethod(with_record_relations)
 
     def get_sort(self):
         return sort_for(self.request.query_params.get("ordering", ""), self.sorts)
+
+    def load_page(self, ids):
+        return self.relations(Customer.objects.filter(pk__in=ids))
 
 
 class PoolView(CustomerListMixin, generics.ListCreateAPIView):
@@ -32,9 +38,10 @@ class PoolView(CustomerListMixin, generics.ListCreateAPIView):
 
     filterset_class = PoolFilterSet
     sorts = PUBLIC_SORTS
+    relations = staticmethod(with_list_relations)
 
     def get_queryset(self):
-        return with_list_relations(querysets.pool(self.request.user))
+        return querysets.pool(self.request.user)
 
     def get_serializer_class(self):
         return (
@@ -68,7 +75,7 @@ class MineView(CustomerListMixin, generics.ListCreateAPIView):
     serializer_class = s.CustomerSerializer
 
     def get_queryset(self):
-        return with_record_relations(querysets.mine(self.request.user))
+        return querysets.mine(self.request.user)
 
     def post(self, request):
         form = s.CustomerSerializer(data=request.data)
@@ -97,10 +104,9 @@ class SharedView(CustomerListMixin, generics.ListAPIView):
         shared_by = params.get("shared_by")
         if shared_by is not None and not shared_by.isdigit():
             raise ValidationError({"shared_by": [_("shared_by must be a user id.")]})
-        rows = querysets.shared(
+        return querysets.shared(
             self.request.user, scope, int(shared_by) if shared_by is not None else None
         )
-        return with_record_relations(rows)
 
 
 def _batch(request, form_class, service):

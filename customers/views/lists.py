@@ -38,9 +38,15 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
         ordering = filterset.form.cleaned_data.get("ordering") if filterset.is_valid() else None
         return sort_for(ordering[0] if ordering else "", filterset.filters["ordering"].sorts)
 
+    def load_page(self, ids):
+        """A page's rows by id, with what they show joined (core.keyset)."""
+        return self.decorate(Customer.objects.filter(pk__in=ids))
+
     def paginate(self, rows, filterset):
         """Keyset paging (core.keyset): any page of any order is one index range."""
-        paginator = KeysetPaginator(self.decorate(rows), self.sort(filterset), self.page_size())
+        paginator = KeysetPaginator(
+            rows, self.sort(filterset), self.page_size(), load=self.load_page
+        )
         try:
             page = paginator.page(self.request.GET.get("cursor"))
         except InvalidCursor as error:
