@@ -66,6 +66,14 @@ def test_edit_button_needs_exactly_one_ticked_row(company, browser):
         reverse("customers:batch"), {"action": "edit", "ids": [a.pk], "next": "/mine/"}
     )
     assert one["Location"] == reverse("customers:edit", args=[a.pk])
+    # From the list page (HTMX): a full navigation, not the form swapped into the list.
+    htmx = client.post(
+        reverse("customers:batch"),
+        {"action": "edit", "ids": [a.pk], "next": "/mine/"},
+        headers={"HX-Request": "true"},
+    )
+    assert htmx.status_code == 200 and not htmx.content
+    assert htmx["HX-Redirect"] == reverse("customers:edit", args=[a.pk])
     client.post(
         reverse("customers:batch"), {"action": "edit", "ids": [a.pk, b.pk], "next": "/mine/"}
     )

@@ -4,6 +4,7 @@ import functools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -186,7 +187,12 @@ class BatchActionView(LoginRequiredMixin, View):
         if len(ids) != 1:
             request.session[BATCH_RESULT_KEY] = {"error": _("Tick exactly one customer to edit.")}
             return redirect(back)
-        return redirect("customers:edit", pk=int(ids[0]))
+        url = reverse("customers:edit", args=[int(ids[0])])
+        if request.headers.get("HX-Request"):
+            # The list posts through HTMX, which would follow a redirect inside the list
+            # and swap the edit form's page into it: the browser goes there instead.
+            return HttpResponse(headers={"HX-Redirect": url})
+        return redirect(url)
 
 
 class RecycleBinView(CustomerListView):

@@ -168,3 +168,15 @@ def test_return_asks_for_confirmation_first(page, ui, company, dialogs, screensh
     ui.nav(page, "Customer pool")
     row = page.get_by_test_id("customer-table").locator("tbody tr", has_text="Return Me Ltd")
     expect(row).to_contain_text("unclaimed")
+
+
+def test_edit_with_one_ticked_row_opens_its_edit_page(page, ui, company, screenshot):
+    customer = CustomerFactory(name="Edit Me Ltd", owner=company.rep)
+    ui.login(page, "rep")
+    ui.nav(page, "My customers")
+    ui.tick(page, "Edit Me Ltd")
+    with page.expect_navigation():
+        page.locator("#batch-form button[name=action][value=edit]").click()
+    expect(page).to_have_url(re.compile(rf"/customers/{customer.pk}/edit/$"))
+    expect(page.locator("input[name=name]")).to_have_value("Edit Me Ltd")
+    screenshot(page, "edit-page-from-the-list")

@@ -32,7 +32,8 @@ DICTIONARY = {
 
 # (username, display name, department, supervisor, pool manager, administrator)
 PEOPLE = [
-    ("boss", "王总 (CEO)", "管理层 Management", None, False, False),
+    # The head of the company distributes the pool too (the manual's case 1).
+    ("boss", "王总 (CEO)", "管理层 Management", None, True, False),
     ("east_mgr", "李经理 East manager", "销售一部 Sales East", "boss", False, False),
     ("north_mgr", "Nora North (manager)", "销售二部 Sales North", "boss", False, False),
     ("east_rep1", "张伟", "销售一部 Sales East", "east_mgr", False, False),

@@ -1,0 +1,22 @@
+"""The demo data as shipped lets the manual's cases be walked without granting roles."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from customers.models import Customer
+from customers.services import ownership
+from org.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_head_of_the_demo_company_creates_in_the_pool_and_assigns_case_1():
+    call_command("demo_data", customers=10, stdout=io.StringIO())
+    boss, manager = (User.objects.get(username=name) for name in ("boss", "east_mgr"))
+    customer = ownership.create(boss, {"name": "灯塔机器人有限公司"}, claim=False)
+    assert customer.owner is None
+    result = ownership.assign(boss, [customer.pk], [manager])
+    assert result.done == [customer.pk] and not result.refused
+    assert Customer.objects.get(pk=customer.pk).owner == manager
