@@ -32,6 +32,7 @@ class CustomerState:
     owner_id: int | None
     owner_label: str | None
     deleted: bool
+    created_by_id: int | None = None
 
     @property
     def claimed(self):
@@ -85,6 +86,15 @@ refuse_unshare = refuse_share
 def refuse_edit(actor: Actor, c: CustomerState):
     if c.owner_id != actor.user_id:
         return _("Only its owner may change it; shared customers are read-only.")
+    return None
+
+
+def refuse_pool_edit(actor: Actor, c: CustomerState):
+    """P8: an unclaimed customer's public fields, corrected from the pool."""
+    if c.claimed:
+        return _("Claimed by %(owner)s; its owner edits it.") % {"owner": c.owner_label}
+    if not (actor.is_pool_manager or c.created_by_id == actor.user_id):
+        return _("Only pool managers and its creator may correct an unclaimed customer.")
     return None
 
 

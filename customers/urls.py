@@ -7,6 +7,7 @@ app_name = "customers"
 urlpatterns = [
     path("pool/", lists.PoolListView.as_view(), name="pool"),
     path("pool/<int:pk>/", records.PoolCustomerView.as_view(), name="pool-detail"),
+    path("pool/<int:pk>/edit/", records.PoolCustomerEditView.as_view(), name="pool-edit"),
     path("mine/", lists.MineListView.as_view(), name="mine"),
     path("shared/", lists.SharedListView.as_view(), name="shared"),
     path("recycle-bin/", lists.RecycleBinView.as_view(), name="bin"),

@@ -9,6 +9,7 @@ from settings_app.models import DictionaryItem, DictionaryKind, SystemSettings
 
 from ..models import Contact, Customer, OwnershipEvent, Share, SocialRelation
 from ..models.customer import NAME_MAX_LENGTH
+from ..services.details import POOL_EDITABLE_FIELDS
 
 User = get_user_model()
 
@@ -118,6 +119,21 @@ class PrimaryContactSerializer(serializers.Serializer):
 
     def to_representation(self, instance):
         return contact_brief(instance)
+
+
+class PoolEditSerializer(serializers.ModelSerializer):
+    """P8: what pool managers, and the creator while it is unclaimed, may correct from the
+    pool: the public fields (customers.services.details.POOL_EDITABLE_FIELDS)."""
+
+    name = serializers.CharField(max_length=NAME_MAX_LENGTH)
+    category = DictionaryRef("category")
+    industry = DictionaryRef("industry")
+    source = DictionaryRef("source")
+    region = DictionaryRef("region")
+
+    class Meta:
+        model = Customer
+        fields = list(POOL_EDITABLE_FIELDS)
 
 
 class CustomerSerializer(serializers.ModelSerializer):

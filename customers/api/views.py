@@ -60,12 +60,21 @@ class PoolView(CustomerListMixin, generics.ListCreateAPIView):
 
 
 class PoolDetailView(generics.RetrieveAPIView):
-    """SPEC P7: one customer's public fields."""
+    """SPEC P7: one customer's public fields. P8: PATCH corrects an unclaimed customer's
+    public fields (pool managers, and its creator)."""
 
     serializer_class = s.PoolCustomerSerializer
 
     def get_queryset(self):
         return with_list_relations(querysets.pool(self.request.user))
+
+    @extend_schema(request=s.PoolEditSerializer, responses=s.PoolCustomerSerializer)
+    def patch(self, request, pk):
+        customer = self.get_object()
+        form = s.PoolEditSerializer(customer, data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        details.update_in_pool(request.user, customer, dict(form.validated_data))
+        return Response(s.PoolCustomerSerializer(self.get_object()).data)
 
 
 class MineView(CustomerListMixin, generics.ListCreateAPIView):

@@ -1,4 +1,11 @@
 from .batch import BatchForm
-from .records import ContactForm, CustomerForm, RelationForm, ShareForm
+from .records import ContactForm, CustomerForm, PoolCustomerForm, RelationForm, ShareForm
 
-__all__ = ["BatchForm", "ContactForm", "CustomerForm", "RelationForm", "ShareForm"]
+__all__ = [
+    "BatchForm",
+    "ContactForm",
+    "CustomerForm",
+    "PoolCustomerForm",
+    "RelationForm",
+    "ShareForm",
+]

@@ -44,6 +44,13 @@ class CustomerForm(StyledFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.changed_data}
 
 
+class PoolCustomerForm(CustomerForm):
+    """P8: the public fields of an unclaimed customer, corrected from the pool."""
+
+    class Meta(CustomerForm.Meta):
+        fields = ["name", "category", "industry", "source", "region", "website"]
+
+
 class ContactForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Contact

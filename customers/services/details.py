@@ -19,6 +19,8 @@ EDITABLE_FIELDS = (
     "website",
     "notes",
 )
+# What may be corrected from the pool (P8): the public fields only (C2).
+POOL_EDITABLE_FIELDS = ("name", "category", "industry", "source", "region", "website")
 
 
 def get_visible(user, customer_id, queryset=None):
@@ -27,8 +29,12 @@ def get_visible(user, customer_id, queryset=None):
     rows = queryset if queryset is not None else querysets.visible(user)
     customer = rows.filter(pk=customer_id).first()
     if customer is None:
-        raise NotVisible(_("No customer with id %(id)s that you may see.") % {"id": customer_id})
+        raise _not_visible(customer_id)
     return customer
+
+
+def _not_visible(customer_id):
+    return NotVisible(_("No customer with id %(id)s that you may see.") % {"id": customer_id})
 
 
 def refuse_edit(user, customer: Customer):
@@ -43,9 +49,32 @@ def ensure_can_edit(user, customer: Customer):
         raise NotAllowed(reason)
 
 
+def refuse_pool_edit(user, customer: Customer):
+    """None when `user` may correct this unclaimed customer from the pool (P8)."""
+    state = load_states([customer.pk])[customer.pk]
+    return rules.refuse_pool_edit(rules.Actor.of(user), state)
+
+
 def update(user, customer: Customer, data):
     ensure_can_edit(user, customer)
-    unknown = set(data) - set(EDITABLE_FIELDS)
+    return _save(customer, data, EDITABLE_FIELDS)
+
+
+def update_in_pool(user, customer: Customer, data):
+    """P8: pool managers, and the creator while it is unclaimed, correct its public
+    fields. The row stays locked from the check to the save, so a claim waits."""
+    with transaction.atomic():
+        state = load_states([customer.pk], lock=True).get(customer.pk)
+        if state is None:
+            raise _not_visible(customer.pk)
+        reason = rules.refuse_pool_edit(rules.Actor.of(user), state)
+        if reason:
+            raise NotAllowed(reason)
+        return _save(customer, data, POOL_EDITABLE_FIELDS)
+
+
+def _save(customer, data, fields):
+    unknown = set(data) - set(fields)
     if unknown:
         raise ServiceError(
             _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))

@@ -48,9 +48,16 @@ def load_states(ids, *, include_deleted=False, lock=False):
             owner_id=r["owner_id"],
             owner_label=r["owner__display_name"] or r["owner__username"],
             deleted=r["deleted_at"] is not None,
+            created_by_id=r["created_by_id"],
         )
         for r in rows.values(
-            "id", "name", "owner_id", "owner__display_name", "owner__username", "deleted_at"
+            "id",
+            "name",
+            "owner_id",
+            "owner__display_name",
+            "owner__username",
+            "deleted_at",
+            "created_by_id",
         )
     }
 

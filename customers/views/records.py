@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.errors import ServiceError
+from core.errors import NotAllowed, ServiceError
 from core.views import ServiceErrorPages, safe_next
 from records import registry
 from records.views import tab_context
@@ -23,7 +23,7 @@ from ..api.serializers import (
     ownership_event_entry,
 )
 from ..filtersets import PoolFilterSet
-from ..forms import ContactForm, CustomerForm, RelationForm, ShareForm
+from ..forms import ContactForm, CustomerForm, PoolCustomerForm, RelationForm, ShareForm
 from ..models import Customer
 from ..services import contacts, details, history, ownership
 
@@ -71,6 +71,7 @@ class PoolCustomerView(LoginRequiredMixin, TemplateView):
             "customer": customer,
             "fields": fields,
             "readable": readable,
+            "may_correct": details.refuse_pool_edit(self.request.user, customer) is None,
         }
 
 
@@ -183,37 +184,64 @@ class CustomerEditView(LoginRequiredMixin, ServiceErrorPages, View):
     """M3: owners edit; everyone else is told why not (403) or that it is not theirs to
     see (404)."""
 
+    form_class = CustomerForm
+    detail_url = "customers:detail"
+    in_pool = False  # corrected from the pool: no opportunity to create from there
+
     def customer(self, request, pk):
         customer = details.get_visible(request.user, pk)
         details.ensure_can_edit(request.user, customer)
         return customer
 
+    def save(self, request, customer, changes):
+        details.update(request.user, customer, changes)
+
     def page(self, request, form, customer, status=200):
         context = {
             "form": form,
             "customer": customer,
-            "cancel_url": reverse("customers:detail", args=[customer.pk]),
+            "cancel_url": reverse(self.detail_url, args=[customer.pk]),
+            "in_pool": self.in_pool,
         }
         return render(request, "customers/form.html", context, status=status)
 
     def get(self, request, pk):
         customer = self.customer(request, pk)
-        return self.page(request, CustomerForm(instance=customer), customer)
+        return self.page(request, self.form_class(instance=customer), customer)
 
     def post(self, request, pk):
         customer = self.customer(request, pk)
-        form = CustomerForm(request.POST, instance=Customer.objects.get(pk=customer.pk))
+        form = self.form_class(request.POST, instance=Customer.objects.get(pk=customer.pk))
         if not form.is_valid():
             return self.page(request, form, customer, status=400)
         try:
-            details.update(request.user, customer, form.cleaned_changes())
+            self.save(request, customer, form.cleaned_changes())
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             return self.page(request, form, customer, status=400)
         messages.success(request, _("Saved %(name)s.") % {"name": customer.name})
-        if "save_and_opportunity" in request.POST:
+        if "save_and_opportunity" in request.POST and not self.in_pool:
             return redirect("records:new", customer_pk=customer.pk, module="opportunities")
-        return redirect("customers:detail", pk=customer.pk)
+        return redirect(self.detail_url, pk=customer.pk)
+
+
+class PoolCustomerEditView(CustomerEditView):
+    """P8: pool managers, and the creator while it is unclaimed, correct its public fields
+    from the pool; everyone else is told why not (403)."""
+
+    form_class = PoolCustomerForm
+    detail_url = "customers:pool-detail"
+    in_pool = True
+
+    def customer(self, request, pk):
+        customer = get_object_or_404(querysets.pool(request.user), pk=pk)
+        reason = details.refuse_pool_edit(request.user, customer)
+        if reason:
+            raise NotAllowed(reason)
+        return customer
+
+    def save(self, request, customer, changes):
+        details.update_in_pool(request.user, customer, changes)
 
 
 class DuplicatesView(LoginRequiredMixin, TemplateView):
