@@ -8,7 +8,8 @@ from django.db.models import Prefetch, Q
 from org.hierarchy import subordinate_ids
 from settings_app.models import SystemSettings
 
-from .models import DICTIONARY_FIELDS, Contact, Customer, Share
+from .models import DICTIONARY_FIELDS, Contact, Customer, OwnershipEvent, Share
+from .models.events import OwnershipAction
 
 SCOPE_ALL = "all"
 SCOPE_SUBORDINATES = "subordinates"
@@ -93,3 +94,12 @@ def with_record_relations(rows):
         "contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary_contacts"
     )
     return with_list_relations(rows).select_related("created_by").prefetch_related(primaries)
+
+
+def with_deletion(rows):
+    """What a recycle-bin row shows besides (P3): who deleted it, `deletions[0].actor`."""
+    deletions = OwnershipEvent.objects.filter(action=OwnershipAction.DELETE)
+    latest_first = deletions.select_related("actor").order_by("-at", "-id")
+    return with_list_relations(rows).prefetch_related(
+        Prefetch("events", queryset=latest_first, to_attr="deletions")
+    )

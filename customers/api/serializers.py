@@ -80,10 +80,13 @@ class PoolCustomerSerializer(serializers.Serializer):
     def get_owner(self, obj) -> str | None:
         return _label(obj.owner)
 
+    shown_besides = ()  # fields a subclass shows whatever the setting says
+
     def get_fields(self):
         fields = super().get_fields()
         public = self.context.get("public_fields") or SystemSettings.load().public_fields
-        return {name: field for name, field in fields.items() if name in public}
+        shown = (*public, *self.shown_besides)
+        return {name: field for name, field in fields.items() if name in shown}
 
 
 class DictionaryRef(RowRef):
@@ -119,6 +122,20 @@ class PrimaryContactSerializer(serializers.Serializer):
 
     def to_representation(self, instance):
         return contact_brief(instance)
+
+
+class BinCustomerSerializer(PoolCustomerSerializer):
+    """A customer in the recycle bin (P3): its public fields, when and by whom it was
+    deleted (rows from customers.querysets.with_deletion)."""
+
+    deleted_at = serializers.DateTimeField(read_only=True)
+    deleted_by = serializers.SerializerMethodField()
+    shown_besides = ("deleted_at", "deleted_by")
+
+    def get_deleted_by(self, customer) -> UserBriefSerializer(allow_null=True):
+        deletion = customer.deletions[0] if customer.deletions else None
+        actor = deletion.actor if deletion else None
+        return UserBriefSerializer(actor).data if actor else None
 
 
 class PoolEditSerializer(serializers.ModelSerializer):

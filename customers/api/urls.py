@@ -19,6 +19,7 @@ urlpatterns = [
     path("pool/<int:pk>/", views.PoolDetailView.as_view(), name="pool-detail"),
     path("mine/", views.MineView.as_view(), name="mine"),
     path("shared/", views.SharedView.as_view(), name="shared"),
+    path("recycle-bin/", views.RecycleBinView.as_view(), name="recycle-bin"),
     path("customers/<int:customer_pk>/", include(tab_router.urls)),
     path("customers/<int:customer_pk>/contacts/<int:contact_pk>/", include(relation_router.urls)),
     *router.urls,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from core.api.pagination import KeysetPagination
@@ -12,9 +12,9 @@ from core.api.pagination import KeysetPagination
 from .. import querysets
 from ..filtersets import CustomerFilterSet, PoolFilterSet
 from ..models import Customer
-from ..querysets import with_list_relations, with_record_relations
+from ..querysets import with_deletion, with_list_relations, with_record_relations
 from ..services import details, ownership
-from ..sorting import PUBLIC_SORTS, RECORD_SORTS, sort_for
+from ..sorting import DELETED_SORT, PUBLIC_SORTS, RECORD_SORTS, sort_for
 from . import serializers as s
 
 
@@ -116,6 +116,24 @@ class SharedView(CustomerListMixin, generics.ListAPIView):
         return querysets.shared(
             self.request.user, scope, int(shared_by) if shared_by is not None else None
         )
+
+
+class RecycleBinView(CustomerListMixin, generics.ListAPIView):
+    """SPEC P3: deleted customers, most recently deleted first, for pool managers only:
+    public fields, and when and by whom each was deleted. Restore: POST
+    /api/customers/restore/."""
+
+    filterset_class = PoolFilterSet
+    serializer_class = s.BinCustomerSerializer
+    relations = staticmethod(with_deletion)
+
+    def get_sort(self):
+        return DELETED_SORT
+
+    def get_queryset(self):
+        if not self.request.user.is_pool_manager:
+            raise PermissionDenied(_("Only pool managers may open the recycle bin."))
+        return querysets.recycle_bin(self.request.user)
 
 
 def _batch(request, form_class, service):

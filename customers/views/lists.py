@@ -201,7 +201,7 @@ class RecycleBinView(CustomerListView):
     filterset_class = PoolFilterSet
     section = "bin"
     title = gettext_lazy("Recycle bin")
-    row_template = "customers/_pool_rows.html"
+    row_template = "customers/_bin_rows.html"
 
     def sort(self, filterset):
         return DELETED_SORT
@@ -216,4 +216,4 @@ class RecycleBinView(CustomerListView):
         return querysets.recycle_bin(self.request.user)
 
     def decorate(self, rows):
-        return querysets.with_list_relations(rows)
+        return querysets.with_deletion(rows)
