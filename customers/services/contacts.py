@@ -25,11 +25,14 @@ def _promote_first_if_none(customer):
             _make_primary(customer, first)
 
 
-def add(user, customer, data):
+def add(user, customer, data, relations=()):
+    """A new contact and, in the same transaction, its social `relations` (field dicts)."""
     ensure_can_edit(user, customer)
     wants_primary = bool(data.pop("is_primary", False))
     with transaction.atomic():
         contact = Contact.objects.create(customer=customer, is_primary=False, **data)
+        for relation in relations:
+            SocialRelation.objects.create(contact=contact, **relation)
         if wants_primary:
             _make_primary(customer, contact)
         _promote_first_if_none(customer)

@@ -264,3 +264,30 @@ def test_the_shared_page_offers_each_person_who_shared_with_me(company, browser)
     ]
     chosen = client.get(f"/shared/?shared_by={company.rep.pk}").content.decode()
     assert f'<option value="{company.rep.pk}" selected>Rep Li</option>' in chosen
+
+
+def test_a_new_contact_can_bring_its_first_social_relation(company, browser):
+    """Manual 2.2.12: social relations are entered with the contact, not only on edit."""
+    customer = CustomerFactory(owner=company.rep)
+    spouse = DictionaryItem.objects.create(kind="relation", name="Spouse")
+    client = browser(company.rep)
+    tab = client.get(f"/customers/{customer.pk}/?tab=contacts").content.decode()
+    assert 'data-testid="first-relation"' in tab and 'name="relation-person_name"' in tab
+    client.post(
+        f"/customers/{customer.pk}/contacts/add/",
+        {"name": "Zhang Wei", "relation-relation_type": spouse.pk, "relation-person_name": "Li"},
+    )
+    contact = Contact.objects.get(customer=customer, name="Zhang Wei")
+    assert [(r.relation_type, r.person_name) for r in contact.relations.all()] == [(spouse, "Li")]
+
+    client.post(f"/customers/{customer.pk}/contacts/add/", {"name": "No Relation"})
+    assert not Contact.objects.get(name="No Relation").relations.exists()
+
+    # A half-filled relation is refused with the reason; neither is saved.
+    client.post(
+        f"/customers/{customer.pk}/contacts/add/",
+        {"name": "Half", "relation-notes": "met at the fair"},
+    )
+    assert not Contact.objects.filter(name="Half").exists()
+    page = client.get(f"/customers/{customer.pk}/?tab=contacts").content.decode()
+    assert "This field is required." in page

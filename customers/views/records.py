@@ -111,6 +111,7 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
         if tab == "contacts":
             context["contacts"] = customer.contacts.prefetch_related("relations__relation_type")
             context["contact_form"] = ContactForm()
+            context["first_relation_form"] = first_relation_form()
         elif tab == "shares":
             context["shares"] = customer.shares.select_related("user", "department", "shared_by")
             context["share_form"] = ShareForm()
@@ -281,14 +282,21 @@ class CustomerActionView(LoginRequiredMixin, ServiceErrorPages, View):
         return self.back(pk)
 
 
+def first_relation_form(data=None):
+    """The new-contact form's optional first social relation (manual 2.2.12)."""
+    return RelationForm(data, prefix="relation", empty_permitted=True, use_required_attribute=False)
+
+
 class ContactAddView(CustomerActionView):
     tab = "contacts"
 
     def act(self, request, customer):
-        form = ContactForm(request.POST)
-        if not form.is_valid():
-            raise ServiceError(" ".join(m for ms in form.errors.values() for m in ms))
-        contact = contacts.add(request.user, customer, form.cleaned_data)
+        form, relation = ContactForm(request.POST), first_relation_form(request.POST)
+        if not (form.is_valid() and relation.is_valid()):
+            errors = [*form.errors.values(), *relation.errors.values()]
+            raise ServiceError(" ".join(m for ms in errors for m in ms))
+        relations = [relation.cleaned_data] if relation.has_changed() else []
+        contact = contacts.add(request.user, customer, form.cleaned_data, relations=relations)
         messages.success(request, _("Added contact %(name)s.") % {"name": contact.name})
 
 
