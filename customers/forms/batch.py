@@ -31,6 +31,8 @@ class BatchForm(forms.Form):
         queryset=get_user_model().objects.filter(is_active=True), required=False
     )
     departments = forms.ModelMultipleChoiceField(queryset=Department.objects.all(), required=False)
+    # Why, for the history tab (H1): optional, as long as the event's column.
+    reason = forms.CharField(max_length=300, required=False, label=_("Reason"))
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:
@@ -60,11 +62,12 @@ class BatchForm(forms.Form):
     def options(self):
         """Keyword arguments for the chosen service."""
         data = self.cleaned_data
+        options = {"reason": data["reason"]}
         if data["action"] == "assign":
-            return {"to_users": list(data["to"])}
+            options["to_users"] = list(data["to"])
         if data["action"] in ("share", "unshare"):
-            return {"users": list(data["users"]), "departments": list(data["departments"])}
-        return {}
+            options.update(users=list(data["users"]), departments=list(data["departments"]))
+        return options
 
     def run(self, user):
         label, service = BATCH_ACTIONS[self.cleaned_data["action"]]

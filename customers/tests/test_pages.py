@@ -291,3 +291,28 @@ def test_a_new_contact_can_bring_its_first_social_relation(company, browser):
     assert not Contact.objects.filter(name="Half").exists()
     page = client.get(f"/customers/{customer.pk}/?tab=contacts").content.decode()
     assert "This field is required." in page
+
+
+def test_a_batch_action_keeps_the_reason_typed_for_the_history(company, browser):
+    """Return, reclaim, assign, delete…: the toolbar's reason goes to each event (H1)."""
+    customer = CustomerFactory(owner=company.rep)
+    client = browser(company.rep)
+    assert 'data-testid="batch-reason"' in client.get("/mine/").content.decode()
+    too_long = {"action": "return", "ids": [customer.pk], "reason": "x" * 301, "next": "/mine/"}
+    client.post(reverse("customers:batch"), too_long)
+    assert "at most 300 characters" in batch_result(client.get("/mine/"))
+    assert Customer.objects.get(pk=customer.pk).owner == company.rep
+
+    client.post(
+        reverse("customers:batch"),
+        {"action": "return", "ids": [customer.pk], "reason": "Not a fit", "next": "/mine/"},
+    )
+    assert Customer.objects.get(pk=customer.pk).owner is None
+    event = customer.events.get(action="return")
+    assert (event.actor, event.reason) == (company.rep, "Not a fit")
+
+    other = CustomerFactory(owner=company.rep)
+    assign = {"action": "assign", "ids": [other.pk], "to": company.deputy.pk}
+    client.post(reverse("customers:batch"), {**assign, "reason": "Moving region", "next": "/"})
+    history = browser(company.deputy).get(f"/customers/{other.pk}/?tab=history")
+    assert "Moving region" in history.content.decode()
