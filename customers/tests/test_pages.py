@@ -316,3 +316,31 @@ def test_a_batch_action_keeps_the_reason_typed_for_the_history(company, browser)
     client.post(reverse("customers:batch"), {**assign, "reason": "Moving region", "next": "/"})
     history = browser(company.deputy).get(f"/customers/{other.pk}/?tab=history")
     assert "Moving region" in history.content.decode()
+
+
+def test_the_customer_page_offers_the_ownership_actions_each_person_may_take(
+    company, browser
+):
+    """Manual 2.2.7: return, reclaim, assign from the customer's page, for those allowed;
+    the result is the same per-record report, on the list the person works from."""
+    customer = CustomerFactory(owner=company.rep)
+    ShareFactory(customer=customer, user=company.deputy, shared_by=company.rep)
+    url = f"/customers/{customer.pk}/"
+
+    def offered(user):
+        page = browser(user).get(url).content.decode()
+        return {a for a in ("return", "reclaim", "assign") if f'value="{a}"' in page}
+
+    assert offered(company.rep) == {"return", "assign"}
+    assert offered(company.manager) == {"reclaim", "assign"}
+    assert offered(company.deputy) == set()  # a sharee reads only
+
+    client = browser(company.manager)
+    page = client.get(url).content.decode()
+    assert 'name="next" value="/shared/"' in page
+    client.post(
+        reverse("customers:batch"),
+        {"action": "reclaim", "ids": [customer.pk], "reason": "Idle", "next": "/shared/"},
+    )
+    assert "Reclaim" in batch_result(client.get("/shared/"))
+    assert Customer.objects.get(pk=customer.pk).owner is None

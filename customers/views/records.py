@@ -13,16 +13,18 @@ from django.views.generic import TemplateView
 
 from core.errors import NotAllowed, ServiceError
 from core.views import ServiceErrorPages, safe_next
+from core.widgets import option_tags
+from org.models import person_choices
 from records import registry
 from records.views import tab_context
 
-from .. import querysets
+from .. import querysets, rules
 from ..api.serializers import (
     PoolCustomerSerializer,
     field_edit_entry,
     ownership_event_entry,
 )
-from ..filtersets import PoolFilterSet
+from ..filtersets import PoolFilterSet, active_people
 from ..forms import ContactForm, CustomerForm, PoolCustomerForm, RelationForm, ShareForm
 from ..models import Customer
 from ..services import contacts, details, history, ownership
@@ -75,6 +77,29 @@ class PoolCustomerView(LoginRequiredMixin, TemplateView):
         }
 
 
+def ownership_actions(user, customer):
+    """Which ownership actions the customer's page offers `user` (manual 2.2.7), and the
+    list that shows their per-record result afterwards (SPEC L7): the customer may no
+    longer be theirs to read."""
+    state = ownership.load_states([customer.pk])[customer.pk]
+    actor = rules.Actor.of(user)
+    offers = {
+        "may_return": rules.refuse_return(actor, state) is None,
+        "may_reclaim": rules.refuse_reclaim(actor, state) is None,
+        "may_assign": rules.refuse_assign(actor, state) is None,
+    }
+    if state.owner_id == user.pk:
+        back = reverse("customers:mine")
+    elif actor.supervises(state.owner_id):
+        back = reverse("customers:shared")
+    else:
+        back = reverse("customers:pool")
+    people = (
+        (lambda: option_tags(person_choices(active_people(None)))) if offers["may_assign"] else None
+    )
+    return {**offers, "actions_back": back, "people_options": people}
+
+
 class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
     """C6: the full record with its tabs; read-only unless the viewer owns it."""
 
@@ -104,6 +129,7 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
             "can_edit": may_edit(user, customer),
             "tabs": self.get_tabs(),
             "tab": tab,
+            **ownership_actions(user, customer),
         }
         module = registry.module_for(tab)
         if module is not None:
