@@ -83,3 +83,22 @@ def test_records_stay_with_the_customer_and_pass_to_the_new_owner(company, api, 
     for key in reversed(MODULES):
         for pk in [added[key], *sorted(owned_rows[key])]:
             assert new.delete(tab_url(customer, key, pk)).status_code == 204, key
+
+
+def test_the_new_owner_is_offered_edit_and_delete_on_every_inherited_row(company, browser, api):
+    """The customer's tab, for every module: the rows the old owner and a sharee wrote
+    are the new owner's to change, so each shows its Delete button (and Edit where the
+    module edits)."""
+    customer = CustomerFactory(name="Inherited Customer", owner=company.rep)
+    rows = fill(company.rep, customer, "zqinherit")
+    ShareFactory(customer=customer, user=company.deputy, shared_by=company.rep)
+    written = {key: [row.pk] for key, row in rows.items()}
+    for key in OPEN_TO_SHAREES:
+        written[key].append(create(api(company.deputy), customer, key, rows).json()["id"])
+    assert ownership.assign(company.rep, [customer.pk], [company.peer]).done == [customer.pk]
+
+    client = browser(company.peer)
+    for key in MODULES:
+        page = client.get(f"/customers/{customer.pk}/", {"tab": key}).content.decode()
+        for pk in written[key]:
+            assert f"/customers/{customer.pk}/{key}/{pk}/delete/" in page, (key, pk)
