@@ -7,6 +7,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from core.errors import ServiceError
+from customers.services.results import BatchResult
 
 from . import access
 
@@ -53,6 +54,25 @@ class RecordService:
                 _("Other records depend on it (%(kinds)s); remove those first.")
                 % {"kinds": ", ".join(kinds)}
             ) from None
+
+    def delete_many(self, user, customer, ids):
+        """Delete the rows `ids` of `customer`'s record, each on its own: what one refuses
+        (not this customer's, not theirs to change, still referred to) stays, with the
+        reason, and the others go (SPEC L7). A BatchResult keyed by row id."""
+        result = BatchResult()
+        rows = self.model.objects.filter(customer=customer, pk__in=ids).in_bulk()
+        for pk in dict.fromkeys(ids):
+            record = rows.get(pk)
+            if record is None:
+                result.refuse(pk, f"#{pk}", _("This customer has no such record."))
+                continue
+            try:
+                self.delete(user, record)
+            except ServiceError as error:
+                result.refuse(pk, str(record), error.message)
+            else:
+                result.done.append(pk)
+        return result
 
     def after_delete(self, record):
         """Keep derived values in step after a row is gone."""

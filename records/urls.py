@@ -20,5 +20,15 @@ urlpatterns = [
         views.RecordDeleteView.as_view(),
         name="delete",
     ),
+    path(
+        "customers/<int:customer_pk>/<slug:module>/delete/",
+        views.RecordBatchDeleteView.as_view(),
+        name="delete-many",
+    ),
+    path(
+        "customers/<int:customer_pk>/<slug:module>/print/",
+        views.RecordTabPrintView.as_view(),
+        name="print-tab",
+    ),
     path("records/<slug:module>/", views.ModuleListPage.as_view(), name="list"),
 ]

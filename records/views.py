@@ -122,6 +122,40 @@ class RecordDeleteView(LoginRequiredMixin, ServiceErrorPages, View):
         return redirect(_tab_url(customer.pk, module))
 
 
+class RecordBatchDeleteView(LoginRequiredMixin, ServiceErrorPages, View):
+    """Delete the ticked rows of a customer's tab; the tab then says what became of each
+    (SPEC L7)."""
+
+    def post(self, request, customer_pk, module):
+        module = _module_or_404(module)
+        customer = access.customer_to_read(request.user, customer_pk)
+        ids = list(dict.fromkeys(int(i) for i in request.POST.getlist("ids") if i.isdigit()))
+        if not ids:
+            messages.error(request, _("Tick at least one record first."))
+            return redirect(_tab_url(customer.pk, module))
+        result = module.service.delete_many(request.user, customer, ids)
+        if result.done:
+            count = len(result.done)
+            messages.success(
+                request,
+                _("Deleted %(count)d of %(ticked)d.") % {"count": count, "ticked": len(ids)},
+            )
+        for refused in result.refused:
+            messages.error(request, f"{refused['name']}: {refused['reason']}")
+        return redirect(_tab_url(customer.pk, module))
+
+
+class RecordTabPrintView(LoginRequiredMixin, ServiceErrorPages, View):
+    """A customer's tab of one module laid out for paper: the list as the tab shows it,
+    with its filters."""
+
+    def get(self, request, customer_pk, module):
+        module = _module_or_404(module)
+        customer = access.customer_to_read(request.user, customer_pk)
+        context = {"customer": customer, **tab_context(request, customer, module)}
+        return render(request, "records/tab_print.html", context)
+
+
 class ModuleListPage(LoginRequiredMixin, FilteredListView):
     """A module's own page: every row I may read, with search, sorting and paging."""
 

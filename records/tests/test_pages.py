@@ -254,3 +254,40 @@ def test_list_pages_make_a_bounded_number_of_queries(
         rows_shown,
     )
     assert model(key).objects.filter(customer=customer).count() == 30
+
+
+# ---------------------------------------------------------------- many at once, print
+
+
+@pytest.mark.parametrize("key", MODULES)
+def test_the_owner_deletes_ticked_rows_and_sees_each_ones_result(company, browser, book, key):
+    """Manual 2.2.14–15: delete one or many from the tab, with the per-record result."""
+    customer = book.customer
+    second = example(key).make(company.rep, customer, "zqsecond", book.rows)
+    client = browser(company.rep)
+    assert f'form="delete-ticked-{key}"' in text(client.get(tab(customer, key)))
+    foreign = book.foreign_rows[key].pk  # another customer's row: refused, kept
+    url = f"/customers/{customer.pk}/{key}/delete/"
+    assert client.post(url, {"ids": [second.pk, foreign]}).status_code == 302
+    assert not model(key).objects.filter(pk=second.pk).exists()
+    assert model(key).objects.filter(pk=foreign).exists()
+    page = text(client.get(tab(customer, key)))
+    assert "Deleted 1 of 2." in page
+    assert f"#{foreign}: This customer has no such record." in page
+
+
+@pytest.mark.parametrize("key", OWNER_ONLY)
+def test_a_sharee_is_offered_no_ticking_and_cannot_delete_many(company, browser, alpha, key):
+    client = browser(company.deputy)
+    assert "delete-ticked" not in text(client.get(tab(alpha, key)))
+    row = alpha.rows[key].pk
+    client.post(f"/customers/{alpha.pk}/{key}/delete/", {"ids": [row]})
+    assert model(key).objects.filter(pk=row).exists()
+    assert "Only its owner may change this" in text(client.get(tab(alpha, key)))
+
+
+@pytest.mark.parametrize("key", MODULES)
+def test_the_tab_prints_its_list_for_those_who_read_it(company, browser, alpha, key):
+    printed = browser(company.deputy).get(f"/customers/{alpha.pk}/{key}/print/")
+    assert printed.status_code == 200 and f'data-testid="print-{key}"' in text(printed)
+    assert browser(company.peer).get(f"/customers/{alpha.pk}/{key}/print/").status_code == 404
