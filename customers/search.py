@@ -20,7 +20,6 @@ costs in rows read:
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Q
 
-from core.counting import capped_total
 from settings_app.models import DictionaryItem
 
 from .models import Contact, Customer
@@ -32,15 +31,17 @@ from .search_index import CONTACT_NAMES, CUSTOMER_NAMES
 CONTACT_COST = 2
 
 
-def is_short(rows):
-    """Whether the list `rows` is short enough to be searched by reading it whole."""
-    return not capped_total(rows, settings.SEARCH_SHORT_LIST).is_capped
+def short_list_ids(rows):
+    """The ids of the list `rows` when it is short enough to be searched by reading it
+    whole (at most SEARCH_SHORT_LIST customers), else None."""
+    ids = list(rows.order_by().values_list("pk", flat=True)[: settings.SEARCH_SHORT_LIST + 1])
+    return ids if len(ids) <= settings.SEARCH_SHORT_LIST else None
 
 
 def _candidates(rows, folded, indexes):
     """The name indexes' Lookups of `folded`, one per index, or None when reading the
     list in order is cheaper."""
-    if not folded or is_short(rows):
+    if not folded:
         return None
     found = [index.lookup(folded, settings.SEARCH_CANDIDATE_LIMIT) for index in indexes]
     if None in found:  # a keyword in more names than the limit is met soon while walking
@@ -66,7 +67,13 @@ def _by_name(folded, lookup=None):
     return condition if lookup is None else Q(pk__in=lookup.ids) & condition
 
 
-def _by_contact(folded, lookup=None):
+def _by_contact(folded, lookup=None, among=None):
+    if among is not None:
+        # A short list (`among` its ids): its customers' contacts are compared now, in one
+        # query by customer. (PostgreSQL turned an EXISTS under an OR into one pass over
+        # every contact in the company: my customers, 有, 184 ms.)
+        theirs = Contact.objects.filter(customer_id__in=among, search_name__contains=folded)
+        return Q(pk__in=list(theirs.values_list("customer_id", flat=True).distinct()))
     if lookup is None:
         return Exists(Contact.objects.filter(customer=OuterRef("pk"), search_name__contains=folded))
     contacts = Contact.objects.filter(pk__in=lookup.ids, search_name__contains=folded)
@@ -87,12 +94,13 @@ def quick_search(rows, keyword, *, contacts):
     folded = fold(keyword)
     indexes = (CUSTOMER_NAMES, CONTACT_NAMES) if contacts else (CUSTOMER_NAMES,)
     category = _by_category(keyword)
+    short = short_list_ids(rows)
     # A whole category matching makes the matches dense: met soon while walking.
-    found = None if category is not None else _candidates(rows, folded, indexes)
-    found = found or (None,) * len(indexes)
+    walk = short is not None or category is not None
+    found = (None if walk else _candidates(rows, folded, indexes)) or (None,) * len(indexes)
     condition = _by_name(folded, found[0])
     if contacts:
-        condition |= _by_contact(folded, found[1])
+        condition |= _by_contact(folded, found[1], among=short)
     if category is not None:
         condition |= category
     return rows.filter(condition)
@@ -100,11 +108,13 @@ def quick_search(rows, keyword, *, contacts):
 
 def name_contains(rows, text):
     folded = fold(text.strip())
-    found = _candidates(rows, folded, (CUSTOMER_NAMES,))
+    short = short_list_ids(rows) is not None
+    found = None if short else _candidates(rows, folded, (CUSTOMER_NAMES,))
     return rows.filter(_by_name(folded, found and found[0]))
 
 
 def contact_name_contains(rows, text):
     folded = fold(text.strip())
-    found = _candidates(rows, folded, (CONTACT_NAMES,))
-    return rows.filter(_by_contact(folded, found and found[0]))
+    short = short_list_ids(rows)
+    found = None if short is not None else _candidates(rows, folded, (CONTACT_NAMES,))
+    return rows.filter(_by_contact(folded, found and found[0], among=short))

@@ -318,9 +318,7 @@ def test_a_batch_action_keeps_the_reason_typed_for_the_history(company, browser)
     assert "Moving region" in history.content.decode()
 
 
-def test_the_customer_page_offers_the_ownership_actions_each_person_may_take(
-    company, browser
-):
+def test_the_customer_page_offers_the_ownership_actions_each_person_may_take(company, browser):
     """Manual 2.2.7: return, reclaim, assign from the customer's page, for those allowed;
     the result is the same per-record report, on the list the person works from."""
     customer = CustomerFactory(owner=company.rep)
