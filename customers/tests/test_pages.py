@@ -332,6 +332,8 @@ def test_the_customer_page_offers_the_ownership_actions_each_person_may_take(com
     assert offered(company.rep) == {"return", "assign"}
     assert offered(company.manager) == {"reclaim", "assign"}
     assert offered(company.deputy) == set()  # a sharee reads only
+    assert "your team's customer" in browser(company.manager).get(url).content.decode()
+    assert "shared with you" in browser(company.deputy).get(url).content.decode()
 
     client = browser(company.manager)
     page = client.get(url).content.decode()

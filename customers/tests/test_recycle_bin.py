@@ -24,6 +24,7 @@ def test_the_bin_page_shows_deleted_at_and_by_without_sort_links(company, binned
     assert page.index("New Binned Co") < page.index("Old Binned Co")
     assert "Live Co" not in page
     assert "ordering=" not in page  # the bin has one order: most recently deleted first
+    assert "Search name or category" in page  # like the pool, names only (C2)
 
 
 def test_the_api_lists_the_bin_for_pool_managers(company, binned, api):

@@ -97,7 +97,12 @@ def ownership_actions(user, customer):
     people = (
         (lambda: option_tags(person_choices(active_people(None)))) if offers["may_assign"] else None
     )
-    return {**offers, "actions_back": back, "people_options": people}
+    return {
+        **offers,
+        "actions_back": back,
+        "people_options": people,
+        "supervises_owner": actor.supervises(state.owner_id),
+    }
 
 
 class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
