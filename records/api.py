@@ -4,9 +4,18 @@ The views have comments, not docstrings: the API documentation would show a docs
 every module's operations."""
 
 from django.urls import path
-from rest_framework import generics, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, viewsets
+from rest_framework.response import Response
+
+from core.api.fields import row_id
+from customers.api.serializers import BatchResultSerializer
 
 from . import access, registry
+
+
+class TickedSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=row_id(), allow_empty=False, max_length=1000)
 
 
 class CustomerRecordViewSet(viewsets.ModelViewSet):
@@ -45,6 +54,15 @@ class CustomerRecordViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         self.module.service.delete(self.request.user, instance)
+
+    # Delete several rows of the tab at once; each is kept with the reason where it may
+    # not go (another customer's, not the person's to change, still referred to).
+    @extend_schema(request=TickedSerializer, responses=BatchResultSerializer)
+    def delete_many(self, request, customer_pk):
+        form = TickedSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(form.validated_data["ids"]))
+        return Response(self.module.service.delete_many(request.user, self.customer, ids).as_dict())
 
 
 class ModuleListView(generics.ListAPIView):
@@ -86,6 +104,13 @@ def urlpatterns():
                 f"{tab}<int:pk>/",
                 CustomerRecordViewSet.as_view(ROW, module=module, basename=basename, detail=True),
                 name=f"{basename}-detail",
+            ),
+            path(
+                f"{tab}delete/",
+                CustomerRecordViewSet.as_view(
+                    {"post": "delete_many"}, module=module, basename=basename, detail=False
+                ),
+                name=f"{basename}-delete-many",
             ),
             path(f"{key}/", ModuleListView.as_view(module=module), name=f"{key}-list"),
         ]

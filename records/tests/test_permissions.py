@@ -343,3 +343,22 @@ def test_the_pool_shows_none_of_the_records(world, api, client):
             assert not leaked, (persona, where, leaked)
         searched = rest.get("/api/pool/", {"search": "zqalpha subject"})
         assert searched.status_code == 200 and searched.json()["count"] == 0, persona
+
+
+@pytest.mark.parametrize("key", MODULES)
+def test_several_rows_are_deleted_at_once_each_with_its_answer(company, book, api, key):
+    """POST /api/customers/{id}/{module}/delete/ (manual 2.2.14–15): the rows that may go
+    go; each other is kept and named with the reason; strangers see no customer."""
+    second = example(key).make(company.rep, book.customer, "zqsecond", book.rows)
+    foreign = book.foreign_rows[key].pk
+    url = f"/api/customers/{book.customer.pk}/{key}/delete/"
+    answer = api(company.rep).post(url, {"ids": [second.pk, foreign, second.pk]}, format="json")
+    assert answer.status_code == 200, answer.content[:300]
+    body = answer.json()
+    assert body["done"] == [second.pk]
+    assert [(r["id"], r["reason"]) for r in body["refused"]] == [
+        (foreign, "This customer has no such record.")
+    ]
+    assert model(key).objects.filter(pk=foreign).exists()
+    assert api(company.rep).post(url, {"ids": []}, format="json").status_code == 400
+    assert api(company.peer).post(url, {"ids": [foreign]}, format="json").status_code == 404
