@@ -38,7 +38,17 @@ def short_list_ids(rows):
     return ids if len(ids) <= settings.SEARCH_SHORT_LIST else None
 
 
-def _candidates(rows, folded, indexes):
+def _plan(rows, folded, indexes, *, dense=False):
+    """How `rows` is searched for `folded` in `indexes`: (lookups, short). `short`: the
+    list's ids when it is read whole, else None; `lookups`: one per index, the Lookup
+    whose candidates are read, or None where the list is walked. `dense`: the matches
+    are known to be many (a whole category), so they are met soon while walking."""
+    short = short_list_ids(rows)
+    found = None if short is not None or dense else _candidates(folded, indexes)
+    return found or (None,) * len(indexes), short
+
+
+def _candidates(folded, indexes):
     """The name indexes' Lookups of `folded`, one per index, or None when reading the
     list in order is cheaper."""
     if not folded:
@@ -94,10 +104,7 @@ def quick_search(rows, keyword, *, contacts):
     folded = fold(keyword)
     indexes = (CUSTOMER_NAMES, CONTACT_NAMES) if contacts else (CUSTOMER_NAMES,)
     category = _by_category(keyword)
-    short = short_list_ids(rows)
-    # A whole category matching makes the matches dense: met soon while walking.
-    walk = short is not None or category is not None
-    found = (None if walk else _candidates(rows, folded, indexes)) or (None,) * len(indexes)
+    found, short = _plan(rows, folded, indexes, dense=category is not None)
     condition = _by_name(folded, found[0])
     if contacts:
         condition |= _by_contact(folded, found[1], among=short)
@@ -108,13 +115,11 @@ def quick_search(rows, keyword, *, contacts):
 
 def name_contains(rows, text):
     folded = fold(text.strip())
-    short = short_list_ids(rows) is not None
-    found = None if short else _candidates(rows, folded, (CUSTOMER_NAMES,))
-    return rows.filter(_by_name(folded, found and found[0]))
+    found, _short = _plan(rows, folded, (CUSTOMER_NAMES,))
+    return rows.filter(_by_name(folded, found[0]))
 
 
 def contact_name_contains(rows, text):
     folded = fold(text.strip())
-    short = short_list_ids(rows)
-    found = None if short is not None else _candidates(rows, folded, (CONTACT_NAMES,))
-    return rows.filter(_by_contact(folded, found and found[0], among=short))
+    found, short = _plan(rows, folded, (CONTACT_NAMES,))
+    return rows.filter(_by_contact(folded, found[0], among=short))

@@ -61,8 +61,10 @@ class CustomerRecordViewSet(viewsets.ModelViewSet):
     def delete_many(self, request, customer_pk):
         form = TickedSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        ids = list(dict.fromkeys(form.validated_data["ids"]))
-        return Response(self.module.service.delete_many(request.user, self.customer, ids).as_dict())
+        result = self.module.service.delete_many(
+            request.user, self.customer, form.validated_data["ids"]
+        )
+        return Response(result.as_dict())
 
 
 class ModuleListView(generics.ListAPIView):

@@ -7,6 +7,7 @@ from org.models import Department
 from settings_app.models import DictionaryItem
 
 from ..models import DICTIONARY_FIELDS, Contact, Customer, SocialRelation
+from ..services.details import POOL_EDITABLE_FIELDS
 
 
 def active_items(kind, current=None):
@@ -48,7 +49,7 @@ class PoolCustomerForm(CustomerForm):
     """P8: the public fields of an unclaimed customer, corrected from the pool."""
 
     class Meta(CustomerForm.Meta):
-        fields = ["name", "category", "industry", "source", "region", "website"]
+        fields = list(POOL_EDITABLE_FIELDS)
 
 
 class ContactForm(StyledFormMixin, forms.ModelForm):

@@ -78,12 +78,13 @@ class PoolCustomerView(LoginRequiredMixin, TemplateView):
 
 
 def ownership_actions(user, customer):
-    """Which ownership actions the customer's page offers `user` (manual 2.2.7), and the
-    list that shows their per-record result afterwards (SPEC L7): the customer may no
-    longer be theirs to read."""
+    """What the customer's page offers `user` — edit, and the ownership actions (manual
+    2.2.7) — from one read of its state, and the list that shows an action's per-record
+    result afterwards (SPEC L7): the customer may no longer be theirs to read."""
     state = ownership.load_states([customer.pk])[customer.pk]
     actor = rules.Actor.of(user)
     offers = {
+        "can_edit": rules.refuse_edit(actor, state) is None,
         "may_return": rules.refuse_return(actor, state) is None,
         "may_reclaim": rules.refuse_reclaim(actor, state) is None,
         "may_assign": rules.refuse_assign(actor, state) is None,
@@ -131,7 +132,6 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
         context = {
             **super().get_context_data(**kwargs),
             "customer": customer,
-            "can_edit": may_edit(user, customer),
             "tabs": self.get_tabs(),
             "tab": tab,
             **ownership_actions(user, customer),
