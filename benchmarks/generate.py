@@ -146,7 +146,6 @@ DICTIONARY = {
     ).split(),
     "relation": ["配偶", "朋友", "同学", "前同事"],
     "interaction": ["电话", "拜访", "邮件", "会议"],
-    "contract_status": ["草稿", "执行中", "已完成", "已终止"],
     "opportunity_stage": ["初步接触", "需求确认", "方案报价", "商务谈判", "Closing"],
 }
 CATEGORY_WEIGHTS = (10, 50, 30, 5, 5)

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from customers.api.serializers import DictionaryRef
 from records.serializers import RecordSerializer
 
-from .models import Contract, Opportunity, Payment, Quote, QuoteLine, Receivable
+from .models import Contract, Expense, Opportunity, Payment, Quote, QuoteLine, Receivable
 
 POSITIVE = {"min_value": Decimal("0.01")}
 
@@ -128,6 +128,27 @@ class PaymentSerializer(ContractMoneySerializer):
             "received_on",
             "amount",
             "method",
+            "notes",
+            "created_at",
+        ]
+
+
+class ExpenseSerializer(RecordSerializer):
+    type = DictionaryRef("expense_type")
+    type_name = serializers.CharField(source="type.name", default=None, read_only=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, **POSITIVE)
+
+    class Meta(RecordSerializer.Meta):
+        model = Expense
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "spent_on",
+            "type",
+            "type_name",
+            "amount",
+            "payee",
             "notes",
             "created_at",
         ]

@@ -8,7 +8,7 @@ class SalesConfig(AppConfig):
     verbose_name = "Sales"
 
     def ready(self):
-        from .module import CONTRACTS, OPPORTUNITIES, PAYMENTS, QUOTES, RECEIVABLES
+        from .module import CONTRACTS, EXPENSES, OPPORTUNITIES, PAYMENTS, QUOTES, RECEIVABLES
 
-        for module in (OPPORTUNITIES, QUOTES, CONTRACTS, RECEIVABLES, PAYMENTS):
+        for module in (OPPORTUNITIES, QUOTES, CONTRACTS, RECEIVABLES, PAYMENTS, EXPENSES):
             registry.register(module)

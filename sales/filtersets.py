@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from records.filtersets import RecordFilterSet, filters
 
-from .models import Contract, Opportunity, Payment, Quote, Receivable
+from .models import Contract, Expense, Opportunity, Payment, Quote, Receivable
 
 
 def ordering(*names):
@@ -55,4 +55,13 @@ class PaymentFilterSet(RecordFilterSet):
 
     class Meta:
         model = Payment
+        fields = []
+
+
+class ExpenseFilterSet(RecordFilterSet):
+    search_fields = ("payee", "notes", "type__name")
+    ordering = ordering("spent_on", "amount", "payee")
+
+    class Meta:
+        model = Expense
         fields = []

@@ -1,11 +1,22 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 
 from core.forms import StyledFormMixin
 from customers.forms.records import active_items
 from records.forms import RecordForm
 
-from .models import ZERO, Contract, Opportunity, Payment, Quote, QuoteLine, Receivable
+from .models import (
+    CENT,
+    ZERO,
+    Contract,
+    Expense,
+    Opportunity,
+    Payment,
+    Quote,
+    QuoteLine,
+    Receivable,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -129,3 +140,18 @@ class PaymentForm(CustomerScopedForm):
         model = Payment
         fields = ["contract", "received_on", "amount", "method", "notes"]
         widgets = {"received_on": DATE}
+
+
+class ExpenseForm(CustomerScopedForm):
+    today_fields = ("spent_on",)
+
+    class Meta:
+        model = Expense
+        fields = ["spent_on", "type", "amount", "payee", "notes"]
+        widgets = {"spent_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].queryset = active_items("expense_type", self.instance.type_id)
+        self.fields["amount"].min_value = CENT
+        self.fields["amount"].validators.append(MinValueValidator(CENT))

@@ -1,4 +1,4 @@
-"""Opportunities, quotes, contracts, receivables and payments (SPEC §9). Money is Decimal
+"""Opportunities, quotes, contracts, receivables, payments and expenses (SPEC §9). Money is Decimal
 with two places; the currency is a system setting."""
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -201,6 +201,28 @@ class Payment(CustomerRecord):
 
     def __str__(self):
         return f"{self.contract.number} {self.amount}"
+
+
+class Expense(CustomerRecord):
+    """成本费用: money spent on winning or serving the customer (travel, samples, gifts …).
+    Receipts go to the customer's attachments."""
+
+    spent_on = models.DateField(_("date"))
+    type = dictionary_field("expense_type", _("type"))
+    amount = money_field(_("amount"))
+    payee = models.CharField(_("payee"), max_length=200, blank=True)
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-spent_on", "-id"]
+
+    def __str__(self):
+        return f"{self.spent_on} {self.amount}"
+
+
+def customer_expense_total(customer):
+    """What was spent on one customer."""
+    return Expense.objects.filter(customer=customer).aggregate(total=Sum("amount"))["total"] or ZERO
 
 
 def with_received_totals(contracts):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from records.modules import Column, Module, RowLink
 
 from . import api, filtersets, forms, services
-from .models import Contract, customer_money_summary, with_received_totals
+from .models import Contract, customer_expense_total, customer_money_summary, with_received_totals
 
 
 def quote_print_url(quote):
@@ -113,4 +113,23 @@ PAYMENTS = Module(
         Column(_("Notes"), "notes"),
     ),
     related=("contract", "customer"),
+)
+EXPENSES = Module(
+    key="expenses",
+    position=65,
+    label=_("Costs and expenses"),
+    singular=_("expense"),
+    service=services.expenses,
+    form_class=forms.ExpenseForm,
+    serializer_class=api.ExpenseSerializer,
+    filterset_class=filtersets.ExpenseFilterSet,
+    columns=(
+        Column(_("Date"), "spent_on"),
+        Column(_("Type"), "type.name"),
+        Column(_("Amount"), "amount"),
+        Column(_("Payee"), "payee"),
+        Column(_("Notes"), "notes"),
+    ),
+    related=("type", "customer"),
+    summary=lambda customer: [(_("Spent"), customer_expense_total(customer))],
 )

@@ -1,4 +1,4 @@
-"""Rules of the sales records (SPEC §9): generated numbers, totals in Decimal, dates in
+"""Rules of the sales records and expenses (SPEC §9): generated numbers, totals in Decimal, dates in
 order, receivables only for executing contracts, no payment beyond what is owed."""
 
 import uuid
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.errors import ServiceError
 from records.services import RecordService
 
-from .models import ZERO, Contract, Opportunity, Payment, Quote, QuoteLine, Receivable
+from .models import ZERO, Contract, Expense, Opportunity, Payment, Quote, QuoteLine, Receivable
 
 
 def _same_customer(customer, record, field, noun):
@@ -155,8 +155,14 @@ class PaymentService(RecordService):
             return super().update(user, record, data)
 
 
+class ExpenseService(RecordService):
+    # Written by the customer's owner, as quotes are.
+    model = Expense
+
+
 opportunities = OpportunityService()
 quotes = QuoteService()
 contracts = ContractService()
 receivables = ReceivableService()
 payments = PaymentService()
+expenses = ExpenseService()

@@ -13,8 +13,8 @@ from django.utils import timezone
 from records.testing import ModuleExample, serial
 from settings_app.models import DictionaryItem
 
-from .models import Contract, Opportunity, Payment, Quote, QuoteLine, Receivable
-from .services import opportunities, payments, receivables
+from .models import Contract, Expense, Opportunity, Payment, Quote, QuoteLine, Receivable
+from .services import expenses, opportunities, payments, receivables
 
 
 def quote_form(lines, **header):
@@ -247,10 +247,54 @@ class PaymentExample(ContractMoneyExample):
         return {**super().form(tag, made), "method": "transfer"}
 
 
+class ExpenseExample(ModuleExample):
+    change = {"payee": "changed payee"}
+
+    def travel(self):
+        return DictionaryItem.objects.get_or_create(kind="expense_type", name="Travel")[0]
+
+    def make(self, user, customer, tag, made):
+        data = {
+            "spent_on": dt.date(2025, 4, 2),
+            "type": self.travel(),
+            "amount": Decimal("88.00"),
+            "payee": f"{tag} airline",
+            "notes": f"{tag} expense notes",
+        }
+        return expenses.create(user, customer, data)
+
+    def body(self, tag, made):
+        return {"spent_on": "2025-05-01", "amount": "12.50", "payee": f"{tag} taxi"}, "json"
+
+    def form(self, tag, made):
+        return {"spent_on": "2025-05-01", "amount": "12.50", "payee": f"{tag} taxi", "notes": ""}
+
+    def shown(self, row):
+        return row.payee
+
+    def planted(self, tag, row):
+        return {f"{tag} airline", f"{tag} expense notes"}
+
+    def bulk(self, user, customer, count):
+        travel = self.travel()
+        Expense.objects.bulk_create(
+            Expense(
+                customer=customer,
+                created_by=user,
+                spent_on=timezone.localdate(),
+                type=travel,
+                amount=Decimal("1"),
+                payee=f"payee {i}",
+            )
+            for i in range(count)
+        )
+
+
 EXAMPLES = {
     "opportunities": OpportunityExample(),
     "quotes": QuoteExample(),
     "contracts": ContractExample(),
     "receivables": ReceivableExample(),
     "payments": PaymentExample(),
+    "expenses": ExpenseExample(),
 }

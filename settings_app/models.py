@@ -79,14 +79,17 @@ class SystemSettings(models.Model):
 
 
 class DictionaryKind(models.TextChoices):
+    # A contract's status is not a list here: receivables, totals and the contracts tab's
+    # filter depend on its four fixed values, so renaming or adding one would change nothing
+    # or break them. Its labels are translated like every other fixed choice.
     CATEGORY = "category", _("customer category")
     INDUSTRY = "industry", _("industry")
     SOURCE = "source", _("source")
     REGION = "region", _("region")
     RELATION = "relation", _("social relation type")
     INTERACTION = "interaction", _("interaction type")
-    CONTRACT_STATUS = "contract_status", _("contract status")
     OPPORTUNITY_STAGE = "opportunity_stage", _("opportunity stage")
+    EXPENSE_TYPE = "expense_type", _("expense type")
 
 
 class DictionaryItem(models.Model):

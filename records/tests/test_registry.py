@@ -17,6 +17,7 @@ def test_the_tabs_stand_in_the_order_of_the_modules_positions():
         "contracts",
         "receivables",
         "payments",
+        "expenses",
         "attachments",
     ]
     positions = [module.position for module in registry.modules()]

@@ -106,7 +106,7 @@ def test_the_dictionaries_the_spec_names_exist():
         "region",
         "relation",
         "interaction",
-        "contract_status",
+        "expense_type",
     } <= set(DictionaryKind.values)
 
 

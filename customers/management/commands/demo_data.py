@@ -14,7 +14,7 @@ from customers.models import Customer
 from customers.services import contacts, ownership
 from org.models import Department, User
 from org.services import save_user
-from sales.services import contracts, opportunities, payments, quotes, receivables
+from sales.services import contracts, expenses, opportunities, payments, quotes, receivables
 from settings_app.models import DictionaryItem
 
 DEMO_PASSWORD = "poolcrm-demo"
@@ -26,8 +26,8 @@ DICTIONARY = {
     "region": ["北京", "上海", "广州", "深圳", "杭州", "成都", "Singapore"],
     "relation": ["配偶", "朋友", "同学", "前同事"],
     "interaction": ["电话", "拜访", "邮件", "会议"],
-    "contract_status": ["草稿", "执行中", "已完成", "已终止"],
     "opportunity_stage": ["初步接触", "需求确认", "方案报价", "商务谈判", "Closing"],
+    "expense_type": ["差旅费", "招待费", "样品费", "Gifts"],
 }
 
 # (username, display name, department, supervisor, pool manager, administrator)
@@ -244,6 +244,7 @@ class Command(BaseCommand):
                     "next_follow_up": follow_up if rng.random() < 0.5 else None,
                 },
             )
+        self.add_expenses(owner, customer, items)
         if rng.random() > 0.35:
             return
         opportunity = opportunities.create(
@@ -310,6 +311,22 @@ class Command(BaseCommand):
                     "contract": contract,
                     "received_on": now.date(),
                     "amount": half,
+                },
+            )
+
+    def add_expenses(self, owner, customer, items):
+        # Drawn from a generator of their own, so the rest of the demo company stays as it
+        # was before expenses existed.
+        rng = random.Random(customer.pk)
+        for _i in range(rng.choice([0, 0, 1, 2])):
+            expenses.create(
+                owner,
+                customer,
+                {
+                    "spent_on": timezone.localdate() - datetime.timedelta(days=rng.randint(0, 60)),
+                    "type": rng.choice(items["expense_type"]),
+                    "amount": Decimal(rng.randint(2, 300) * 10),
+                    "payee": rng.choice(["国航", "全季酒店", "海底捞", "顺丰速运", "Didi"]),
                 },
             )
 
