@@ -42,6 +42,12 @@ def shares_to(user):
     return Share.objects.filter(target)
 
 
+def shared_with(user):
+    """Live customers shared to `user` or their department that they do not own."""
+    shared = shares_to(user).order_by().values("customer_id")
+    return Customer.live.filter(pk__in=shared).exclude(owner_id=user.pk)
+
+
 def _subordinates_condition(user, force):
     subordinates = subordinate_ids(user)
     if not subordinates:

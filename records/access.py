@@ -26,6 +26,16 @@ def readable(user, model):
     return model.objects.filter(customer_id__in=querysets.visible(user).values("id"))
 
 
+def customers_to_write(user, rule=OWNER):
+    """The customers `user` may add rows of a module with `rule` to, as querysets in the
+    order a picker offers them: their own, then (OWNER_OR_SHAREE) those shared with them.
+    The same answer as writer() gives for one customer."""
+    mine = querysets.mine(user)
+    if rule != OWNER_OR_SHAREE:
+        return (mine,)
+    return mine, querysets.shared_with(user)
+
+
 def customer_to_read(user, customer_id):
     return details.get_visible(user, customer_id)
 

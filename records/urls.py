@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import picker, views
 
 app_name = "records"
 
@@ -31,4 +31,9 @@ urlpatterns = [
         name="print-tab",
     ),
     path("records/<slug:module>/", views.ModuleListPage.as_view(), name="list"),
+    path(
+        "records/<slug:module>/new/",
+        picker.CustomerPickerView.as_view(),
+        name="pick-customer",
+    ),
 ]

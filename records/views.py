@@ -187,5 +187,11 @@ class ModuleListPage(LoginRequiredMixin, FilteredListView):
             module=self.module,
             section=self.module.key,
             sortable=set(ordering.param_map) if ordering else set(),
+            can_add=any(
+                rows.exists()
+                for rows in access.customers_to_write(
+                    self.request.user, self.module.service.write_rule
+                )
+            ),
         )
         return context
