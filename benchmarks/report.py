@@ -253,7 +253,7 @@ def _searches(result):
 
 
 def _others(result):
-    rows = [r for r in result["rows"] if r["section"] == "other"]
+    rows = [r for r in result["rows"] if r["section"] in ("other", "picker")]
     lines = [
         f"## {result['database']['label']}: other operations",
         "",
@@ -266,7 +266,14 @@ def _others(result):
             f"| {row['label']} | `{row['request']}` | {_ms(row['target'])} | {_ms(row['p50'])} "
             f"| {_ms(row['p95'])} {mark} | {row['n']}{'*' if row['capped'] else ''} |"
         )
-    return [*lines, "", "`*`: stopped early by the time budget.", ""]
+    notes = ["", "`*`: stopped early by the time budget."]
+    picker = result.get("picker")
+    if picker:
+        notes.append(
+            f"The customer picker's rows were measured on their own at `{picker['app']['commit']}`"
+            f"{_changed(picker)}, seed {picker['seed']}."
+        )
+    return [*lines, *notes, ""]
 
 
 def _load_details(result):

@@ -38,19 +38,20 @@ def short_list_ids(rows):
     return ids if len(ids) <= settings.SEARCH_SHORT_LIST else None
 
 
-def _plan(rows, folded, indexes, *, dense=False):
+def _plan(rows, folded, indexes, *, dense=False, enough=None):
     """How `rows` is searched for `folded` in `indexes`: (lookups, short). `short`: the
     list's ids when it is read whole, else None; `lookups`: one per index, the Lookup
     whose candidates are read, or None where the list is walked. `dense`: the matches
-    are known to be many (a whole category), so they are met soon while walking."""
+    are known to be many (a whole category), so they are met soon while walking.
+    `enough`: how many matches the reader wants (default: up to the capped total)."""
     short = short_list_ids(rows)
-    found = None if short is not None or dense else _candidates(folded, indexes)
+    found = None if short is not None or dense else _candidates(folded, indexes, enough)
     return found or (None,) * len(indexes), short
 
 
-def _candidates(folded, indexes):
+def _candidates(folded, indexes, enough=None):
     """The name indexes' Lookups of `folded`, one per index, or None when reading the
-    list in order is cheaper."""
+    list in order until `enough` matches is cheaper."""
     if not folded:
         return None
     found = [index.lookup(folded, settings.SEARCH_CANDIDATE_LIMIT) for index in indexes]
@@ -60,15 +61,18 @@ def _candidates(folded, indexes):
     size = Customer.objects.aggregate(last=Max("pk"))["last"] or 0
     entries = sum(lookup.entries for lookup in found)
     matches = sum(lookup.matches for lookup in found)
-    if candidates_cost_less(entries, matches, size, contacts=CONTACT_NAMES in indexes):
+    contacts = CONTACT_NAMES in indexes
+    if candidates_cost_less(entries, matches, size, contacts=contacts, enough=enough):
         return found
     return None
 
 
-def candidates_cost_less(entries, matches, size, *, contacts):
+def candidates_cost_less(entries, matches, size, *, contacts, enough=None):
     """Whether reading `entries` candidates reads fewer rows than walking a list of up to
-    `size` customers, `matches` of which hold the keyword, until the capped total."""
-    walked = min(size, (settings.COUNT_CAP + 1) * size / max(matches, 1))
+    `size` customers, `matches` of which hold the keyword, until `enough` matches (the
+    capped total unless said)."""
+    enough = settings.COUNT_CAP + 1 if enough is None else enough
+    walked = min(size, enough * size / max(matches, 1))
     return entries <= walked * (1 + CONTACT_COST if contacts else 1)
 
 
@@ -113,9 +117,11 @@ def quick_search(rows, keyword, *, contacts):
     return rows.filter(condition)
 
 
-def name_contains(rows, text):
+def name_contains(rows, text, *, enough=None):
+    """Customers of `rows` whose name holds `text`; `enough`: the reader wants only the
+    first so many (a picker), not a total."""
     folded = fold(text.strip())
-    found, _short = _plan(rows, folded, (CUSTOMER_NAMES,))
+    found, _short = _plan(rows, folded, (CUSTOMER_NAMES,), enough=enough)
     return rows.filter(_by_name(folded, found[0]))
 
 

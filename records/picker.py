@@ -21,7 +21,7 @@ def picks(user, module, keyword):
     found = []
     for rows in access.customers_to_write(user, module.service.write_rule):
         if keyword:
-            rows = name_contains(rows, keyword)
+            rows = name_contains(rows, keyword, enough=PICKS + 1)
         found += rows.order_by("name", "id")[: PICKS + 1 - len(found)]
         if len(found) > PICKS:
             break

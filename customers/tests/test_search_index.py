@@ -156,3 +156,12 @@ def test_the_sample_measures_how_many_candidates_match(company):
 )
 def test_candidates_are_read_when_they_cost_less_than_a_walk(entries, matches, contacts, cheaper):
     assert search.candidates_cost_less(entries, matches, 1_000_000, contacts=contacts) is cheaper
+
+
+def test_a_reader_wanting_a_few_matches_walks_where_a_total_would_read_candidates():
+    """A picker wants 21 names, not a total: one name in a hundred is met after 2,100 rows
+    of a walk, fewer than 10,000 candidates; counting to the cap would pass 100,000."""
+    assert search.candidates_cost_less(10_000, 10_000, 1_000_000, contacts=False) is True
+    assert (
+        search.candidates_cost_less(10_000, 10_000, 1_000_000, contacts=False, enough=21) is False
+    )
