@@ -154,16 +154,34 @@ def screenshot(request):
 # --- page helpers -------------------------------------------------------------------------
 
 
-def login(page, username, password=PASSWORD):
-    """Sign in through the /login/ page as `username` (whoever was signed in is dropped)."""
+def switch_language(page, code):
+    """Choose the language `code` ("en", "zh-hans") in the top bar's switch, as a user
+    does; the page comes back in it. Nothing is pressed when it already speaks it."""
+    from playwright.sync_api import expect
+
+    html = page.locator("html")
+    if html.get_attribute("lang") != code:
+        with page.expect_navigation():
+            page.locator("nav.navbar select[name=language]").select_option(code)
+    expect(html).to_have_attribute("lang", code)
+
+
+def login(page, username, password=PASSWORD, *, language=None):
+    """Sign in through the /login/ page as `username` (whoever was signed in is dropped),
+    first choosing `language` in the login page's switch when one is given."""
     page.context.clear_cookies()
     page.goto("/login/")
+    if language is not None:
+        switch_language(page, language)
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("main form[action='/login/'] button[type=submit]")
     assert "/login/" not in urlsplit(page.url).path, f"{username} could not log in"
     assert page.get_by_test_id("current-user").is_visible(), f"{username} is not signed in"
+    if language is not None:
+        lang = page.locator("html").get_attribute("lang")
+        assert lang == language, f"{username} signed in, but the page speaks {lang}"
 
 
 def settle(page):
@@ -230,6 +248,7 @@ def csrf_token(page):
 def ui():
     return SimpleNamespace(
         login=login,
+        switch_language=switch_language,
         settle=settle,
         search=search,
         names=names,
