@@ -17,3 +17,15 @@ document.addEventListener("change", function (event) {
     box.checked = all.checked;
   });
 });
+
+// A customer's tabs swap only the pane below them: mark the tab the new pane shows.
+document.addEventListener("htmx:afterSettle", function () {
+  const pane = document.getElementById("tab-pane");
+  if (!pane) return;
+  document.querySelectorAll(".nav-tabs a[data-tab]").forEach(function (link) {
+    const shown = link.dataset.tab === pane.dataset.tab;
+    link.classList.toggle("active", shown);
+    if (shown) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  });
+});
