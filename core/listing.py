@@ -54,6 +54,54 @@ def numbered_paging(rows, size, number):
     )
 
 
+def requested_page_size(request):
+    """The page size the query string asks for, when it is one the lists offer."""
+    raw = request.GET.get("page_size", "")
+    return int(raw) if raw.isdigit() and int(raw) in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def paging_context(paging, size):
+    """What the paging partial (customers/_pagination.html) needs to show `paging`."""
+    return {
+        "paging": paging,
+        "paging_links": (
+            ("first", _("First"), paging.has_previous),
+            ("previous", _("Previous"), paging.has_previous),
+            ("next", _("Next"), paging.has_next),
+            ("last", _("Last"), paging.has_next),
+        ),
+        "rows": paging.rows,
+        "page_sizes": PAGE_SIZES,
+        "current_page_size": size,
+    }
+
+
+def in_one_order(rows):
+    """`rows` in their chosen order, ties broken by primary key: offset paging then
+    shows every row on exactly one page."""
+    ordering = list(rows.query.order_by or rows.model._meta.ordering)
+    if not {"pk", "-pk", "id", "-id"} & set(ordering):
+        ordering.append("pk")
+    return rows.order_by(*ordering)
+
+
+def filtered_page(request, filterset_class, queryset, finish=None):
+    """One numbered page of `queryset` as the query string searches, filters and sorts
+    it through `filterset_class`, for a list shown inside another page (a customer's
+    tab): the context of the list partials. `finish` adds to the chosen rows what their
+    table shows (joins, annotations). A parameter that is not valid is left out, and the
+    errors say why: a link or address that went stale still shows the list."""
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    rows = in_one_order(filterset.qs)
+    size = requested_page_size(request)
+    paging = numbered_paging(finish(rows) if finish else rows, size, request.GET.get("page"))
+    return {
+        "filterset": filterset,
+        "filter_errors": filterset.errors,
+        **paging_context(paging, size),
+    }
+
+
 class FilteredListView(TemplateView):
     filterset_class = None
     template_name = "core/list_page.html"
@@ -70,8 +118,7 @@ class FilteredListView(TemplateView):
         return rows
 
     def page_size(self):
-        raw = self.request.GET.get("page_size", "")
-        return int(raw) if raw.isdigit() and int(raw) in PAGE_SIZES else DEFAULT_PAGE_SIZE
+        return requested_page_size(self.request)
 
     def get_filterset(self):
         # Always bound, so an empty query string is valid and lists everything.
@@ -93,16 +140,7 @@ class FilteredListView(TemplateView):
         context.update(
             filterset=filterset,
             filter_errors=filterset.errors,
-            paging=paging,
-            paging_links=(
-                ("first", _("First"), paging.has_previous),
-                ("previous", _("Previous"), paging.has_previous),
-                ("next", _("Next"), paging.has_next),
-                ("last", _("Last"), paging.has_next),
-            ),
-            rows=paging.rows,
-            page_sizes=PAGE_SIZES,
-            current_page_size=self.page_size(),
+            **paging_context(paging, self.page_size()),
             ordering=self.request.GET.get("ordering", ""),
             title=self.title,
             advanced_open=any(

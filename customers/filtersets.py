@@ -7,7 +7,8 @@ import datetime
 
 import django_filters as filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,7 @@ from settings_app import dictionary
 from settings_app.models import DictionaryItem
 
 from . import search
-from .models import Contact, Customer
+from .models import Contact, Customer, Share
 from .models.customer import SORT_KEYS
 from .sorting import PUBLIC_SORTS, RECORD_SORTS, sort_for
 
@@ -138,3 +139,80 @@ class CustomerFilterSet(PoolFilterSet):
             return qs
         contacts = Contact.objects.filter(Q(phone__contains=digits) | Q(mobile__contains=digits))
         return qs.filter(Q(phone__contains=digits) | Q(pk__in=contacts.values("customer_id")))
+
+
+def spans_many(model, path):
+    """Whether a field path goes through a relation to many rows."""
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        model = field.related_model
+    return False
+
+
+class TextSearchFilterSet(filters.FilterSet):
+    """Quick search (L1) of a short list, such as a customer's tab: a substring of any of
+    `search_fields`, in any case."""
+
+    search_fields: tuple = ()
+
+    search = filters.CharFilter(method="quick_search", label=_("Quick search"), max_length=100)
+
+    def search_condition(self, keyword):
+        model = self.queryset.model
+        condition = Q()
+        for field in self.search_fields:
+            match = Q(**{f"{field}__icontains": keyword})
+            if spans_many(model, field):
+                # A join to many (a quote's lines) would list a row once per match.
+                match = Q(pk__in=model.objects.filter(match).values("pk"))
+            condition |= match
+        return condition
+
+    def quick_search(self, qs, name, value):
+        keyword = value.strip()
+        return qs.filter(self.search_condition(keyword)) if keyword else qs
+
+
+class ContactFilterSet(TextSearchFilterSet):
+    """The contacts tab (C4)."""
+
+    search_fields = ("name", "title", "mobile", "phone", "email")
+    ordering = filters.OrderingFilter(fields=search_fields)
+
+    class Meta:
+        model = Contact
+        fields = []
+
+
+def person_name(path):
+    """The name a person is listed by: their display name, else their username."""
+    return Coalesce(NullIf(f"{path}__display_name", Value("")), f"{path}__username")
+
+
+class ShareFilterSet(TextSearchFilterSet):
+    """The shares tab (M5): found and sorted by the names its columns show."""
+
+    search_fields = (
+        "user__display_name",
+        "user__username",
+        "department__name",
+        "shared_by__display_name",
+        "shared_by__username",
+    )
+    ordering = filters.OrderingFilter(
+        fields=(("shared_with", "shared_with"), ("sharer", "shared_by"), ("created_at", "since"))
+    )
+
+    class Meta:
+        model = Share
+        fields = []
+
+    def filter_queryset(self, queryset):
+        # A share is with a person or a whole department: one name column to sort by.
+        named = queryset.annotate(
+            shared_with=Coalesce(person_name("user"), "department__name"),
+            sharer=person_name("shared_by"),
+        )
+        return super().filter_queryset(named)

@@ -45,6 +45,11 @@ urlpatterns = [
     ),
     path("customers/<int:pk>/shares/add/", records.ShareAddView.as_view(), name="share-add"),
     path(
+        "customers/<int:pk>/shares/remove/",
+        records.ShareRemoveTickedView.as_view(),
+        name="share-remove-many",
+    ),
+    path(
         "customers/<int:pk>/shares/<int:share_pk>/remove/",
         records.ShareRemoveView.as_view(),
         name="share-remove",

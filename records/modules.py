@@ -47,9 +47,20 @@ class Module:
     def rows(self, queryset):
         queryset = queryset.select_related(*self.related)
         if self.decorate:
-            # Aggregating annotations drop the model's default ordering: restate it.
-            queryset = self.decorate(queryset).order_by(*self.model._meta.ordering)
+            # Aggregating annotations drop the model's default ordering (not one chosen
+            # with order_by): restate whichever the rows had.
+            ordering = queryset.query.order_by or self.model._meta.ordering
+            queryset = self.decorate(queryset).order_by(*ordering)
         return queryset
+
+    @property
+    def column_sorts(self):
+        """{column path: its ordering parameter} of the columns its FilterSet sorts by."""
+        ordering = self.filterset_class.base_filters.get("ordering")
+        if ordering is None:
+            return {}
+        paths = {field.replace("__", "."): param for param, field in ordering.param_map.items()}
+        return {column.path: paths[column.path] for column in self.columns if column.path in paths}
 
     @property
     def model(self):

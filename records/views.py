@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import ServiceError
-from core.listing import FilteredListView
+from core.listing import FilteredListView, filtered_page
 from core.views import ServiceErrorPages
 from settings_app.models import SystemSettings
 
@@ -18,9 +18,10 @@ from . import access, registry
 
 
 def tab_context(request, customer, module):
-    """What the customer's tab of `module` shows."""
+    """What the customer's tab of `module` shows: a page of its rows as the module's
+    FilterSet searches and sorts them (SPEC L1-L5), with the tab's filters."""
     writer = access.writer(request.user, customer, module.service.write_rule)
-    rows = module.rows(module.model.objects.filter(customer=customer))
+    rows = module.model.objects.filter(customer=customer)
     chosen = {}
     for parameter, _label, choices in module.tab_filters:
         value = request.GET.get(parameter, "")
@@ -29,7 +30,8 @@ def tab_context(request, customer, module):
             chosen[parameter] = value
     return {
         "module": module,
-        "records": rows,
+        **filtered_page(request, module.filterset_class, rows, finish=module.rows),
+        "column_sorts": module.column_sorts,
         "summary": module.summary(customer) if module.summary else (),
         "currency": SystemSettings.load().currency,
         "chosen_filters": chosen,
@@ -174,11 +176,7 @@ class ModuleListPage(LoginRequiredMixin, FilteredListView):
         return access.readable(self.request.user, self.module.model)
 
     def decorate(self, rows):
-        return (
-            self.module.rows(rows)
-            if not self.request.GET.get("ordering")
-            else (rows.select_related(*self.module.related))
-        )
+        return self.module.rows(rows)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

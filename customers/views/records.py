@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.errors import NotAllowed, ServiceError
+from core.listing import filtered_page, numbered_paging, paging_context, requested_page_size
 from core.views import ServiceErrorPages, safe_next
 from core.widgets import option_tags
 from org.models import person_choices
@@ -24,8 +25,15 @@ from ..api.serializers import (
     field_edit_entry,
     ownership_event_entry,
 )
-from ..filtersets import PoolFilterSet, active_people
-from ..forms import ContactForm, CustomerForm, PoolCustomerForm, RelationForm, ShareForm
+from ..filtersets import ContactFilterSet, PoolFilterSet, ShareFilterSet, active_people
+from ..forms import (
+    ContactForm,
+    CustomerForm,
+    HistoryQueryForm,
+    PoolCustomerForm,
+    RelationForm,
+    ShareForm,
+)
 from ..models import Customer
 from ..services import contacts, details, history, ownership
 
@@ -116,6 +124,11 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
         ("shares", gettext_lazy("Shares")),
         ("history", gettext_lazy("History")),
     )
+    search_hints = {
+        "contacts": gettext_lazy("Search name, title, phone or email"),
+        "shares": gettext_lazy("Search person or department"),
+        "history": gettext_lazy("Search action, person or text"),
+    }
 
     def get_tabs(self):
         return self.tabs + tuple((m.key, m.label) for m in registry.modules())
@@ -134,27 +147,31 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
             "customer": customer,
             "tabs": self.get_tabs(),
             "tab": tab,
+            "search_hint": self.search_hints.get(tab, gettext_lazy("Search")),
             **ownership_actions(user, customer),
         }
         module = registry.module_for(tab)
         if module is not None:
             context.update(tab_context(self.request, customer, module))
-        if tab == "contacts":
-            context["contacts"] = customer.contacts.prefetch_related("relations__relation_type")
-            context["contact_form"] = ContactForm()
-            context["first_relation_form"] = first_relation_form()
+        elif tab == "contacts":
+            rows = customer.contacts.prefetch_related("relations__relation_type")
+            context.update(
+                filtered_page(self.request, ContactFilterSet, rows),
+                contact_form=ContactForm(),
+                first_relation_form=first_relation_form(),
+            )
         elif tab == "shares":
-            context["shares"] = customer.shares.select_related("user", "department", "shared_by")
-            context["share_form"] = ShareForm()
+            rows = customer.shares.select_related("user", "department", "shared_by")
+            context.update(
+                filtered_page(self.request, ShareFilterSet, rows), share_form=ShareForm()
+            )
         elif tab == "history":
-            context["entries"] = history.customer_history(
-                customer, ownership_event_entry, field_edit_entry
-            )[:200]
+            context.update(history_page(self.request, customer))
         return context
 
     def get_template_names(self):
         htmx = getattr(self.request, "htmx", None)
-        if htmx and not htmx.history_restore_request and htmx.target == "tab-pane":
+        if htmx and not htmx.history_restore_request and htmx.target in ("tab-pane", "tab-list"):
             return ["customers/_tab_pane.html"]
         return [self.template_name]
 
@@ -162,6 +179,15 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
         response = super().render_to_response(context, **kwargs)
         response["Vary"] = "HX-Request"
         return response
+
+
+def history_page(request, customer):
+    """A page of the history tab's entries, searched and sorted as asked (SPEC H1)."""
+    query = HistoryQueryForm(request.GET)
+    entries = history.customer_history(customer, ownership_event_entry, field_edit_entry)
+    size = requested_page_size(request)
+    paging = numbered_paging(query.select(entries), size, request.GET.get("page"))
+    return {**paging_context(paging, size), "filter_errors": query.errors}
 
 
 class CustomerPrintView(CustomerDetailView):
@@ -367,6 +393,18 @@ class ShareRemoveView(CustomerActionView):
     def act(self, request, customer, share_pk):
         result = ownership.unshare(request.user, [customer.pk], share_ids=[share_pk])
         _report(request, result)
+
+
+class ShareRemoveTickedView(CustomerActionView):
+    """Remove the shares ticked on the tab at once (SPEC M5, L5)."""
+
+    tab = "shares"
+
+    def act(self, request, customer):
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        if not ids:
+            raise ServiceError(_("Tick at least one share first."))
+        _report(request, ownership.unshare(request.user, [customer.pk], share_ids=ids))
 
 
 def _report(request, result):

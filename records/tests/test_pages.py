@@ -246,9 +246,15 @@ def test_list_pages_make_a_bounded_number_of_queries(
             return body.count(f'href="/customers/{customer.pk}/?tab={key}"')
         return len(re.findall(rf"/customers/{customer.pk}/{key}/\d+/delete/", body))
 
+    # Sorted by a column too: the rows then still get what their table shows in one go.
+    sort = next(iter(registry.module_for(key).column_sorts.values()))
     assert_queries_do_not_grow(
         browser(company.rep),
-        [f"/records/{key}/?page_size=50", tab(customer, key)],
+        [
+            f"/records/{key}/?page_size=50",
+            f"/records/{key}/?page_size=50&ordering=-{sort}",
+            tab(customer, key, page_size=50),
+        ],
         django_assert_max_num_queries,
         lambda count: example(key).bulk(company.rep, customer, count),
         rows_shown,
