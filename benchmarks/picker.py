@@ -20,7 +20,9 @@ class _Rollback(Exception):
 
 def _keywords(rng, names):
     drawn = [""]
-    while len(drawn) < PICKER_KEYWORDS + 1:
+    for _attempt in range(100 * PICKER_KEYWORDS):  # a tiny company has few distinct ones
+        if len(drawn) > PICKER_KEYWORDS:
+            break
         name = rng.choice(names)
         size = rng.randint(1, min(4, len(name)))
         start = rng.randrange(len(name) - size + 1)

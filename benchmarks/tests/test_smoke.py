@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count, Q
 
-from benchmarks import generate, load, measure, report, truth
+from benchmarks import generate, load, measure, picker, report, truth
 from customers.models import Contact, Customer, Share
 from org.models import User
 
@@ -54,7 +54,8 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path, monkeypatch):
     assert measure.failures(result) == []
     assert [k["kind"] for k in result["keywords"]] == [kind for kind, _n, _d in truth.MIX]
     rows = result["rows"]
-    assert {r["section"] for r in rows} == {"list", "search", "other"}
+    assert {r["section"] for r in rows} == {"list", "search", "other", "picker"}
+    assert sum(r["section"] == "picker" for r in rows) == picker.PICKER_KEYWORDS + 1
     assert {r["page"] for r in rows if r["section"] == "list"} == {
         "first",
         "next",
@@ -65,6 +66,7 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path, monkeypatch):
     assert sum(r["section"] == "search" for r in rows) == 4 * len(result["keywords"])
     assert any(r["hits"] > 50 for r in rows if r["section"] == "search")  # walks cross pages
     assert Customer.live.filter(owner__isnull=False).count() == claimed  # claims undone
+    assert Customer.live.filter(owner=heavy).count() == generate.heavy_customer_count(SIZE)
 
     result["load"] = load.run(database_url(), result, seconds=2, clients=2)
 
