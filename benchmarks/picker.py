@@ -64,9 +64,11 @@ def measure_picker(runner, people, rng, *, target, client_for, ok, log_row):
             for start in range(0, len(given), 5000):
                 Customer.objects.filter(pk__in=given[start : start + 5000]).update(owner=user)
             owned = Customer.live.filter(owner_id=user.pk).count()
-            names = list(
-                Customer.live.filter(owner_id=user.pk).values_list("name", flat=True)[:5000]
-            )
+            # Names of customers drawn at random from theirs, not the first ones in some
+            # index's order (which would all be Latin, or all of one region).
+            mine = list(Customer.live.filter(owner_id=user.pk).values_list("pk", flat=True))
+            drawn = rng.sample(mine, min(2000, len(mine)))
+            names = list(Customer.objects.filter(pk__in=drawn).values_list("name", flat=True))
             keywords = _keywords(rng, names)
             for keyword in keywords:
 
