@@ -739,7 +739,16 @@ def run(*, seed, reps=30, budget=60.0, min_reps=5):
         if row["p95"] > row["target"]:
             row["plan"] = explain(calls[row["key"]])
     rows += measure_mutations(runner, people, random.Random(seed))
-    rows += measure_picker(
+    rows += _picker_rows(runner, people, seed)
+    gc.unfreeze()
+    result["rows"] = rows
+    result["load_average"].append(list(os.getloadavg()))
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def _picker_rows(runner, people, seed):
+    return measure_picker(
         runner,
         people,
         random.Random(seed),
@@ -748,11 +757,6 @@ def run(*, seed, reps=30, budget=60.0, min_reps=5):
         ok=_ok,
         log_row=_log_row,
     )
-    gc.unfreeze()
-    result["rows"] = rows
-    result["load_average"].append(list(os.getloadavg()))
-    result["seconds"] = round(time.perf_counter() - started, 1)
-    return result
 
 
 def failures(result):
@@ -793,15 +797,7 @@ def main(argv=None):
     if args.picker_only:
         result = report.read(args.json_dir, _database()["vendor"])
         runner = Runner(args.reps, args.budget, args.min_reps)
-        picker_rows = measure_picker(
-            runner,
-            _people(),
-            random.Random(seed),
-            target=TARGET_MS,
-            client_for=_client,
-            ok=_ok,
-            log_row=_log_row,
-        )
+        picker_rows = _picker_rows(runner, _people(), seed)
         result["rows"] = [r for r in result["rows"] if r["section"] != "picker"] + picker_rows
         result["picker"] = {"seed": seed, "app": app_version()}
         report.write(result, args.json_dir, args.markdown)

@@ -19,6 +19,12 @@ class ServiceErrorPages:
             return render(request, "core/refused.html", {"message": error.message}, status=400)
 
 
+def ticked_ids(request):
+    """The ids of the rows ticked on a page (checkboxes named "ids"), each once, in order;
+    anything that is not an id is left out."""
+    return list(dict.fromkeys(int(i) for i in request.POST.getlist("ids") if i.isdigit()))
+
+
 def safe_next(request, fallback):
     """The `next` URL of the request if it points into this site, else `fallback`."""
     target = request.POST.get("next") or request.GET.get("next")

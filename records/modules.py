@@ -39,7 +39,8 @@ class Module:
     filterset_class: type
     columns: tuple  # of Column, for tables
     related: tuple = ()  # select_related for tables
-    tab_filters: tuple = field(default=())  # (parameter, label, choices) on the customer tab
+    # (parameter, label, choices) shown on the customer's tab: filters of filterset_class
+    tab_filters: tuple = field(default=())
     decorate: object = None  # rows → rows with what the table needs (annotations)
     summary: object = None  # customer → [(label, value)] shown above the tab's table
     row_links: tuple = ()  # of RowLink

@@ -11,7 +11,7 @@ from django.views import View
 
 from core.errors import ServiceError
 from core.listing import FilteredListView, filtered_page
-from core.views import ServiceErrorPages
+from core.views import ServiceErrorPages, ticked_ids
 from settings_app.models import SystemSettings
 
 from . import access, registry
@@ -22,12 +22,12 @@ def tab_context(request, customer, module):
     FilterSet searches and sorts them (SPEC L1-L5), with the tab's filters."""
     writer = access.writer(request.user, customer, module.service.write_rule)
     rows = module.model.objects.filter(customer=customer)
-    chosen = {}
-    for parameter, _label, choices in module.tab_filters:
-        value = request.GET.get(parameter, "")
-        if value in dict(choices):
-            rows = rows.filter(**{parameter: value})
-            chosen[parameter] = value
+    # The module's FilterSet applies the tab's filters; the tab's selects show the choice.
+    chosen = {
+        parameter: request.GET[parameter]
+        for parameter, _label, choices in module.tab_filters
+        if request.GET.get(parameter, "") in dict(choices)
+    }
     return {
         "module": module,
         **filtered_page(request, module.filterset_class, rows, finish=module.rows),
@@ -131,7 +131,7 @@ class RecordBatchDeleteView(LoginRequiredMixin, ServiceErrorPages, View):
     def post(self, request, customer_pk, module):
         module = _module_or_404(module)
         customer = access.customer_to_read(request.user, customer_pk)
-        ids = list(dict.fromkeys(int(i) for i in request.POST.getlist("ids") if i.isdigit()))
+        ids = ticked_ids(request)
         if not ids:
             messages.error(request, _("Tick at least one record first."))
             return redirect(_tab_url(customer.pk, module))

@@ -155,7 +155,7 @@ class Contract(CustomerRecord):
         """What was paid so far."""
         if self.received_total is not None:
             return self.received_total
-        return self.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+        return amount_total(self.payments.all())
 
     @property
     def outstanding(self):
@@ -220,9 +220,14 @@ class Expense(CustomerRecord):
         return f"{self.spent_on} {self.amount}"
 
 
+def amount_total(rows):
+    """The sum of the rows' amounts, zero for none."""
+    return rows.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
 def customer_expense_total(customer):
     """What was spent on one customer."""
-    return Expense.objects.filter(customer=customer).aggregate(total=Sum("amount"))["total"] or ZERO
+    return amount_total(Expense.objects.filter(customer=customer))
 
 
 def with_received_totals(contracts):
@@ -233,12 +238,7 @@ def with_received_totals(contracts):
 
 def customer_money_summary(customer):
     """Contracted, received and outstanding money of one customer (SPEC §9)."""
-    contracted = (
-        Contract.objects.filter(customer=customer)
-        .exclude(status=Contract.Status.TERMINATED)
-        .aggregate(total=Sum("amount"))["total"]
-        or ZERO
-    )
-    received = Payment.objects.filter(customer=customer).aggregate(total=Sum("amount"))["total"]
-    received = received or ZERO
+    live = Contract.objects.filter(customer=customer).exclude(status=Contract.Status.TERMINATED)
+    contracted = amount_total(live)
+    received = amount_total(Payment.objects.filter(customer=customer))
     return contracted, received, contracted - received

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from core.errors import NotAllowed, ServiceError
 from core.listing import filtered_page, numbered_paging, paging_context, requested_page_size
-from core.views import ServiceErrorPages, safe_next
+from core.views import ServiceErrorPages, safe_next, ticked_ids
 from core.widgets import option_tags
 from org.models import person_choices
 from records import registry
@@ -361,7 +361,7 @@ class ContactDeleteView(CustomerActionView):
     tab = "contacts"
 
     def act(self, request, customer):
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = ticked_ids(request)
         if not ids:
             raise ServiceError(_("Tick at least one contact first."))
         deleted = contacts.delete(request.user, customer, ids)
@@ -401,7 +401,7 @@ class ShareRemoveTickedView(CustomerActionView):
     tab = "shares"
 
     def act(self, request, customer):
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = ticked_ids(request)
         if not ids:
             raise ServiceError(_("Tick at least one share first."))
         _report(request, ownership.unshare(request.user, [customer.pk], share_ids=ids))

@@ -149,6 +149,18 @@ def record_interaction(page, subject, kind, contact=None):
     return page.get_by_test_id("records-interactions").locator("tbody tr", has_text=subject)
 
 
+def open_as_sharee(page, ui, username, lang, name, text):
+    """`username` signs in, finds `name` among the shared customers and opens it: shown
+    read-only, without an edit button."""
+    login(page, ui, username, lang)
+    search_list(page, ui, text["shared"], name)
+    expect(ui.names(page)).to_have_text([name])
+    ui.names(page).get_by_text(name, exact=True).click()
+    expect(page.get_by_test_id("customer-title")).to_contain_text(name)
+    expect(page.get_by_test_id("read-only")).to_have_text(text["read_only"])
+    expect(page.get_by_test_id("edit-customer")).to_have_count(0)
+
+
 def expect_refused(page, customer, secret):
     """Opening `customer` by its address is refused and shows nothing of it."""
     response = page.goto(f"/customers/{customer.pk}/")
@@ -347,13 +359,7 @@ def test_case3_manager_shares_with_deputy_for_a_trip_then_removes_the_share(
         (deputy.pk, manager.pk)
     ]
 
-    login(page, ui, "east_rep1", lang)
-    search_list(page, ui, text["shared"], name)
-    expect(ui.names(page)).to_have_text([name])
-    ui.names(page).get_by_text(name, exact=True).click()
-    expect(page.get_by_test_id("customer-title")).to_contain_text(name)
-    expect(page.get_by_test_id("read-only")).to_have_text(text["read_only"])
-    expect(page.get_by_test_id("edit-customer")).to_have_count(0)
+    open_as_sharee(page, ui, "east_rep1", lang, name, text)
     expect(page.get_by_test_id("basic-info")).to_contain_text(customer.phone)
     call = record_interaction(page, data["call"], "电话")
     expect(call).to_have_count(1)
@@ -433,13 +439,7 @@ def test_case4_manager_shares_with_his_department_and_other_departments_all_reco
     screenshot(page, "shares-tab")
 
     for reader in readers:
-        login(page, ui, reader.username, lang)
-        search_list(page, ui, text["shared"], name)
-        expect(ui.names(page)).to_have_text([name])
-        ui.names(page).get_by_text(name, exact=True).click()
-        expect(page.get_by_test_id("customer-title")).to_contain_text(name)
-        expect(page.get_by_test_id("read-only")).to_have_text(text["read_only"])
-        expect(page.get_by_test_id("edit-customer")).to_have_count(0)
+        open_as_sharee(page, ui, reader.username, lang, name, text)
         subject = data["support"].format(reader.username)
         row = record_interaction(page, subject, "电话")
         expect(row).to_have_count(1)
