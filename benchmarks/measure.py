@@ -171,6 +171,7 @@ def _people():
             "shared": querysets.shared(supervisor),
             "shared_rep": querysets.shared(reps[0]),
         },
+        "readable": {"shared": querysets.visible(supervisor)},
     }
 
 
@@ -416,7 +417,9 @@ def measure_others(runner, truth, people, calls):
     rep, heavy, supervisor = (_client(people[k]) for k in ("rep", "heavy", "supervisor"))
     owned = truth.members["mine"][:200]
     supervised = [
-        pk for pk in truth.members["shared"] if truth.rows[pk].owner_id != people["supervisor"].pk
+        pk
+        for pk in truth.members["shared"]
+        if pk in truth.readable["shared"] and truth.rows[pk].owner_id != people["supervisor"].pk
     ][:200]
     operations = [
         ("detail_owner", "customer detail (owner)", "GET /api/customers/{id}/", heavy, owned),
@@ -722,7 +725,7 @@ def run(*, seed, reps=30, budget=60.0, min_reps=5):
     log(f"{result['database']['label']}: {result['dataset']['customers']:,} customers; seed {seed}")
     _settle()
     people = _people()
-    truth = Truth(people["querysets"])
+    truth = Truth(people["querysets"], people["readable"])
     keywords = draw_keywords(truth, random.Random(seed))
     result["keywords"] = [{"text": k.text, "kind": k.kind} for k in keywords]
     log(f"ground truth read; {len(keywords)} keywords: {' '.join(k.text for k in keywords)}")

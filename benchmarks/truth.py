@@ -35,8 +35,10 @@ SORT_VALUES = {
 
 
 class Truth:
-    def __init__(self, lists):
-        """`lists`: list key → the queryset of the customers it holds."""
+    def __init__(self, lists, readable=None):
+        """`lists`: list key → the queryset of the customers it holds. `readable`: list key
+        → the queryset of those of them whose contacts a search may look at, where not all
+        (a supervisor's shared list holds customers subordinates created, SPEC S2)."""
         from customers.models import Contact, Customer
         from settings_app.models import DictionaryItem
 
@@ -55,6 +57,10 @@ class Truth:
         self.members = {
             key: sorted(rows.values_list("pk", flat=True).iterator(chunk_size=20_000))
             for key, rows in lists.items()
+        }
+        self.readable = {
+            key: set(rows.values_list("pk", flat=True).iterator(chunk_size=20_000))
+            for key, rows in (readable or {}).items()
         }
         self._orders = {}
         self._matches = {}
@@ -93,6 +99,9 @@ class Truth:
     def search(self, key, sort, keyword, contacts):
         """The ids list `key` shows for `keyword`, in the order `sort`."""
         found = self.matches(keyword, contacts)
+        readable = self.readable.get(key)
+        if contacts and readable is not None:
+            found = self.matches(keyword, False) | (found & readable)
         return [pk for pk in self.order(key, sort) if pk in found]
 
     def occurs(self, folded, *, contacts):

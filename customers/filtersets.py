@@ -4,6 +4,7 @@ The pool gets only filters over public fields: filtering the pool by phone or co
 would tell a stranger what a customer's private fields hold (C2)."""
 
 import datetime
+import functools
 
 import django_filters as filters
 from django.contrib.auth import get_user_model
@@ -11,12 +12,13 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from org.forms import PersonChoiceField
 from settings_app import dictionary
 from settings_app.models import DictionaryItem
 
-from . import search
+from . import querysets, search
 from .models import Contact, Customer, Share
 from .models.customer import SORT_KEYS
 from .sorting import PUBLIC_SORTS, RECORD_SORTS, sort_for
@@ -52,9 +54,23 @@ class CustomerOrdering(filters.OrderingFilter):
         return qs.order_by(*sort_for(value[0] if value else "", self.sorts).order_by())
 
 
-def dictionary_filter(kind, label):
+class PrivateFieldFilter:
+    """A filter over a field that is not public (C2): it matches only the customers whose
+    private fields the list may search (CustomerFilterSet.of_private)."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return super().filter(self.parent.of_private(qs), value)
+
+
+class PrivateDayBoundFilter(PrivateFieldFilter, DayBoundFilter):
+    pass
+
+
+def dictionary_filter(kind, label, filter_class=None):
     """A dictionary item of one list; an unknown id is a 400 in the API, an error on pages."""
-    return DictionaryFilter(
+    return (filter_class or DictionaryFilter)(
         field_name=kind, label=label, kind=kind, queryset=DictionaryItem.objects.filter(kind=kind)
     )
 
@@ -71,6 +87,10 @@ class DictionaryFilter(filters.ModelChoiceFilter):
         key = f"sort_{self.field_name}"
         column = key if key in SORT_KEYS else self.field_name
         return qs.filter(**{column: value.pk})
+
+
+class PrivateDictionaryFilter(PrivateFieldFilter, DictionaryFilter):
+    pass
 
 
 def active_people(request):
@@ -102,11 +122,14 @@ class PoolFilterSet(filters.FilterSet):
         fields = []
 
     searches_contacts = False
+    # Where only some customers listed may have their private fields searched: the Q that
+    # holds them (SharedFilterSet).
+    private = None
 
     def quick_search(self, qs, name, value):
         if not value.strip():
             return qs
-        return search.quick_search(qs, value, contacts=self.searches_contacts)
+        return search.quick_search(qs, value, contacts=self.searches_contacts, private=self.private)
 
     def name_contains(self, qs, name, value):
         return search.name_contains(qs, value) if value.strip() else qs
@@ -119,26 +142,45 @@ class PoolFilterSet(filters.FilterSet):
 class CustomerFilterSet(PoolFilterSet):
     """Mine and shared: full records, so contacts and phones may be searched too."""
 
-    source = dictionary_filter("source", _("Source"))
+    source = dictionary_filter("source", _("Source"), PrivateDictionaryFilter)
     contact = filters.CharFilter(method="contact_contains", label=_("Contact name"), max_length=100)
     phone = filters.CharFilter(method="phone_contains", label=_("Phone"), max_length=50)
-    contacted_after = DayBoundFilter(field_name="last_contacted_at", label=_("Contacted from"))
-    contacted_before = DayBoundFilter(
+    contacted_after = PrivateDayBoundFilter(
+        field_name="last_contacted_at", label=_("Contacted from")
+    )
+    contacted_before = PrivateDayBoundFilter(
         field_name="last_contacted_at", upper=True, label=_("Contacted until")
     )
     ordering = CustomerOrdering(RECORD_SORTS)
 
     searches_contacts = True
 
+    def of_private(self, qs):
+        """The customers of `qs` whose private fields may be searched."""
+        return qs if self.private is None else qs.filter(self.private)
+
     def contact_contains(self, qs, name, value):
-        return search.contact_name_contains(qs, value) if value.strip() else qs
+        if not value.strip():
+            return qs
+        return search.contact_name_contains(self.of_private(qs), value)
 
     def phone_contains(self, qs, name, value):
         digits = value.strip()
         if not digits:
             return qs
         contacts = Contact.objects.filter(Q(phone__contains=digits) | Q(mobile__contains=digits))
-        return qs.filter(Q(phone__contains=digits) | Q(pk__in=contacts.values("customer_id")))
+        found = Q(phone__contains=digits) | Q(pk__in=contacts.values("customer_id"))
+        return self.of_private(qs).filter(found)
+
+
+class SharedFilterSet(CustomerFilterSet):
+    """Shared customers (S2): a customer a subordinate created is listed even when it is
+    now in the pool or someone else's, and its private fields are not searched then."""
+
+    @functools.cached_property
+    def private(self):
+        # Read only when a private field is searched.
+        return querysets.private_search_condition(self.request.user)
 
 
 def spans_many(model, path):

@@ -49,14 +49,18 @@ def shared_with(user):
 
 
 def _subordinates_condition(user, force):
+    """My subordinates' customers: those they own or created (SPEC S2, manual 3.1.3). With
+    hierarchical sharing off, only those they own and shared with me (O3)."""
     subordinates = subordinate_ids(user)
     if not subordinates:
         return Q(pk__in=[])
-    theirs = Q(owner_id__in=subordinates)
     if force:
-        return theirs
-    # With hierarchical sharing off a supervisor sees only what subordinates shared.
-    return theirs & Q(pk__in=shares_to(user).values("customer_id"))
+        return Q(owner_id__in=subordinates) | Q(created_by_id__in=subordinates)
+    return Q(owner_id__in=subordinates) & Q(pk__in=shares_to(user).values("customer_id"))
+
+
+def _force(force):
+    return SystemSettings.load().force_hierarchical_sharing if force is None else force
 
 
 def shared(user, scope=SCOPE_ALL, shared_by=None, *, force=None):
@@ -64,29 +68,67 @@ def shared(user, scope=SCOPE_ALL, shared_by=None, *, force=None):
 
     scope "subordinates": my subordinates' customers. scope "all": mine, my subordinates'
     and those shared to me or my department. `shared_by` narrows to the customers that one
-    person shared with me (or my department)."""
-    if force is None:
-        force = SystemSettings.load().force_hierarchical_sharing
+    person shared with me (or my department).
+
+    A customer a subordinate created may since be in the pool or someone else's: it is
+    listed, but its full record only where `readable` says so (mark_readable)."""
+    force = _force(force)
     if shared_by is not None:
         by_person = shares_to(user).filter(shared_by_id=shared_by).values("customer_id")
         return Customer.live.filter(pk__in=by_person)
     if scope == SCOPE_SUBORDINATES:
         return Customer.live.filter(_subordinates_condition(user, force))
-    # What my subordinates shared is among what is shared to me, so without hierarchical
-    # sharing their ownership adds nothing.
-    owners = [user.pk, *subordinate_ids(user)] if force else [user.pk]
+    subordinates = subordinate_ids(user) if force else ()
+    if not subordinates:
+        return visible(user, force=force)
+    return Customer.live.filter(_readable(user, subordinates) | Q(created_by_id__in=subordinates))
+
+
+def _readable(user, subordinates):
+    """Customers whose full record `user` may read, when they supervise `subordinates`
+    (with hierarchical sharing on; none when off): theirs, their subordinates', and those
+    shared to them or their department."""
     shared_to_me = shares_to(user).order_by().values("customer_id")
-    if len(owners) > 1:  # a supervisor's list: large, walked in list order
-        return Customer.live.filter(Q(owner_id__in=owners) | Q(pk__in=shared_to_me))
+    return Q(owner_id__in=[user.pk, *subordinates]) | Q(pk__in=shared_to_me)
+
+
+def visible(user, *, force=None):
+    """Customers whose full record `user` may read: owner, sharees, supervisors (S1)."""
+    subordinates = subordinate_ids(user) if _force(force) else ()
+    if subordinates:  # a supervisor's list: large, walked in list order
+        return Customer.live.filter(_readable(user, subordinates))
     # A salesperson's list is short: the union of two index lookups (benchmark row "shared,
     # salesperson": SQLite read every customer for the OR, 330 ms at 1M, the union 12 ms).
     theirs = Customer.live.filter(owner_id=user.pk).order_by().values("pk")
+    shared_to_me = shares_to(user).order_by().values("customer_id")
     return Customer.live.filter(pk__in=theirs.union(shared_to_me))
 
 
-def visible(user):
-    """Customers whose full record `user` may read: owner, sharees, supervisors."""
-    return shared(user, SCOPE_ALL)
+def private_search_condition(user, *, force=None):
+    """The customers of `shared(user, …)` whose private fields (contacts, phones, when last
+    contacted) may be searched: those `user` may read, not those a subordinate created
+    that are now in the pool or someone else's. None when that is every one listed."""
+    subordinates = subordinate_ids(user) if _force(force) else ()
+    return _readable(user, subordinates) if subordinates else None
+
+
+def mark_readable(user, customers):
+    """Sets `readable` on each of `customers` (a page of `shared(user, …)`): whether its
+    full record may be shown, else only its public fields (C2). Only a row a subordinate
+    created and someone outside the tree owns (or nobody) needs its shares looked up."""
+    customers = list(customers)
+    subordinates = subordinate_ids(user)
+    owners = {user.pk, *subordinates}
+    doubtful = [
+        c.pk for c in customers if c.owner_id not in owners and c.created_by_id in subordinates
+    ]
+    shared_to_me = set()
+    if doubtful:
+        shares = shares_to(user).filter(customer_id__in=doubtful)
+        shared_to_me = set(shares.values_list("customer_id", flat=True))
+    for customer in customers:
+        customer.readable = customer.pk not in doubtful or customer.pk in shared_to_me
+    return customers
 
 
 def with_list_relations(rows):

@@ -101,9 +101,9 @@ def _by_category(keyword):
     return Q(category_id__in=ids) if ids else None
 
 
-def quick_search(rows, keyword, *, contacts):
+def quick_search(rows, keyword, *, contacts, private=None):
     """Quick search (L1) in the list `rows`: name or category, and contact names when
-    `contacts`."""
+    `contacts` (of the customers `private` holds, when given)."""
     keyword = keyword.strip()
     folded = fold(keyword)
     indexes = (CUSTOMER_NAMES, CONTACT_NAMES) if contacts else (CUSTOMER_NAMES,)
@@ -111,7 +111,8 @@ def quick_search(rows, keyword, *, contacts):
     found, short = _plan(rows, folded, indexes, dense=category is not None)
     condition = _by_name(folded, found[0])
     if contacts:
-        condition |= _by_contact(folded, found[1], among=short)
+        by_contact = _by_contact(folded, found[1], among=short)
+        condition |= by_contact if private is None else by_contact & private
     if category is not None:
         condition |= category
     return rows.filter(condition)

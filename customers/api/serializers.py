@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -211,6 +213,41 @@ class CustomerSerializer(serializers.ModelSerializer):
         if primaries is None:
             primaries = [c for c in obj.contacts.all() if c.is_primary]
         return contact_brief(primaries[0]) if primaries else None
+
+
+class SharedCustomerSerializer(CustomerSerializer):
+    """A row of the shared list (S2). `readable` false: a customer a subordinate created
+    that is now in the pool or someone else's, listed with its public fields (C2) and its
+    creator; every other field is null."""
+
+    readable = serializers.BooleanField(read_only=True)
+
+    class Meta(CustomerSerializer.Meta):
+        fields = [*CustomerSerializer.Meta.fields, "readable"]
+
+    # The public fields' keys in this shape (a dictionary field is its id and its name).
+    KEYS = {
+        "category": ("category", "category_name"),
+        "industry": ("industry", "industry_name"),
+        "region": ("region", "region_name"),
+        "source": ("source", "source_name"),
+    }
+
+    def to_representation(self, customer):
+        data = super().to_representation(customer)
+        if customer.readable:
+            return data
+        shown = self.shown_keys
+        return {key: value if key in shown else None for key, value in data.items()}
+
+    @functools.cached_property
+    def shown_keys(self):
+        """Read once for a page (one serializer serves all its rows)."""
+        public = self.context.get("public_fields") or SystemSettings.load().public_fields
+        shown = {"readable", "created_by"}
+        for field in public:
+            shown.update(self.KEYS.get(field, (field,)))
+        return shown
 
 
 class NewCustomerSerializer(CustomerSerializer):

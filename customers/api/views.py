@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from core.api.pagination import KeysetPagination
 
 from .. import querysets
-from ..filtersets import CustomerFilterSet, PoolFilterSet
+from ..filtersets import CustomerFilterSet, PoolFilterSet, SharedFilterSet
 from ..models import Customer
 from ..querysets import with_deletion, with_list_relations, with_record_relations
 from ..services import details, ownership
@@ -102,8 +102,11 @@ class MineView(CustomerListMixin, generics.ListCreateAPIView):
 class SharedView(CustomerListMixin, generics.ListAPIView):
     """SPEC S1, S2, S4."""
 
-    filterset_class = CustomerFilterSet
-    serializer_class = s.CustomerSerializer
+    filterset_class = SharedFilterSet
+    serializer_class = s.SharedCustomerSerializer
+
+    def load_page(self, ids):
+        return querysets.mark_readable(self.request.user, super().load_page(ids))
 
     def get_queryset(self):
         params = self.request.query_params

@@ -20,7 +20,7 @@ from core.widgets import option_tags
 from org.models import Department, person_choices
 
 from .. import querysets
-from ..filtersets import CustomerFilterSet, PoolFilterSet, active_people
+from ..filtersets import CustomerFilterSet, PoolFilterSet, SharedFilterSet, active_people
 from ..forms import BatchForm
 from ..models import Customer
 from ..sorting import DELETED_SORT, sort_for
@@ -116,7 +116,7 @@ class MineListView(CustomerListView):
 class SharedListView(CustomerListView):
     """SPEC S1–S4: scope radio and a person picker."""
 
-    filterset_class = CustomerFilterSet
+    filterset_class = SharedFilterSet
     section = "shared"
     title = gettext_lazy("Shared customers")
 
@@ -133,6 +133,9 @@ class SharedListView(CustomerListView):
 
     def decorate(self, rows):
         return querysets.with_record_relations(rows)
+
+    def load_page(self, ids):
+        return querysets.mark_readable(self.request.user, super().load_page(ids))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
