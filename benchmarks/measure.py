@@ -50,6 +50,7 @@ from benchmarks.generate import (
     setup_django,
 )
 from benchmarks.picker import measure_picker
+from benchmarks.tabs import measure_tabs
 
 HERE = Path(__file__).resolve().parent
 TARGET_MS = 100  # every row's p95
@@ -742,7 +743,8 @@ def run(*, seed, reps=30, budget=60.0, min_reps=5):
         if row["p95"] > row["target"]:
             row["plan"] = explain(calls[row["key"]])
     rows += measure_mutations(runner, people, random.Random(seed))
-    rows += _picker_rows(runner, people, seed)
+    for measure_section in SECTIONS.values():
+        rows += measure_section(runner, people, seed)
     gc.unfreeze()
     result["rows"] = rows
     result["load_average"].append(list(os.getloadavg()))
@@ -750,16 +752,17 @@ def run(*, seed, reps=30, budget=60.0, min_reps=5):
     return result
 
 
-def _picker_rows(runner, people, seed):
-    return measure_picker(
-        runner,
-        people,
-        random.Random(seed),
-        target=TARGET_MS,
-        client_for=_client,
-        ok=_ok,
-        log_row=_log_row,
-    )
+def _section(measure_rows):
+    """A section measured with a person of the dataset inside a rolled-back transaction."""
+
+    def rows(runner, people, seed):
+        options = {"target": TARGET_MS, "client_for": _client, "ok": _ok, "log_row": _log_row}
+        return measure_rows(runner, people, random.Random(seed), **options)
+
+    return rows
+
+
+SECTIONS = {"picker": _section(measure_picker), "tabs": _section(measure_tabs)}
 
 
 def failures(result):
@@ -781,9 +784,9 @@ def main(argv=None):
     )
     parser.add_argument("--clients", type=int, default=8, help="clients of the load run")
     parser.add_argument(
-        "--picker-only",
-        action="store_true",
-        help="only the customer picker's rows, put in place of those of the stored result",
+        "--only",
+        choices=tuple(SECTIONS),
+        help="only this section's rows, put in place of those of the stored result",
     )
     parser.add_argument("--json-dir", default=str(HERE / "results"))
     parser.add_argument("--markdown", default=str(HERE / "RESULTS.md"))
@@ -797,12 +800,13 @@ def main(argv=None):
         return 0 if load.within_target(result["load"]) else 1
     seed = int(time.time()) if args.seed is None else args.seed
     log(f"seed {seed}")
-    if args.picker_only:
+    if args.only:
         result = report.read(args.json_dir, _database()["vendor"])
         runner = Runner(args.reps, args.budget, args.min_reps)
-        picker_rows = _picker_rows(runner, _people(), seed)
-        result["rows"] = [r for r in result["rows"] if r["section"] != "picker"] + picker_rows
-        result["picker"] = {"seed": seed, "app": app_version()}
+        section_rows = SECTIONS[args.only](runner, _people(), seed)
+        kept = [r for r in result["rows"] if r["section"] != args.only]
+        result["rows"] = kept + section_rows
+        result.setdefault("measured_apart", {})[args.only] = {"seed": seed, "app": app_version()}
         report.write(result, args.json_dir, args.markdown)
         return 1 if failures(result) else 0
     result = run(seed=seed, reps=args.reps, budget=args.budget, min_reps=args.min_reps)

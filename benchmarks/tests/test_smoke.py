@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.db.models import Count, Q
 
-from benchmarks import generate, load, measure, picker, report, truth
+from activities.models import Interaction
+from benchmarks import generate, load, measure, picker, report, tabs, truth
 from customers.models import Contact, Customer, Share
 from org.models import User
 
@@ -28,6 +29,8 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path, monkeypatch):
     monkeypatch.setattr(measure, "DEEP", 3)
     monkeypatch.setattr(measure, "WALK_LIMIT", 300)
     monkeypatch.setattr(truth, "MIX", [(kind, 1, draw) for kind, _count, draw in truth.MIX])
+    small = {key: 45 for key in tabs.TAB_ROWS}  # three pages each
+    monkeypatch.setattr(tabs, "TAB_ROWS", small)
     stats = generate.generate(SIZE, seed=7, analyze=False)
 
     counts = stats["counts"]
@@ -54,8 +57,12 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path, monkeypatch):
     assert measure.failures(result) == []
     assert [k["kind"] for k in result["keywords"]] == [kind for kind, _n, _d in truth.MIX]
     rows = result["rows"]
-    assert {r["section"] for r in rows} == {"list", "search", "other", "picker"}
+    assert {r["section"] for r in rows} == {"list", "search", "other", "picker", "tabs"}
     assert sum(r["section"] == "picker" for r in rows) == picker.PICKER_KEYWORDS + 1
+    tab_rows = [r for r in rows if r["section"] == "tabs"]
+    assert {r["key"].split(":")[1] for r in tab_rows} == set(tabs.TAB_ROWS)
+    assert any("search=" in r["key"] for r in tab_rows)
+    assert not Interaction.objects.exists()  # the worked customer's rows were rolled back
     assert {r["page"] for r in rows if r["section"] == "list"} == {
         "first",
         "next",

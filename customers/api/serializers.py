@@ -9,7 +9,7 @@ from core.api.fields import RowRef, lazy_text, row_id
 from org.models import Department
 from settings_app.models import DictionaryItem, DictionaryKind, SystemSettings
 
-from ..models import Contact, Customer, OwnershipEvent, Share, SocialRelation
+from ..models import Contact, Customer, Share, SocialRelation
 from ..models.customer import NAME_MAX_LENGTH
 from ..services.details import POOL_EDITABLE_FIELDS
 
@@ -316,31 +316,3 @@ class HistoryEntrySerializer(serializers.Serializer):
     to_department = serializers.CharField(allow_null=True)
     reason = serializers.CharField(allow_blank=True)
     changes = serializers.ListField(child=serializers.DictField())
-
-
-def ownership_event_entry(event: OwnershipEvent):
-    return {
-        "at": event.at,
-        "kind": "ownership",
-        "action": event.action,
-        "actor": _label(event.actor),
-        "from_user": _label(event.from_user),
-        "to_user": _label(event.to_user),
-        "to_department": event.to_department.name if event.to_department_id else None,
-        "reason": _(event.reason),  # stored untranslated (gettext_noop), shown translated
-        "changes": [],
-    }
-
-
-def field_edit_entry(at, user, changes):
-    return {
-        "at": at,
-        "kind": "edit",
-        "action": "edit",
-        "actor": _label(user),
-        "from_user": None,
-        "to_user": None,
-        "to_department": None,
-        "reason": "",
-        "changes": changes,
-    }

@@ -122,8 +122,6 @@ class HistoryViewSet(CustomerTabMixin, viewsets.GenericViewSet):
     queryset = Customer.objects.none()
 
     def list(self, request, customer_pk=None):
-        entries = history.customer_history(
-            self.customer, s.ownership_event_entry, s.field_edit_entry
-        )
+        entries = history.customer_history(self.customer)
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(s.HistoryEntrySerializer(page, many=True).data)

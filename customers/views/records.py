@@ -20,11 +20,7 @@ from records import registry
 from records.views import tab_context
 
 from .. import querysets, rules
-from ..api.serializers import (
-    PoolCustomerSerializer,
-    field_edit_entry,
-    ownership_event_entry,
-)
+from ..api.serializers import PoolCustomerSerializer
 from ..filtersets import ContactFilterSet, PoolFilterSet, ShareFilterSet, active_people
 from ..forms import (
     ContactForm,
@@ -184,7 +180,7 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
 def history_page(request, customer):
     """A page of the history tab's entries, searched and sorted as asked (SPEC H1)."""
     query = HistoryQueryForm(request.GET)
-    entries = history.customer_history(customer, ownership_event_entry, field_edit_entry)
+    entries = history.customer_history(customer)
     size = requested_page_size(request)
     paging = numbered_paging(query.select(entries), size, request.GET.get("page"))
     return {**paging_context(paging, size), "filter_errors": query.errors}
