@@ -131,8 +131,10 @@ class Customer(NameIndexed):
             live_index("customer_live_status", "sort_status", "name", "id"),
             live_index("customer_live_owner_order", "sort_owner", "name", "id"),
             live_index("customer_live_contacted", "sort_contacted", "id"),
-            # My customers (one owner) in name and in creation order.
-            live_index("customer_live_owner", "owner", "name", "id"),
+            # My customers (one owner) in name and in creation order. The name order holds
+            # the folded name too, so a search walking it need not read the table (rows
+            # "customer picker" at 100,000 of mine: 重 185 → 9 ms on SQLite).
+            live_index("customer_live_owner", "owner", "name", "id", "search_name"),
             live_index("customer_live_owner_created", "owner", "created_at", "id"),
             models.Index(
                 fields=["deleted_at"],
