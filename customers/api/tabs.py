@@ -2,11 +2,14 @@
 Reading needs sight of the full record; changing needs ownership (the services check)."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from ..filtersets import ContactFilterSet, ShareFilterSet
+from ..forms.history import HistoryQueryForm, ordering_choices
 from ..models import Contact, Customer, Share
 from ..services import contacts, details, history, ownership
 from . import serializers as s
@@ -27,7 +30,10 @@ class CustomerTabMixin:
 
 
 class ContactViewSet(CustomerTabMixin, viewsets.ModelViewSet):
+    """SPEC C4: the contacts tab; `search` and `ordering` as on the page."""
+
     serializer_class = s.ContactSerializer
+    filterset_class = ContactFilterSet
     pagination_class = None
     http_method_names = ["get", "post", "patch", "delete"]
 
@@ -84,6 +90,7 @@ class ShareViewSet(CustomerTabMixin, viewsets.GenericViewSet):
     """SPEC M5: the shares tab — list, add, remove (取消共享)."""
 
     serializer_class = s.ShareRowSerializer
+    filterset_class = ShareFilterSet
     pagination_class = None
 
     def get_queryset(self):
@@ -92,7 +99,8 @@ class ShareViewSet(CustomerTabMixin, viewsets.GenericViewSet):
         )
 
     def list(self, request, customer_pk=None):
-        return Response(s.ShareRowSerializer(self.get_queryset(), many=True).data)
+        rows = self.filter_queryset(self.get_queryset())
+        return Response(s.ShareRowSerializer(rows, many=True).data)
 
     @extend_schema(request=s.AddShareSerializer, responses=s.BatchResultSerializer)
     def create(self, request, customer_pk=None):
@@ -116,12 +124,22 @@ def _tab_result(result):
 
 
 class HistoryViewSet(CustomerTabMixin, viewsets.GenericViewSet):
-    """SPEC H1: ownership changes and field edits, newest first."""
+    """SPEC H1: ownership changes and field edits, newest first; `search` and `ordering`
+    (at, action, actor, `-` for descending) as on the page."""
 
     serializer_class = s.HistoryEntrySerializer
     queryset = Customer.objects.none()
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("search", str),
+            OpenApiParameter("ordering", enum=[c for c, _label in ordering_choices()]),
+        ]
+    )
     def list(self, request, customer_pk=None):
-        entries = history.customer_history(self.customer)
+        query = HistoryQueryForm(request.query_params)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        entries = query.select(history.customer_history(self.customer))
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(s.HistoryEntrySerializer(page, many=True).data)

@@ -33,6 +33,10 @@ SORT_KEYS = {
 }
 
 
+def ordering_choices():
+    return [(f"{sign}{key}", f"{sign}{key}") for key in SORT_KEYS for sign in ("", "-")]
+
+
 class HistoryQueryForm(forms.Form):
     """The history merges ownership events with the field edits read from snapshots into
     one list built in Python, not a queryset: it is searched and sorted here rather than
@@ -41,7 +45,7 @@ class HistoryQueryForm(forms.Form):
     search = forms.CharField(required=False, max_length=100)
     ordering = forms.ChoiceField(
         required=False,
-        choices=[(f"{sign}{key}", f"{sign}{key}") for key in SORT_KEYS for sign in ("", "-")],
+        choices=ordering_choices(),
     )
 
     def select(self, entries):

@@ -318,3 +318,35 @@ def test_a_tab_makes_as_many_queries_for_30_rows_as_for_5(
         grow,
         rows_shown,
     )
+
+
+# ---------------------------------------------------------------- the same through the API
+
+
+def test_the_api_searches_and_sorts_the_tabs_as_the_pages_do(
+    company, api, customer, contacts, shares, history
+):
+    client = api(company.rep)
+    base = f"/api/customers/{customer.pk}"
+    zhang = contacts[-1]
+    for keyword in ("zhang w", "经理", "ZHANG@EXAMPLE"):
+        found = client.get(f"{base}/contacts/", {"search": keyword}).json()
+        assert [c["id"] for c in found] == [zhang.pk], keyword
+    names = [c["name"] for c in client.get(f"{base}/contacts/", {"ordering": "-name"}).json()]
+    assert names == sorted(names, reverse=True) and len(names) == 25
+
+    support = client.get(f"{base}/shares/", {"search": "support"}).json()
+    assert [row["department"]["name"] for row in support] == ["Support"]
+    with_whom = client.get(f"{base}/shares/", {"ordering": "shared_with"}).json()
+    assert len(with_whom) == 25
+
+    entries = client.get(f"{base}/history/", {"search": "manager ma", "page_size": 50}).json()
+    assert entries["count"] == 8 and {e["actor"] for e in entries["results"]} == {"Manager Ma"}
+    by_actor = client.get(f"{base}/history/", {"ordering": "-actor", "page_size": 50}).json()
+    actors = [e["actor"] or "" for e in by_actor["results"]]
+    assert actors == sorted(actors, reverse=True) and by_actor["count"] == 25
+    refused = client.get(f"{base}/history/", {"ordering": "nonsense"})
+    assert refused.status_code == 400 and "ordering" in refused.json()
+    # A sharee reads them too; a stranger gets nothing.
+    assert api(company.deputy).get(f"{base}/history/", {"search": "reason"}).status_code == 200
+    assert api(company.marketer).get(f"{base}/contacts/", {"search": "zhang"}).status_code == 404
