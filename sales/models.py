@@ -14,6 +14,16 @@ from settings_app.models import dictionary_field
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
+MONEY_MAX = Decimal("999999999999.99")  # what money_field's 14 digits, 2 of them decimals, hold
+QUANTITY_MAX = Decimal("9999999999.99")
+
+
+def in_range(table, field, high, low=ZERO):
+    """A database CHECK that `field` holds only what its column declares: SQLite would keep
+    any number in a decimal column, and a total computed past it would break every list
+    that reads the row."""
+    bounds = {f"{field}__gte": low, f"{field}__lte": high}
+    return models.CheckConstraint(condition=models.Q(**bounds), name=f"{table}_{field}_in_range")
 
 
 def money_field(verbose_name, **kwargs):
@@ -44,6 +54,7 @@ class Opportunity(CustomerRecord):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "opportunities"
+        constraints = [in_range("opportunity", "expected_amount", MONEY_MAX)]
 
     def __str__(self):
         return self.name
@@ -73,6 +84,7 @@ class Quote(CustomerRecord):
 
     class Meta:
         ordering = ["-date", "-id"]
+        constraints = [in_range("quote", "total", MONEY_MAX)]
 
     def __str__(self):
         return self.number
@@ -95,6 +107,11 @@ class QuoteLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            in_range("quoteline", "quantity", QUANTITY_MAX, CENT),
+            in_range("quoteline", "unit_price", MONEY_MAX),
+            in_range("quoteline", "discount", Decimal("100")),
+        ]
 
     def __str__(self):
         return self.product
@@ -146,6 +163,7 @@ class Contract(CustomerRecord):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [in_range("contract", "amount", MONEY_MAX)]
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -174,6 +192,7 @@ class Receivable(CustomerRecord):
 
     class Meta:
         ordering = ["due_on", "id"]
+        constraints = [in_range("receivable", "amount", MONEY_MAX)]
 
     def __str__(self):
         return f"{self.contract.number} {self.due_on}"
@@ -198,6 +217,7 @@ class Payment(CustomerRecord):
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        constraints = [in_range("payment", "amount", MONEY_MAX)]
 
     def __str__(self):
         return f"{self.contract.number} {self.amount}"
@@ -215,6 +235,7 @@ class Expense(CustomerRecord):
 
     class Meta:
         ordering = ["-spent_on", "-id"]
+        constraints = [in_range("expense", "amount", MONEY_MAX)]
 
     def __str__(self):
         return f"{self.spent_on} {self.amount}"

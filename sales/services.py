@@ -10,7 +10,17 @@ from django.utils.translation import gettext as _
 from core.errors import ServiceError
 from records.services import RecordService
 
-from .models import ZERO, Contract, Expense, Opportunity, Payment, Quote, QuoteLine, Receivable
+from .models import (
+    MONEY_MAX,
+    ZERO,
+    Contract,
+    Expense,
+    Opportunity,
+    Payment,
+    Quote,
+    QuoteLine,
+    Receivable,
+)
 
 
 def _same_customer(customer, record, field, noun):
@@ -58,6 +68,13 @@ class QuoteService(NumberedService):
         _same_customer(customer, data.get("opportunity"), "opportunity", _("opportunity"))
         if "lines" in data and not data["lines"]:
             raise ServiceError(_("A quote needs at least one line."), field="lines")
+        total = sum((QuoteLine(**line).amount for line in data.get("lines") or ()), ZERO)
+        if total > MONEY_MAX:
+            raise ServiceError(
+                _("The lines add up to %(total)s, more than a quote can hold (%(max)s).")
+                % {"total": total, "max": MONEY_MAX},
+                field="lines",
+            )
 
     def create(self, user, customer, data):
         data = dict(data)
@@ -132,18 +149,22 @@ class PaymentService(RecordService):
 
     def check(self, customer, data, instance=None):
         contract = _contract_of(customer, data, instance)
-        if contract is None or "amount" not in data:
+        moved = (
+            instance is not None and contract is not None and instance.contract_id != contract.pk
+        )
+        if contract is None or not ("amount" in data or moved):
             return
+        amount = data["amount"] if "amount" in data else instance.amount
         # Lock the contract so two payments entered at once cannot both fit.
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
         owed = contract.outstanding
         if instance is not None and instance.contract_id == contract.pk:
             owed += instance.amount
-        if data["amount"] > owed:
+        if amount > owed:
             raise ServiceError(
                 _("%(amount)s is more than the %(owed)s still owed on %(number)s.")
-                % {"amount": data["amount"], "owed": owed, "number": contract.number},
-                field="amount",
+                % {"amount": amount, "owed": owed, "number": contract.number},
+                field="amount" if "amount" in data else "contract",
             )
 
     def create(self, user, customer, data):

@@ -431,3 +431,76 @@ def test_the_new_owner_collects_what_the_old_contract_still_owes(company, api, b
     assert Contract.objects.get(pk=contract.pk).outstanding == Decimal("0.00")
     late = api(company.rep).post(tab_url(customer, "payments"), body, format="json")
     assert late.status_code == 404
+
+
+# ---------------------------------------------------------------- nothing past a column's bounds
+
+
+def test_a_quote_whose_lines_add_up_past_what_it_can_hold_is_refused(company, api, book):
+    """The largest quantity times the largest price is valid line by line, but their total
+    does not fit the quote's column: refused with the reason, nothing stored, and the quote
+    lists still answer (SQLite kept such a row and every list of quotes broke on it)."""
+    client = api(company.rep)
+    huge = line(quantity="9999999999.99", unit_price="999999999999.99")
+    before = counts()
+    body = refused(
+        client.post(tab_url(book.customer, "quotes"), quote_body([huge]), format="json"),
+        before,
+        "lines",
+    )
+    assert "999999999999.99" in body["detail"], body
+    quote = book.rows["quotes"]
+    refused(
+        client.patch(
+            tab_url(book.customer, "quotes", quote.pk), {"lines": [huge, line()]}, format="json"
+        ),
+        before,
+        "lines",
+    )
+    assert client.get("/api/quotes/").status_code == 200
+    assert client.get(tab_url(book.customer, "quotes")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        ("quotes", "total", "1000000000000.00"),
+        ("contracts", "amount", "-1.00"),
+        ("payments", "amount", "1000000000000.00"),
+        ("quoteline", "discount", "100.01"),
+        ("quoteline", "quantity", "0"),
+    ],
+)
+def test_the_database_refuses_money_its_columns_cannot_hold(book, model, field, value):
+    """What the services bound is bounded again in the database: by a CHECK where the
+    column does not (SQLite keeps any number in a decimal column; PostgreSQL's numeric
+    column refuses too many digits itself)."""
+    from django.db import DataError, IntegrityError, transaction
+
+    from sales.models import QuoteLine
+
+    rows = {"quoteline": QuoteLine.objects.filter(quote=book.rows["quotes"])}
+    rows.update({key: type(row).objects.filter(pk=row.pk) for key, row in book.rows.items()})
+    assert rows[model].exists()
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
+        rows[model].update(**{field: Decimal(value)})
+
+
+def test_moving_a_payment_to_another_contract_checks_what_that_one_still_owes(company, api, book):
+    client = api(company.rep)
+    big = new_contract(book.customer, company.rep, amount="100.00")
+    small = new_contract(book.customer, company.rep, amount="10.00")
+    url = tab_url(book.customer, "payments")
+    body = {"contract": big.pk, "received_on": "2025-06-01", "amount": "80.00"}
+    payment = client.post(url, body, format="json")
+    assert payment.status_code == 201, payment.content
+    row = tab_url(book.customer, "payments", payment.json()["id"])
+    before = counts()
+    answer = refused(client.patch(row, {"contract": small.pk}, format="json"), before, "contract")
+    assert "10.00" in answer["detail"], answer
+    assert Payment.objects.get(pk=payment.json()["id"]).contract_id == big.pk
+    assert Contract.objects.get(pk=small.pk).outstanding == Decimal("10.00")
+    # A payment that fits moves.
+    fits = client.patch(row, {"contract": small.pk, "amount": "10.00"}, format="json")
+    assert fits.status_code == 200, fits.content
+    assert Contract.objects.get(pk=big.pk).outstanding == Decimal("100.00")

@@ -130,6 +130,7 @@ class Command(BaseCommand):
             items = self.dictionary()
             people = self.people()
             self.customers(rng, customers, people, items)
+            self.returned_by_a_rep(people, items)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded: {Customer.objects.count()} customers.")
         )
@@ -226,6 +227,15 @@ class Command(BaseCommand):
                 ownership.share(owner, [customer.pk], users=rng.sample(colleagues, 2))
             elif roll < 0.22:
                 ownership.share(owner, [customer.pk], departments=[rng.choice(departments)])
+
+    def returned_by_a_rep(self, people, items):
+        """Two leads a rep keyed in, worked and gave back to the pool: their supervisors
+        find them under 下属的客户 with the public fields only (manual 3.1.3)."""
+        rep = people["east_rep1"]
+        for name in ("沧州远航物流有限公司", "Harbor Line Logistics"):
+            data = {"name": name, "category": items["category"][0], "region": items["region"][0]}
+            customer = ownership.create(rep, {**data, "phone": "0317-55501234"}, claim=True)
+            ownership.return_to_pool(rep, [customer.pk], reason="demo: no budget this year")
 
     def add_records(self, rng, owner, customer, items):
         """Interactions for most claimed customers; a sales pipeline for some."""
