@@ -4,9 +4,16 @@ exactly one contact is primary whenever any exist."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Contact, SocialRelation
+from ..models import Contact, Customer, SocialRelation
 from .details import ensure_can_edit
 from .results import NotVisible, ServiceError
+
+
+def _lock(customer):
+    """Contacts of one customer are changed one writer at a time: two at once would both
+    find no primary contact and both make one (PostgreSQL: a 500 on the one-primary
+    constraint) or both leave none."""
+    Customer.objects.select_for_update().filter(pk=customer.pk).exists()
 
 
 def _make_primary(customer, contact):
@@ -30,6 +37,7 @@ def add(user, customer, data, relations=()):
     ensure_can_edit(user, customer)
     wants_primary = bool(data.pop("is_primary", False))
     with transaction.atomic():
+        _lock(customer)
         contact = Contact.objects.create(customer=customer, is_primary=False, **data)
         for relation in relations:
             SocialRelation.objects.create(contact=contact, **relation)
@@ -49,6 +57,7 @@ def update(user, customer, contact, data):
             field="is_primary",
         )
     with transaction.atomic():
+        _lock(customer)
         for field, value in data.items():
             setattr(contact, field, value)
         contact.save()
@@ -62,6 +71,7 @@ def delete(user, customer, contact_ids):
     """Delete one or many; if the primary goes, the oldest remaining contact takes over."""
     ensure_can_edit(user, customer)
     with transaction.atomic():
+        _lock(customer)
         rows = Contact.objects.filter(customer=customer, pk__in=contact_ids)
         found = set(rows.values_list("id", flat=True))
         missing = [i for i in contact_ids if i not in found]
