@@ -28,6 +28,20 @@ def recycle_bin(user):
     return Customer.objects.filter(deleted_at__isnull=False)
 
 
+def public_histories(user):
+    """Customers whose ownership history `user` may read without their full record: every
+    one, live or in the recycle bin, for pool managers (who had it before, H1)."""
+    if not user.is_pool_manager:
+        return Customer.objects.none()
+    return Customer.objects.all()
+
+
+def pool_pages(user):
+    """Customers whose pool page (public fields) `user` may open: every live one, and for
+    pool managers those in the recycle bin too."""
+    return public_histories(user) if user.is_pool_manager else pool(user)
+
+
 def mine(user):
     return Customer.live.filter(owner_id=user.pk)
 

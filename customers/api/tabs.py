@@ -2,12 +2,14 @@
 Reading needs sight of the full record; changing needs ownership (the services check)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from .. import querysets
 from ..filtersets import ContactFilterSet, ShareFilterSet
 from ..forms.history import HistoryQueryForm, ordering_choices
 from ..models import Contact, Customer, Share
@@ -123,6 +125,24 @@ def _tab_result(result):
     return Response(result.as_dict(), status=status.HTTP_200_OK)
 
 
+HISTORY_QUERY = extend_schema(
+    parameters=[
+        OpenApiParameter("search", str),
+        OpenApiParameter("ordering", enum=[c for c, _label in ordering_choices()]),
+    ],
+    responses=s.HistoryEntrySerializer(many=True),
+)
+
+
+def _history_page(view, request, entries):
+    """A page of `entries` as `search` and `ordering` select them (SPEC H1, L1, L3)."""
+    query = HistoryQueryForm(request.query_params)
+    if not query.is_valid():
+        raise ValidationError(query.errors)
+    page = view.paginate_queryset(query.select(entries))
+    return view.get_paginated_response(s.HistoryEntrySerializer(page, many=True).data)
+
+
 class HistoryViewSet(CustomerTabMixin, viewsets.GenericViewSet):
     """SPEC H1: ownership changes and field edits, newest first; `search` and `ordering`
     (at, action, actor, `-` for descending) as on the page."""
@@ -130,16 +150,21 @@ class HistoryViewSet(CustomerTabMixin, viewsets.GenericViewSet):
     serializer_class = s.HistoryEntrySerializer
     queryset = Customer.objects.none()
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("search", str),
-            OpenApiParameter("ordering", enum=[c for c, _label in ordering_choices()]),
-        ]
-    )
+    @HISTORY_QUERY
     def list(self, request, customer_pk=None):
-        query = HistoryQueryForm(request.query_params)
-        if not query.is_valid():
-            raise ValidationError(query.errors)
-        entries = query.select(history.customer_history(self.customer))
-        page = self.paginate_queryset(entries)
-        return self.get_paginated_response(s.HistoryEntrySerializer(page, many=True).data)
+        return _history_page(self, request, history.customer_history(self.customer))
+
+
+class PoolHistoryView(generics.GenericAPIView):
+    """SPEC H1 for pool managers: who had any customer, in the pool or the recycle bin,
+    when and why, and the edits of its public fields."""
+
+    serializer_class = s.HistoryEntrySerializer
+    queryset = Customer.objects.none()
+
+    @HISTORY_QUERY
+    def get(self, request, pk):
+        if not request.user.is_pool_manager:
+            raise PermissionDenied(_("Only pool managers may read the history of the pool."))
+        customer = get_object_or_404(querysets.public_histories(request.user), pk=pk)
+        return _history_page(self, request, history.public_history(customer))

@@ -17,6 +17,7 @@ relation_router.register("relations", tabs.RelationViewSet, basename="customer-c
 urlpatterns = [
     path("pool/", views.PoolView.as_view(), name="pool"),
     path("pool/<int:pk>/", views.PoolDetailView.as_view(), name="pool-detail"),
+    path("pool/<int:pk>/history/", tabs.PoolHistoryView.as_view(), name="pool-history"),
     path("mine/", views.MineView.as_view(), name="mine"),
     path("shared/", views.SharedView.as_view(), name="shared"),
     path("recycle-bin/", views.RecycleBinView.as_view(), name="recycle-bin"),

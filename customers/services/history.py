@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from org.models import person_label
 from settings_app import dictionary
+from settings_app.models import SystemSettings
 
 from ..models import DICTIONARY_FIELDS, Customer, OwnershipEvent
 
@@ -113,5 +114,19 @@ def customer_history(customer: Customer):
     """Every entry of the customer's history, newest first."""
     entries = ownership_entries(customer)
     entries += [edit_entry(*edit) for edit in field_edits(customer)]
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries
+
+
+def public_history(customer: Customer):
+    """What a pool manager may read of any customer's history, in the pool or the recycle
+    bin (who had it, when and why): the ownership events, and the edits of public fields
+    only (C2)."""
+    public = set(SystemSettings.load().public_fields)
+    entries = ownership_entries(customer)
+    for at, user, changes in field_edits(customer):
+        shown = [change for change in changes if change["field"] in public]
+        if shown:
+            entries.append(edit_entry(at, user, shown))
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries

@@ -61,7 +61,8 @@ class PoolCustomerView(LoginRequiredMixin, TemplateView):
     template_name = "customers/pool_detail.html"
 
     def get_context_data(self, **kwargs):
-        rows = querysets.with_list_relations(querysets.pool(self.request.user))
+        user = self.request.user
+        rows = querysets.with_list_relations(querysets.pool_pages(user))
         customer = get_object_or_404(rows, pk=self.kwargs["pk"])
         public = PoolCustomerSerializer(customer).data
         if "status" in public:
@@ -71,14 +72,18 @@ class PoolCustomerView(LoginRequiredMixin, TemplateView):
                 when = timezone.localtime(getattr(customer, key))
                 public[key] = formats.date_format(when, "Y-m-d H:i")
         fields = [(PUBLIC_LABELS[k], v) for k, v in public.items() if k != "id"]
-        readable = querysets.visible(self.request.user).filter(pk=customer.pk).exists()
-        return {
+        readable = querysets.visible(user).filter(pk=customer.pk).exists()
+        context = {
             **super().get_context_data(**kwargs),
             "customer": customer,
             "fields": fields,
             "readable": readable,
-            "may_correct": details.refuse_pool_edit(self.request.user, customer) is None,
+            "may_correct": not customer.deleted_at
+            and details.refuse_pool_edit(user, customer) is None,
         }
+        if querysets.public_histories(user).filter(pk=customer.pk).exists():
+            context["history"] = history_page(self.request, history.public_history(customer))
+        return context
 
 
 def ownership_actions(user, customer):
@@ -162,7 +167,7 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
                 filtered_page(self.request, ShareFilterSet, rows), share_form=ShareForm()
             )
         elif tab == "history":
-            context.update(history_page(self.request, customer))
+            context.update(history_page(self.request, history.customer_history(customer)))
         return context
 
     def get_template_names(self):
@@ -177,10 +182,9 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
         return response
 
 
-def history_page(request, customer):
-    """A page of the history tab's entries, searched and sorted as asked (SPEC H1)."""
+def history_page(request, entries):
+    """A page of history `entries`, searched and sorted as asked (SPEC H1)."""
     query = HistoryQueryForm(request.GET)
-    entries = history.customer_history(customer)
     size = requested_page_size(request)
     paging = numbered_paging(query.select(entries), size, request.GET.get("page"))
     return {**paging_context(paging, size), "filter_errors": query.errors}
