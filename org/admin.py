@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -20,4 +21,27 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Organisation"), {"fields": ("display_name", "department", "supervisor")}),
+    )
+
+    def get_deleted_objects(self, objs, request):
+        """Who did what stays readable: a person who has acted is deactivated, not deleted.
+        The actor columns PROTECT them; the field history's user column cannot, so the
+        people it names are refused here too (single and batch delete alike)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for user in objs:
+            if has_edited(user):
+                protected.append(
+                    _("%(user)s changed customers (field history); deactivate the account.")
+                    % {"user": user.label}
+                )
+        return deleted, counts, perms_needed, protected
+
+
+FIELD_HISTORIES = ("customers.HistoricalCustomer", "customers.HistoricalContact")
+
+
+def has_edited(user):
+    return any(
+        apps.get_model(label).objects.filter(history_user=user).exists()
+        for label in FIELD_HISTORIES
     )

@@ -10,7 +10,7 @@ class CustomerRecord(models.Model):
         "customers.Customer", on_delete=models.CASCADE, related_name="%(app_label)s_%(class)ss"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

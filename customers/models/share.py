@@ -16,7 +16,7 @@ class Share(models.Model):
         "org.Department", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     shared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
