@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-sqlite test-postgres lint format install clean
+.PHONY: run test test-sqlite test-postgres lint format install clean backup wipe-data
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,8 +46,18 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## Removes what `make install` and the tests made; never the data under var/.
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) .pytest_cache .ruff_cache var/test-*.sqlite3*
+
+## The database and the attachments in one archive under var/backups/ (manage.py backup).
+backup: $(STAMP)
+	$(BIN)/python manage.py backup
+
+## Deletes the SQLite database, the attachments and the backups under var/, after asking.
+wipe-data:
+	@printf 'This deletes var/: the SQLite database, every attachment and the backups. Type DELETE to go on: '; \
+	read answer; test "$$answer" = DELETE && rm -rf var && echo "var/ deleted." || echo "Nothing deleted."
 
 ## Benchmark at scale (benchmarks/README.md): generate SIZE customers into a database of
 ## their own unless that dataset is already there, measure, run LOAD seconds of load and
