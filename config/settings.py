@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "activities",
     "sales",
     "attachments",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.RequestContextMiddleware",
     "core.middleware.UserTimeZoneMiddleware",
     "settings_app.dictionary.ReadOncePerRequest",
     "django.contrib.messages.middleware.MessageMiddleware",

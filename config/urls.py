@@ -3,9 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from core.api.auth import TokenView
 from org.api.views import DepartmentViewSet, MeView, UserViewSet
 from records.api import urlpatterns as records_api_urls
 from settings_app.api.views import DictionaryViewSet, SystemSettingsView
@@ -16,7 +16,7 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register(r"dictionary/(?P<kind>[a-z_]+)", DictionaryViewSet, basename="dictionary")
 
 api = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/", include("rest_framework.urls")),
     path("me/", MeView.as_view(), name="me"),
     path("settings/", SystemSettingsView.as_view(), name="settings"),

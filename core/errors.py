@@ -16,3 +16,10 @@ class NotAllowed(ServiceError):
 
 class NotVisible(ServiceError):
     """No such record, or not one the actor may read: the same answer for both (HTTP 404)."""
+
+
+def status_of(error: ServiceError) -> int:
+    """The HTTP status a refusal is answered with, on pages and in the API alike."""
+    if isinstance(error, NotVisible):
+        return 404
+    return 403 if isinstance(error, NotAllowed) else 400

@@ -1,7 +1,9 @@
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .errors import NotAllowed, NotVisible, ServiceError
+from audit import trail
+
+from .errors import ServiceError, status_of
 
 
 class ServiceErrorPages:
@@ -11,12 +13,10 @@ class ServiceErrorPages:
     def dispatch(self, request, *args, **kwargs):
         try:
             return super().dispatch(request, *args, **kwargs)
-        except NotVisible as error:
-            return render(request, "core/refused.html", {"message": error.message}, status=404)
-        except NotAllowed as error:
-            return render(request, "core/refused.html", {"message": error.message}, status=403)
         except ServiceError as error:
-            return render(request, "core/refused.html", {"message": error.message}, status=400)
+            status = status_of(error)
+            trail.refused(request, error.message, status)
+            return render(request, "core/refused.html", {"message": error.message}, status=status)
 
 
 def ticked_ids(request):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from audit import trail
 from core.errors import ServiceError
 from customers.services.results import BatchResult
 
@@ -30,22 +31,26 @@ class RecordService:
             record = self.model(customer=customer, created_by=user, **data)
             record.save()
             self.after_save(record, created=True)
+            trail.created(user, record, customer_id=customer.pk)
         return record
 
     def update(self, user, record, data):
         access.ensure_can_write(user, record.customer, self.write_rule, record)
         self.check(record.customer, data, instance=record)
         with transaction.atomic():
+            before = trail.snapshot(record)
             for field, value in data.items():
                 setattr(record, field, value)
             record.save()
             self.after_save(record, created=False)
+            trail.updated(user, record, before, customer_id=record.customer_id)
         return record
 
     def delete(self, user, record):
         access.ensure_can_write(user, record.customer, self.write_rule, record)
         try:
             with transaction.atomic():
+                trail.deleted(user, record, customer_id=record.customer_id)
                 record.delete()
                 self.after_delete(record)
         except ProtectedError as error:

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import trail
+from audit.models import Action
 from core.errors import ServiceError
 from records.services import RecordService
 
@@ -82,7 +84,7 @@ class QuoteService(NumberedService):
         self.check(customer, {**data, "lines": lines or []})
         with transaction.atomic():
             quote = super().create(user, customer, data)
-            self.replace_lines(quote, lines)
+            self.replace_lines(user, quote, lines)
         return quote
 
     def update(self, user, record, data):
@@ -93,17 +95,33 @@ class QuoteService(NumberedService):
         with transaction.atomic():
             quote = super().update(user, record, data)
             if lines is not None:
-                self.replace_lines(quote, lines)
+                self.replace_lines(user, quote, lines)
         return quote
 
-    def replace_lines(self, quote, lines):
+    def replace_lines(self, user, quote, lines):
         if lines is None:
             return
+        before = {"lines": _described(quote.lines.all()), "total": trail.shown(quote.total)}
         quote.lines.all().delete()
         rows = [QuoteLine(quote=quote, **line) for line in lines]
         QuoteLine.objects.bulk_create(rows)
         quote.total = sum((row.amount for row in rows), ZERO)
         quote.save(update_fields=["total"])
+        after = {"lines": _described(rows), "total": trail.shown(quote.total)}
+        changes = trail.changes_between(before, after)
+        if changes:
+            trail.record(user, Action.UPDATE, quote, customer_id=quote.customer_id, changes=changes)
+
+
+def _described(lines):
+    """A quote's lines as the trail keeps them: one text, a line each."""
+    return (
+        "\n".join(
+            f"{line.product} × {line.quantity} @ {line.unit_price} -{line.discount}%"
+            for line in lines
+        )
+        or None
+    )
 
 
 class ContractService(NumberedService):

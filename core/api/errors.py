@@ -5,7 +5,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import NotAllowed, NotVisible, ServiceError
+from audit import trail
+from core.errors import ServiceError, status_of
 
 
 def _first_message(data):
@@ -23,15 +24,16 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         )
-    if isinstance(exc, NotVisible):
-        return Response({"detail": exc.message}, status=404)
-    if isinstance(exc, NotAllowed):
-        return Response({"detail": exc.message}, status=403)
+    request = context.get("request")
     if isinstance(exc, ServiceError):
+        status = status_of(exc)
+        trail.refused(request, exc.message, status)
         body = {"detail": exc.message}
-        if exc.field:
+        if exc.field and status == 400:
             body[exc.field] = [exc.message]
-        return Response(body, status=400)
+        return Response(body, status=status)
+    if isinstance(exc, exceptions.PermissionDenied) and request is not None:
+        trail.refused(request, str(exc.detail), 403)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict | list):
         data = response.data

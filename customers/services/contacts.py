@@ -4,9 +4,13 @@ exactly one contact is primary whenever any exist."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit import trail
+
 from ..models import Contact, Customer, SocialRelation
 from .details import ensure_can_edit
 from .results import NotVisible, ServiceError
+
+CONTACT_UNTRACED = {*trail.UNTRACED, "search_name"}
 
 
 def _lock(customer):
@@ -44,7 +48,8 @@ def add(user, customer, data, relations=()):
         if wants_primary:
             _make_primary(customer, contact)
         _promote_first_if_none(customer)
-    contact.refresh_from_db()
+        contact.refresh_from_db()
+        trail.created(user, contact, customer_id=customer.pk, untraced=CONTACT_UNTRACED)
     return contact
 
 
@@ -58,12 +63,14 @@ def update(user, customer, contact, data):
         )
     with transaction.atomic():
         _lock(customer)
+        before = trail.snapshot(contact, CONTACT_UNTRACED)
         for field, value in data.items():
             setattr(contact, field, value)
         contact.save()
         if wants_primary:
             _make_primary(customer, contact)
-    contact.refresh_from_db()
+        contact.refresh_from_db()
+        trail.updated(user, contact, before, customer_id=customer.pk, untraced=CONTACT_UNTRACED)
     return contact
 
 
@@ -79,6 +86,8 @@ def delete(user, customer, contact_ids):
             raise NotVisible(
                 _("This customer has no contact with id %s.") % ", ".join(map(str, missing))
             )
+        for contact in rows:
+            trail.deleted(user, contact, customer_id=customer.pk)
         rows.delete()
         _promote_first_if_none(customer)
     return sorted(found)
@@ -86,9 +95,14 @@ def delete(user, customer, contact_ids):
 
 def add_relation(user, customer, contact, data):
     ensure_can_edit(user, customer)
-    return SocialRelation.objects.create(contact=contact, **data)
+    with transaction.atomic():
+        relation = SocialRelation.objects.create(contact=contact, **data)
+        trail.created(user, relation, customer_id=customer.pk)
+    return relation
 
 
 def delete_relation(user, customer, relation):
     ensure_can_edit(user, customer)
-    relation.delete()
+    with transaction.atomic():
+        trail.deleted(user, relation, customer_id=customer.pk)
+        relation.delete()

@@ -3,6 +3,9 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from audit import trail
+from audit.models import Action
+
 from .. import querysets, rules
 from ..models import Customer
 from .ownership import _duplicate_message, check_name_free, load_states
@@ -57,7 +60,7 @@ def refuse_pool_edit(user, customer: Customer):
 
 def update(user, customer: Customer, data):
     ensure_can_edit(user, customer)
-    return _save(customer, data, EDITABLE_FIELDS)
+    return _save(user, customer, data, EDITABLE_FIELDS)
 
 
 def update_in_pool(user, customer: Customer, data):
@@ -70,10 +73,10 @@ def update_in_pool(user, customer: Customer, data):
         reason = rules.refuse_pool_edit(rules.Actor.of(user), state)
         if reason:
             raise NotAllowed(reason)
-        return _save(customer, data, POOL_EDITABLE_FIELDS)
+        return _save(user, customer, data, POOL_EDITABLE_FIELDS)
 
 
-def _save(customer, data, fields):
+def _save(user, customer, data, fields):
     unknown = set(data) - set(fields)
     if unknown:
         raise ServiceError(
@@ -84,13 +87,20 @@ def _save(customer, data, fields):
         if not data["name"]:
             raise ServiceError(_("A customer needs a name."), field="name")
         check_name_free(data["name"], exclude_id=customer.pk)
+    before = {field: trail.shown(getattr(customer, field)) for field in data}
     for field, value in data.items():
         setattr(customer, field, value)
     customer._change_reason = "edit"
+    after = {field: trail.shown(getattr(customer, field)) for field in data}
     try:
         with transaction.atomic():
             # Only the edited fields: owner and claim columns belong to the ownership service.
             customer.save(update_fields=[*data, "name_key", "search_name", "updated_at"])
+            changes = trail.changes_between(before, after)
+            if changes:
+                trail.record(
+                    user, Action.UPDATE, customer, customer_id=customer.pk, changes=changes
+                )
     except IntegrityError:
         raise ServiceError(_duplicate_message(customer.name), field="name") from None
     return customer

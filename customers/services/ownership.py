@@ -8,6 +8,7 @@ left (who has it now). Each change writes its OwnershipEvent rows in the same tr
 and a change of owner clears the manual shares (recorded too). SPEC P2–P6, M4–M6, S3, H1.
 """
 
+import functools
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
@@ -16,8 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from audit import trail
+from audit.models import Action
+
 from .. import rules
 from ..models import Customer, OwnershipEvent, Share
+from ..models.customer import SORT_KEYS
 from ..models.events import OwnershipAction as A
 from ..normalize import name_key
 from .results import BatchResult, ServiceError
@@ -64,6 +69,71 @@ def load_states(ids, *, include_deleted=False, lock=False):
 
 def _unique(ids):
     return list(dict.fromkeys(ids))
+
+
+# A customer's columns the trail does not list on creation: derived, or ownership (which
+# its ownership entry says).
+CUSTOMER_UNTRACED = {
+    *trail.UNTRACED,
+    "name_key",
+    "search_name",
+    "owner",
+    "claimed_at",
+    "deleted_at",
+    "last_contacted_at",
+    *SORT_KEYS,
+}
+
+
+def _write(events):
+    """The events, and their rows of the audit trail, in the caller's transaction."""
+    events = list(events)
+    OwnershipEvent.objects.bulk_create(events)
+    trail.record_many(
+        trail.entry(
+            None,
+            Action.OWNERSHIP,
+            actor_id=event.actor_id,
+            object_type="customers.customer",
+            object_id=event.customer_id,
+            customer_id=event.customer_id,
+            changes={
+                "event": event.action,
+                "from_user": event.from_user_id,
+                "to_user": event.to_user_id,
+                "to_department": event.to_department_id,
+            },
+            reason=event.reason,
+        )
+        for event in events
+    )
+
+
+def _traced(verb):
+    """Writes a batch action's refusals to the audit trail, one row per customer."""
+
+    def decorate(service):
+        @functools.wraps(service)
+        def run(user, ids, *args, **kwargs):
+            result = service(user, ids, *args, **kwargs)
+            trail.record_many(
+                trail.entry(
+                    user,
+                    Action.REFUSED,
+                    object_type="customers.customer",
+                    object_id=refused["id"],
+                    label=refused["name"] or "",
+                    customer_id=refused["id"] if refused["name"] is not None else None,
+                    changes={"action": verb},
+                    reason=refused["reason"],
+                )
+                for refused in result.refused
+            )
+            return result
+
+        return run
+
+    return decorate
 
 
 def _screen(actor, ids, refuse, *, include_deleted=False, result=None):
@@ -133,7 +203,7 @@ def _move(actor, allowed, result, *, action, to_user_id, reason=""):
     )
     events = _events(action, actor.user_id, allowed, to_user=to_user_id, reason=reason)
     events += _clear_shares(actor.user_id, moved)
-    OwnershipEvent.objects.bulk_create(events)
+    _write(events)
     result.done += sorted(moved)
 
 
@@ -145,16 +215,19 @@ def _transition(user, ids, refuse, action, to_owner, reason):
     return result
 
 
+@_traced("claim")
 def claim(user, ids, reason=""):
     """SPEC P4: unclaimed customers become mine; claimed ones are refused by name."""
     return _transition(user, ids, rules.refuse_claim, A.CLAIM, user.pk, reason)
 
 
+@_traced("return")
 def return_to_pool(user, ids, reason=""):
     """SPEC M4: my customers go back to the pool, unclaimed."""
     return _transition(user, ids, rules.refuse_return, A.RETURN, None, reason)
 
 
+@_traced("reclaim")
 def reclaim(user, ids, reason=""):
     """SPEC P5, S3: pool managers and the owner's supervisors take customers back."""
     return _transition(user, ids, rules.refuse_reclaim, A.RECLAIM, None, reason)
@@ -173,6 +246,7 @@ def _balanced_targets(states, to_users):
     return plan
 
 
+@_traced("assign")
 def assign(user, ids, to_users, reason=""):
     """SPEC P6, M6, S3: give customers to one user, or spread them evenly over several.
 
@@ -208,6 +282,7 @@ def _owned_and_locked(actor, ids, result):
     return allowed
 
 
+@_traced("share")
 def share(user, ids, users=(), departments=(), reason=""):
     """SPEC M5: read access for chosen users and/or whole departments."""
     if not users and not departments:
@@ -231,7 +306,7 @@ def share(user, ids, users=(), departments=(), reason=""):
             if (cid, uid, did) not in existing
         ]
         Share.objects.bulk_create(new_shares)
-        OwnershipEvent.objects.bulk_create(
+        _write(
             OwnershipEvent(
                 customer_id=s.customer_id,
                 action=A.SHARE,
@@ -246,6 +321,7 @@ def share(user, ids, users=(), departments=(), reason=""):
     return result
 
 
+@_traced("unshare")
 def unshare(user, ids, users=(), departments=(), reason="", share_ids=None):
     """SPEC M5 取消共享: the sharee loses sight of the customer at once."""
     actor = rules.Actor.of(user)
@@ -264,7 +340,7 @@ def unshare(user, ids, users=(), departments=(), reason="", share_ids=None):
             )
         removed = list(shares.values_list("id", "customer_id", "user_id", "department_id"))
         Share.objects.filter(pk__in=[r[0] for r in removed]).delete()
-        OwnershipEvent.objects.bulk_create(
+        _write(
             OwnershipEvent(
                 customer_id=cid,
                 action=A.UNSHARE,
@@ -289,6 +365,7 @@ def unshare(user, ids, users=(), departments=(), reason="", share_ids=None):
     return result
 
 
+@_traced("delete")
 def delete(user, ids, reason=""):
     """SPEC P3: unclaimed customers go to the recycle bin; nothing is lost."""
     actor = rules.Actor.of(user)
@@ -297,11 +374,12 @@ def delete(user, ids, reason=""):
         now = timezone.now()
         deleted = [state.id for state in allowed]
         Customer.objects.filter(pk__in=deleted).update(deleted_at=now, updated_at=now)
-        OwnershipEvent.objects.bulk_create(_events(A.DELETE, user.pk, allowed, reason=reason))
+        _write(_events(A.DELETE, user.pk, allowed, reason=reason))
         result.done += sorted(deleted)
     return result
 
 
+@_traced("restore")
 def restore(user, ids, reason=""):
     """Bring customers back from the recycle bin, unless a live customer took the name."""
     actor = rules.Actor.of(user)
@@ -316,8 +394,8 @@ def restore(user, ids, reason=""):
             except IntegrityError:
                 result.refuse(state.id, state.name, _duplicate_message(state.name))
                 continue
-            OwnershipEvent.objects.create(
-                customer_id=state.id, action=A.RESTORE, actor=user, reason=reason
+            _write(
+                [OwnershipEvent(customer_id=state.id, action=A.RESTORE, actor=user, reason=reason)]
             )
             result.done.append(state.id)
     return result
@@ -362,13 +440,15 @@ def create(user, data, *, claim=False):
     try:
         with transaction.atomic():
             customer.save()
-            OwnershipEvent.objects.create(
+            event = OwnershipEvent(
                 customer=customer,
                 action=A.CREATE,
                 actor=user,
                 to_user=customer.owner,
                 reason=gettext_noop("created and claimed") if claim else "",
             )
+            _write([event])
+            trail.created(user, customer, customer_id=customer.pk, untraced=CUSTOMER_UNTRACED)
     except IntegrityError:
         # Someone saved the same name between our check and our insert.
         raise ServiceError(_duplicate_message(name), field="name") from None

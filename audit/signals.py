@@ -1,0 +1,99 @@
+"""What the trail learns from Django's own signals: sign-ins, sign-outs and failed
+sign-ins on every way in, and changes to the settings, the data dictionary, departments
+and people, which administrators also make in Django admin."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from . import trail
+from .models import Action
+
+# A person's columns that are not theirs to trace: the hash, and what every sign-in sets.
+USER_UNTRACED = {"id", "password", "last_login", "date_joined"}
+
+
+def _traced_models():
+    from org.models import Department
+    from settings_app.models import DictionaryItem, SystemSettings
+
+    return (SystemSettings, DictionaryItem, Department, get_user_model())
+
+
+def _untraced(sender):
+    return USER_UNTRACED if sender is get_user_model() else {"id"}
+
+
+def _before(sender, instance, **kwargs):
+    if sender not in _traced_models():
+        return
+    old = sender.objects.filter(pk=instance.pk).first() if instance.pk else None
+    instance._audit_before = trail.snapshot(old, _untraced(sender)) if old else None
+    instance._audit_password_changed = old is not None and getattr(
+        old, "password", None
+    ) != getattr(instance, "password", None)
+
+
+def _after(sender, instance, created, **kwargs):
+    if sender not in _traced_models():
+        return
+    before = getattr(instance, "_audit_before", None)
+    if created or before is None:
+        trail.created(None, instance, untraced=_untraced(sender))
+        return
+    changes = trail.changes_between(before, trail.snapshot(instance, _untraced(sender)))
+    if getattr(instance, "_audit_password_changed", False):
+        changes["password"] = [None, "changed"]  # never the hash
+    if changes:
+        trail.record(None, Action.UPDATE, instance, changes=changes)
+
+
+def _gone(sender, instance, **kwargs):
+    if sender in _traced_models():
+        trail.record(
+            None,
+            Action.DELETE,
+            instance,
+            changes={k: [v, None] for k, v in trail.snapshot(instance, _untraced(sender)).items()},
+        )
+
+
+pre_save.connect(_before, dispatch_uid="audit-before")
+post_save.connect(_after, dispatch_uid="audit-after")
+post_delete.connect(_gone, dispatch_uid="audit-gone")
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="audit-roles")
+def _roles(sender, instance, action, pk_set, model, **kwargs):
+    """A role given or taken (the pool managers group)."""
+    if action not in ("post_add", "post_remove") or not pk_set:
+        return
+    names = sorted(model.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+    if isinstance(instance, get_user_model()):
+        people = [instance]
+    else:  # people added to a group from the group's side
+        people = list(get_user_model().objects.filter(pk__in=pk_set))
+        names = [instance.name]
+    for person in people:
+        change = [None, ", ".join(names)] if action == "post_add" else [", ".join(names), None]
+        trail.record(None, Action.UPDATE, person, changes={"roles": change})
+
+
+@receiver(user_logged_in, dispatch_uid="audit-login")
+def _login(sender, request, user, **kwargs):
+    trail.record(user, Action.LOGIN, user)
+
+
+@receiver(user_logged_out, dispatch_uid="audit-logout")
+def _logout(sender, request, user, **kwargs):
+    if user is not None:
+        trail.record(user, Action.LOGOUT, user)
+
+
+@receiver(user_login_failed, dispatch_uid="audit-login-failed")
+def _login_failed(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))
+    trail.record(
+        None, Action.LOGIN_FAILED, object_type="org.user", label=username, username=username
+    )

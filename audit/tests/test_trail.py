@@ -1,0 +1,113 @@
+"""Every write traced in the same transaction as the change, every refusal and sign-in
+traced when answered (issue: 0 audit rows for money edits, refusals, roles, settings,
+logins): who, what, which object, before/after, reason, request id and address."""
+
+import pytest
+
+from audit.models import Action, AuditEntry
+from customers.services import ownership
+from customers.testing import CustomerFactory, ShareFactory
+from org.services import set_pool_manager
+from records.testing import tab_url
+from settings_app.models import DictionaryItem
+
+pytestmark = pytest.mark.django_db
+
+
+def newest(**where):
+    return AuditEntry.objects.filter(**where).order_by("-id").first()
+
+
+def test_a_money_record_is_traced_when_made_changed_and_deleted(company, api, book):
+    client = api(company.rep)
+    contract = book.rows["contracts"]
+    url = tab_url(book.customer, "payments")
+    body = {"contract": contract.pk, "received_on": "2025-06-01", "amount": "10.00"}
+    made = client.post(url, body, format="json")
+    assert made.status_code == 201, made.content
+    pk = str(made.json()["id"])
+    row = newest(object_type="sales.payment", object_id=pk)
+    assert row.action == Action.CREATE and row.actor == company.rep
+    assert row.customer_id == book.customer.pk and row.changes["amount"] == [None, "10.00"]
+    assert row.request_id and row.ip == "127.0.0.1"
+
+    assert (
+        client.patch(tab_url(book.customer, "payments", pk), {"amount": "7.50"}).status_code == 200
+    )
+    row = newest(object_type="sales.payment", object_id=pk)
+    assert row.action == Action.UPDATE and row.changes == {"amount": ["10.00", "7.50"]}
+
+    assert client.delete(tab_url(book.customer, "payments", pk)).status_code == 204
+    row = newest(object_type="sales.payment", object_id=pk)
+    assert row.action == Action.DELETE and row.changes["amount"] == ["7.50", None]
+
+
+def test_a_refused_change_leaves_a_refusal_and_no_change(company, api):
+    customer = CustomerFactory(name="Guarded", owner=company.rep)
+    ShareFactory(customer=customer, user=company.deputy, shared_by=company.rep)
+    refused = api(company.deputy).patch(f"/api/customers/{customer.pk}/", {"notes": "mine now"})
+    assert refused.status_code == 403
+    row = newest(action=Action.REFUSED)
+    assert row.actor == company.deputy and row.changes == {"status": 403}
+    assert f"PATCH /api/customers/{customer.pk}/" == row.object_label and row.reason
+    assert not AuditEntry.objects.filter(action=Action.UPDATE, customer=customer).exists()
+
+    answer = api(company.peer).post(
+        "/api/customers/reclaim/", {"ids": [customer.pk]}, format="json"
+    )
+    assert answer.json()["refused"]
+    row = newest(action=Action.REFUSED, customer=customer)
+    assert row.actor == company.peer and row.changes == {"action": "reclaim"}
+
+
+def test_ownership_actions_are_traced_with_the_event(company, api):
+    customer = ownership.create(company.marketer, {"name": "Traced Lead"}, claim=False)
+    api(company.rep).post("/api/customers/claim/", {"ids": [customer.pk]}, format="json")
+    row = newest(action=Action.OWNERSHIP, customer=customer)
+    assert row.actor == company.rep
+    assert row.changes == {
+        "event": "claim",
+        "from_user": None,
+        "to_user": company.rep.pk,
+        "to_department": None,
+    }
+
+
+def test_sign_ins_and_failed_sign_ins_on_every_way_in(company, client, api):
+    company.rep.set_password("right-one")
+    company.rep.save()
+    client.post("/login/", {"username": "rep", "password": "wrong"})
+    assert newest(action=Action.LOGIN_FAILED).username == "rep"
+    client.post("/login/", {"username": "rep", "password": "right-one"})
+    assert newest(action=Action.LOGIN).actor == company.rep
+    anonymous = api(None)
+    anonymous.post("/api/auth/token/", {"username": "nobody", "password": "x"}, format="json")
+    assert newest(action=Action.LOGIN_FAILED).username == "nobody"
+    anonymous.post("/api/auth/token/", {"username": "rep", "password": "right-one"}, format="json")
+    row = newest(action=Action.LOGIN)
+    assert row.actor == company.rep and row.reason == "API token"
+
+
+def test_settings_dictionary_and_roles_are_traced(company, api):
+    admin = api(company.admin)
+    changed = admin.patch("/api/settings/", {"force_hierarchical_sharing": False}, format="json")
+    assert changed.status_code == 200, changed.content
+    row = newest(object_type="settings_app.systemsettings")
+    assert row.actor == company.admin and row.changes == {
+        "force_hierarchical_sharing": [True, False]
+    }
+
+    item = DictionaryItem.objects.create(kind="category", name="VIP")
+    item.name = "重点客户"
+    item.save()
+    row = newest(object_type="settings_app.dictionaryitem", object_id=str(item.pk))
+    assert row.action == Action.UPDATE and row.changes == {"name": ["VIP", "重点客户"]}
+
+    set_pool_manager(company.deputy, True)
+    row = newest(object_type="org.user", object_id=str(company.deputy.pk))
+    assert row.changes["roles"][1]
+
+
+def test_every_response_names_its_request(company, api):
+    response = api(company.rep).get("/api/me/")
+    assert len(response["X-Request-ID"]) == 32

@@ -1,0 +1,19 @@
+"""POST /api/auth/token/: a token for a username and password, and the sign-in traced as
+the pages' sign-in is (a failed one is traced by Django's user_login_failed signal)."""
+
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+
+from audit import trail
+from audit.models import Action
+
+
+class TokenView(ObtainAuthToken):
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, _created = Token.objects.get_or_create(user=user)
+        trail.record(user, Action.LOGIN, user, reason="API token")
+        return Response({"token": token.key})
