@@ -252,7 +252,11 @@ def _searches(result):
     ]
 
 
-APART_NAMES = {"picker": "customer picker's", "tabs": "customer tabs'"}
+APART_NAMES = {
+    "picker": "customer picker's",
+    "tabs": "customer tabs'",
+    "mutations": "claim and batch-assign",
+}
 
 
 def _others(result):

@@ -67,10 +67,17 @@ def test_ownership_actions_are_traced_with_the_event(company, api):
     assert row.actor == company.rep
     assert row.changes == {
         "event": "claim",
-        "from_user": None,
+        "customers": [customer.pk],
         "to_user": company.rep.pk,
         "to_department": None,
     }
+    others = [ownership.create(company.marketer, {"name": f"Lead {i}"}).pk for i in range(3)]
+    spread = api(company.marketer).post(
+        "/api/customers/assign/", {"ids": others, "to": [company.rep.pk]}, format="json"
+    )
+    assert spread.json()["done"] == others
+    row = newest(action=Action.OWNERSHIP)  # one row for the batch, naming each customer
+    assert row.changes["customers"] == others and row.customer_id is None
 
 
 def test_sign_ins_and_failed_sign_ins_on_every_way_in(company, client, api):

@@ -86,26 +86,33 @@ CUSTOMER_UNTRACED = {
 
 
 def _write(events):
-    """The events, and their rows of the audit trail, in the caller's transaction."""
+    """The events, and the audit trail's rows of them, in the caller's transaction. The
+    events say what happened to each customer; the trail gets one row per kind of change
+    (a batch-assign of 1,000 to one person is one row naming the 1,000), as a row per
+    customer cost 30–40 % of batch-assign (benchmark row "batch-assign 1,000 to 10 users")."""
     events = list(events)
     OwnershipEvent.objects.bulk_create(events)
+    batches = defaultdict(list)
+    for event in events:
+        kind = (event.action, event.actor_id, event.to_user_id, event.to_department_id)
+        batches[(*kind, event.reason)].append(event.customer_id)
     trail.record_many(
         trail.entry(
             None,
             Action.OWNERSHIP,
-            actor_id=event.actor_id,
+            actor_id=actor_id,
             object_type="customers.customer",
-            object_id=event.customer_id,
-            customer_id=event.customer_id,
+            object_id=customers[0] if len(customers) == 1 else "",
+            customer_id=customers[0] if len(customers) == 1 else None,
             changes={
-                "event": event.action,
-                "from_user": event.from_user_id,
-                "to_user": event.to_user_id,
-                "to_department": event.to_department_id,
+                "event": action,
+                "customers": customers,
+                "to_user": to_user_id,
+                "to_department": to_department_id,
             },
-            reason=event.reason,
+            reason=reason,
         )
-        for event in events
+        for (action, actor_id, to_user_id, to_department_id, reason), customers in batches.items()
     )
 
 
