@@ -24,6 +24,8 @@ class Interaction(CustomerRecord):
 
     class Meta:
         ordering = ["-happened_at", "-id"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
 
     def __str__(self):
         return self.subject

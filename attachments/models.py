@@ -24,6 +24,8 @@ class Attachment(CustomerRecord):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
     def __str__(self):
         return self.original_name

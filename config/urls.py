@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from audit.api import AuditTrailView
 from core.api.auth import TokenView
 from org.api.views import DepartmentViewSet, MeView, UserViewSet
 from records.api import urlpatterns as records_api_urls
@@ -20,6 +21,7 @@ api = [
     path("auth/", include("rest_framework.urls")),
     path("me/", MeView.as_view(), name="me"),
     path("settings/", SystemSettingsView.as_view(), name="settings"),
+    path("audit/", AuditTrailView.as_view(), name="audit"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("customers.api.urls")),

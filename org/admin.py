@@ -29,18 +29,24 @@ class UserAdmin(BaseUserAdmin):
         people it names are refused here too (single and batch delete alike)."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         for user in objs:
-            if has_edited(user):
+            if has_acted(user):
                 protected.append(
-                    _("%(user)s changed customers (field history); deactivate the account.")
+                    _("%(user)s has acted (audit trail, field history); deactivate the account.")
                     % {"user": user.label}
                 )
+        if protected:
+            # The trail cannot be deleted by anyone; the reason to give is that they acted.
+            perms_needed = set()
         return deleted, counts, perms_needed, protected
 
 
 FIELD_HISTORIES = ("customers.HistoricalCustomer", "customers.HistoricalContact")
 
 
-def has_edited(user):
+def has_acted(user):
+    """Whether the audit trail or a field history names `user` as the one who acted."""
+    if apps.get_model("audit.AuditEntry").objects.filter(actor=user).exists():
+        return True
     return any(
         apps.get_model(label).objects.filter(history_user=user).exists()
         for label in FIELD_HISTORIES

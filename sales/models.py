@@ -53,7 +53,8 @@ class Opportunity(CustomerRecord):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "opportunities"
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
         constraints = [in_range("opportunity", "expected_amount", MONEY_MAX)]
 
     def __str__(self):
@@ -84,6 +85,8 @@ class Quote(CustomerRecord):
 
     class Meta:
         ordering = ["-date", "-id"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
         constraints = [in_range("quote", "total", MONEY_MAX)]
 
     def __str__(self):
@@ -107,6 +110,8 @@ class QuoteLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
         constraints = [
             in_range("quoteline", "quantity", QUANTITY_MAX, CENT),
             in_range("quoteline", "unit_price", MONEY_MAX),
@@ -163,6 +168,8 @@ class Contract(CustomerRecord):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
         constraints = [in_range("contract", "amount", MONEY_MAX)]
 
     def __str__(self):
@@ -192,6 +199,8 @@ class Receivable(CustomerRecord):
 
     class Meta:
         ordering = ["due_on", "id"]
+        verbose_name = _("receivable")
+        verbose_name_plural = _("receivables")
         constraints = [in_range("receivable", "amount", MONEY_MAX)]
 
     def __str__(self):
@@ -217,6 +226,8 @@ class Payment(CustomerRecord):
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         constraints = [in_range("payment", "amount", MONEY_MAX)]
 
     def __str__(self):
@@ -235,6 +246,8 @@ class Expense(CustomerRecord):
 
     class Meta:
         ordering = ["-spent_on", "-id"]
+        verbose_name = _("cost or expense")
+        verbose_name_plural = _("costs and expenses")
         constraints = [in_range("expense", "amount", MONEY_MAX)]
 
     def __str__(self):

@@ -118,3 +118,50 @@ def test_settings_dictionary_and_roles_are_traced(company, api):
 def test_every_response_names_its_request(company, api):
     response = api(company.rep).get("/api/me/")
     assert len(response["X-Request-ID"]) == 32
+
+
+def test_the_customers_history_shows_what_was_done_to_its_records(company, api, browser, book):
+    client = api(company.rep)
+    interaction = book.rows["interactions"]
+    url = tab_url(book.customer, "interactions", interaction.pk)
+    assert client.patch(url, {"subject": "Second visit"}, format="json").status_code == 200
+    entries = client.get(f"/api/customers/{book.customer.pk}/history/").json()["results"]
+    edit = next(e for e in entries if e["kind"] == "record" and e["action"] == "edit")
+    assert edit["actor"] == "Rep Li" and edit["object"].startswith("Interaction: ")
+    assert {"field": "subject", "old": interaction.subject, "new": "Second visit"} in edit[
+        "changes"
+    ]
+    page = browser(company.rep).get(f"/customers/{book.customer.pk}/", {"tab": "history"})
+    assert 'data-testid="history-object"' in page.content.decode()
+    assert "Second visit" in page.content.decode()
+    found = client.get(
+        f"/api/customers/{book.customer.pk}/history/", {"search": "second visit"}
+    ).json()
+    assert found["count"] == 1
+
+
+def test_administrators_read_filter_and_export_the_trail(company, api, client):
+    customer = ownership.create(company.marketer, {"name": "Audited"}, claim=False)
+    api(company.rep).post("/api/customers/claim/", {"ids": [customer.pk]}, format="json")
+    admin = api(company.admin)
+    listed = admin.get("/api/audit/", {"action": "ownership", "actor": company.rep.pk})
+    assert listed.status_code == 200, listed.content
+    rows = listed.json()["results"]
+    assert rows and all(r["actor"]["id"] == company.rep.pk for r in rows)
+    assert admin.get("/api/audit/", {"customer": customer.pk}).json()["count"] >= 2
+    assert admin.get("/api/audit/", {"search": "Audited"}).json()["count"] >= 1
+    assert admin.get("/api/audit/", {"at_after": "not a date"}).status_code == 400
+    for person in (company.rep, company.marketer, company.manager):
+        assert api(person).get("/api/audit/").status_code == 403
+
+    client.force_login(company.admin)
+    page = client.get("/admin/audit/auditentry/", {"action__exact": "ownership"})
+    assert page.status_code == 200 and b"Audited" in page.content
+    ids = list(AuditEntry.objects.filter(customer=customer).values_list("pk", flat=True))
+    exported = client.post(
+        "/admin/audit/auditentry/", {"action": "export_csv", "_selected_action": ids}
+    )
+    assert exported["Content-Type"].startswith("text/csv")
+    text = exported.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("at,actor,action") and "Audited" in text
+    assert client.get(f"/admin/audit/auditentry/{ids[0]}/delete/").status_code == 403

@@ -11,3 +11,13 @@ class AdministratorWrites(BasePermission):
         if not (request.user and request.user.is_authenticated):
             return False
         return request.method in SAFE_METHODS or request.user.is_administrator
+
+
+class AdministratorsOnly(BasePermission):
+    """Administrators (SPEC O2) only, to read as to write."""
+
+    message = _("Only administrators may read this.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_administrator)

@@ -308,8 +308,10 @@ class AddShareSerializer(serializers.Serializer):
 
 class HistoryEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    kind = serializers.ChoiceField(choices=["ownership", "edit"])
+    kind = serializers.ChoiceField(choices=["ownership", "edit", "record"])
     action = serializers.CharField()
+    # kind "record": which of the customer's records or contacts, e.g. "Payment: 10.00".
+    object = serializers.CharField(allow_null=True, required=False, default=None)
     actor = serializers.CharField(allow_null=True)
     from_user = serializers.CharField(allow_null=True)
     to_user = serializers.CharField(allow_null=True)

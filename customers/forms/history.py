@@ -16,6 +16,7 @@ def entry_text(entry):
     changes = (f"{_(c['field'])} {c['old'] or ''} {c['new'] or ''}" for c in entry["changes"])
     parts = (
         action_label(entry["action"]),
+        entry.get("object"),
         entry["actor"],
         entry["from_user"],
         entry["to_user"],

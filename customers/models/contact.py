@@ -33,6 +33,8 @@ class Contact(NameIndexed):
 
     class Meta:
         ordering = ["-is_primary", "name", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"], condition=models.Q(is_primary=True), name="contact_one_primary"
@@ -63,6 +65,8 @@ class SocialRelation(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("social relation")
+        verbose_name_plural = _("social relations")
 
     def __str__(self):
         return self.person_name

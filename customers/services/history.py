@@ -2,8 +2,11 @@
 
 from itertools import pairwise
 
+from django.apps import apps
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from audit.models import Action, AuditEntry
 from org.models import person_label
 from settings_app import dictionary
 from settings_app.models import SystemSettings
@@ -110,10 +113,46 @@ def edit_entry(at, user, changes):
     }
 
 
+RECORD_ACTIONS = {Action.CREATE: "create", Action.UPDATE: "edit", Action.DELETE: "delete"}
+
+
+def record_entries(customer: Customer):
+    """What was done to the customer's working records and contacts, from the audit trail
+    (its own fields' edits come from their snapshots, its ownership from its events)."""
+    rows = (
+        AuditEntry.objects.filter(customer=customer, action__in=RECORD_ACTIONS)
+        .exclude(object_type="customers.customer")
+        .select_related("actor")
+    )
+    entries = []
+    for row in rows:
+        model = apps.get_model(row.object_type)
+        fields = {f.name: f.verbose_name for f in model._meta.fields}
+        entries.append(
+            {
+                "at": row.at,
+                "kind": "record",
+                "action": RECORD_ACTIONS[row.action],
+                "actor": row.actor.label if row.actor_id else None,
+                "from_user": None,
+                "to_user": None,
+                "to_department": None,
+                "object": f"{capfirst(model._meta.verbose_name)}: {row.object_label}",
+                "reason": row.reason,
+                "changes": [
+                    {"field": str(fields.get(name, name)), "old": old, "new": new}
+                    for name, (old, new) in row.changes.items()
+                ],
+            }
+        )
+    return entries
+
+
 def customer_history(customer: Customer):
     """Every entry of the customer's history, newest first."""
     entries = ownership_entries(customer)
     entries += [edit_entry(*edit) for edit in field_edits(customer)]
+    entries += record_entries(customer)
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries
 

@@ -85,7 +85,7 @@ CUSTOMER_UNTRACED = {
 }
 
 
-def _write(events):
+def _write(events, states=()):
     """The events, and the audit trail's rows of them, in the caller's transaction. The
     events say what happened to each customer; the trail gets one row per kind of change
     (a batch-assign of 1,000 to one person is one row naming the 1,000), as a row per
@@ -96,6 +96,7 @@ def _write(events):
     for event in events:
         kind = (event.action, event.actor_id, event.to_user_id, event.to_department_id)
         batches[(*kind, event.reason)].append(event.customer_id)
+    names = {state.id: state.name for state in states}
     trail.record_many(
         trail.entry(
             None,
@@ -103,6 +104,7 @@ def _write(events):
             actor_id=actor_id,
             object_type="customers.customer",
             object_id=customers[0] if len(customers) == 1 else "",
+            label=names.get(customers[0], "") if len(customers) == 1 else "",
             customer_id=customers[0] if len(customers) == 1 else None,
             changes={
                 "event": action,
@@ -210,7 +212,7 @@ def _move(actor, allowed, result, *, action, to_user_id, reason=""):
     )
     events = _events(action, actor.user_id, allowed, to_user=to_user_id, reason=reason)
     events += _clear_shares(actor.user_id, moved)
-    _write(events)
+    _write(events, allowed)
     result.done += sorted(moved)
 
 
@@ -313,7 +315,7 @@ def share(user, ids, users=(), departments=(), reason=""):
             if (cid, uid, did) not in existing
         ]
         Share.objects.bulk_create(new_shares)
-        _write(
+        shared = [
             OwnershipEvent(
                 customer_id=s.customer_id,
                 action=A.SHARE,
@@ -323,7 +325,8 @@ def share(user, ids, users=(), departments=(), reason=""):
                 reason=reason,
             )
             for s in new_shares
-        )
+        ]
+        _write(shared, owned)
         result.done += sorted(owned_ids)
     return result
 
@@ -347,7 +350,7 @@ def unshare(user, ids, users=(), departments=(), reason="", share_ids=None):
             )
         removed = list(shares.values_list("id", "customer_id", "user_id", "department_id"))
         Share.objects.filter(pk__in=[r[0] for r in removed]).delete()
-        _write(
+        unshared = [
             OwnershipEvent(
                 customer_id=cid,
                 action=A.UNSHARE,
@@ -357,7 +360,8 @@ def unshare(user, ids, users=(), departments=(), reason="", share_ids=None):
                 reason=reason,
             )
             for _id, cid, uid, did in removed
-        )
+        ]
+        _write(unshared, owned)
         touched = {r[1] for r in removed}
         for state in owned:
             if state.id in touched:
@@ -381,7 +385,7 @@ def delete(user, ids, reason=""):
         now = timezone.now()
         deleted = [state.id for state in allowed]
         Customer.objects.filter(pk__in=deleted).update(deleted_at=now, updated_at=now)
-        _write(_events(A.DELETE, user.pk, allowed, reason=reason))
+        _write(_events(A.DELETE, user.pk, allowed, reason=reason), allowed)
         result.done += sorted(deleted)
     return result
 
@@ -401,9 +405,10 @@ def restore(user, ids, reason=""):
             except IntegrityError:
                 result.refuse(state.id, state.name, _duplicate_message(state.name))
                 continue
-            _write(
-                [OwnershipEvent(customer_id=state.id, action=A.RESTORE, actor=user, reason=reason)]
+            event = OwnershipEvent(
+                customer_id=state.id, action=A.RESTORE, actor=user, reason=reason
             )
+            _write([event], [state])
             result.done.append(state.id)
     return result
 
@@ -454,7 +459,7 @@ def create(user, data, *, claim=False):
                 to_user=customer.owner,
                 reason=gettext_noop("created and claimed") if claim else "",
             )
-            _write([event])
+            _write([event], [rules.CustomerState(customer.pk, customer.name, None, None, False)])
             trail.created(user, customer, customer_id=customer.pk, untraced=CUSTOMER_UNTRACED)
     except IntegrityError:
         # Someone saved the same name between our check and our insert.

@@ -41,7 +41,7 @@ def test_one_who_only_edited_fields_is_refused_too(company, superuser, api):
     edit = api(company.marketer).patch(f"/api/pool/{customer.pk}/", {"name": "Typo Company"})
     assert edit.status_code == 200, edit.content
     page = delete_in_admin(superuser, company.marketer)
-    assert b"Marketer Mo changed customers" in page.content
+    assert b"Marketer Mo has acted" in page.content
     assert User.objects.filter(pk=company.marketer.pk).exists()
     batch = superuser.post(
         "/admin/org/user/",
