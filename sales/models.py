@@ -191,7 +191,11 @@ class Receivable(CustomerRecord):
     """应收: a planned instalment of an executing contract."""
 
     contract = models.ForeignKey(
-        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="receivables"
+        # A contract with planned receivables is not deleted silently with them (PROTECT).
+        Contract,
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        related_name="receivables",
     )
     due_on = models.DateField(_("due"))
     amount = money_field(_("amount"))

@@ -155,6 +155,7 @@ class CustomerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     serializer_class = s.CustomerSerializer
     lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return with_record_relations(querysets.visible(self.request.user))
@@ -215,9 +216,10 @@ class CustomerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def unshare(self, request):
         return _batch(request, s.ShareSerializer, ownership.unshare)
 
+    # Not named `delete`: DRF would answer the HTTP DELETE of every customer URL with it.
     @extend_schema(request=s.BatchSerializer, **BATCH_DOC)
-    @action(detail=False, methods=["post"])
-    def delete(self, request):
+    @action(detail=False, methods=["post"], url_path="delete", url_name="delete")
+    def delete_customers(self, request):
         return _batch(request, s.BatchSerializer, ownership.delete)
 
     @extend_schema(request=s.BatchSerializer, **BATCH_DOC)

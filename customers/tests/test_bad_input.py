@@ -604,3 +604,19 @@ def test_random_claim_payloads_get_200_or_400_and_change_nothing_unless_accepted
     assert set(Customer.objects.filter(pk__in=body["done"]).values_list("owner_id", flat=True)) <= {
         company.rep.pk
     }
+
+
+def test_http_delete_on_customer_urls_deletes_nothing(company, api):
+    """DELETE is not a method of these URLs: it once deleted customers from claim/ and
+    share/ (a batch action named like the HTTP method) and answered 500 on a customer."""
+    from customers.models import Customer
+    from customers.services import ownership
+
+    free = ownership.create(company.marketer, {"name": "Stays Put"}, claim=False)
+    manager = api(company.marketer)
+    for url in ("/api/customers/claim/", "/api/customers/share/", f"/api/customers/{free.pk}/"):
+        answer = manager.delete(url, {"ids": [free.pk]}, format="json")
+        assert answer.status_code == 405, (url, answer.status_code, answer.content[:200])
+    assert Customer.live.filter(pk=free.pk).exists()
+    done = manager.post("/api/customers/delete/", {"ids": [free.pk]}, format="json")
+    assert done.json()["done"] == [free.pk]

@@ -504,3 +504,14 @@ def test_moving_a_payment_to_another_contract_checks_what_that_one_still_owes(co
     fits = client.patch(row, {"contract": small.pk, "amount": "10.00"}, format="json")
     assert fits.status_code == 200, fits.content
     assert Contract.objects.get(pk=big.pk).outstanding == Decimal("100.00")
+
+
+def test_a_contract_with_receivables_is_not_deleted_with_them(company, api, book):
+    """It used to go, and its receivables silently with it."""
+    client = api(company.rep)
+    contract = book.rows["contracts"]
+    assert contract.receivables.exists()
+    before = counts()
+    body = refused(client.delete(tab_url(book.customer, "contracts", contract.pk)), before)
+    assert "receivables" in body["detail"].lower(), body
+    assert Contract.objects.filter(pk=contract.pk).exists()
