@@ -41,6 +41,13 @@ def snapshot(obj, untraced=UNTRACED):
     }
 
 
+def stored(obj, untraced=UNTRACED):
+    """The snapshot of `obj` as the database holds it: a form bound to `obj` has already
+    written the new values on the object before the service sees it."""
+    old = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
+    return snapshot(old, untraced) if old is not None else {}
+
+
 def changes_between(before, after):
     """{field: [before, after]} of the fields whose shown value differs."""
     return {

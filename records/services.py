@@ -38,7 +38,7 @@ class RecordService:
         access.ensure_can_write(user, record.customer, self.write_rule, record)
         self.check(record.customer, data, instance=record)
         with transaction.atomic():
-            before = trail.snapshot(record)
+            before = trail.stored(record)
             for field, value in data.items():
                 setattr(record, field, value)
             record.save()

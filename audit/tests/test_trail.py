@@ -165,3 +165,25 @@ def test_administrators_read_filter_and_export_the_trail(company, api, client):
     text = exported.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("at,actor,action") and "Audited" in text
     assert client.get(f"/admin/audit/auditentry/{ids[0]}/delete/").status_code == 403
+
+
+def test_an_edit_on_a_page_is_traced_with_what_it_was_before(company, browser, book):
+    """The page's form writes the new values on the object before the service sees it;
+    the trail's 'before' comes from the database."""
+    from records.testing import example
+
+    interaction = book.rows["interactions"]
+    old_subject = interaction.subject
+    page = browser(company.rep).post(
+        f"/customers/{book.customer.pk}/interactions/{interaction.pk}/edit/",
+        example("interactions").form("edited", book.rows),
+    )
+    assert page.status_code == 302
+    row = newest(object_type="activities.interaction", object_id=str(interaction.pk))
+    assert row.action == Action.UPDATE and row.changes["subject"][0] == old_subject
+    customer_page = browser(company.rep).post(
+        f"/customers/{book.customer.pk}/edit/", {"name": book.customer.name, "notes": "new"}
+    )
+    assert customer_page.status_code == 302
+    row = newest(object_type="customers.customer", action=Action.UPDATE)
+    assert row.changes["notes"] == [book.customer.notes or None, "new"]

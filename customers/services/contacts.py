@@ -63,7 +63,7 @@ def update(user, customer, contact, data):
         )
     with transaction.atomic():
         _lock(customer)
-        before = trail.snapshot(contact, CONTACT_UNTRACED)
+        before = trail.stored(contact, CONTACT_UNTRACED)
         for field, value in data.items():
             setattr(contact, field, value)
         contact.save()

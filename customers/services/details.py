@@ -87,7 +87,7 @@ def _save(user, customer, data, fields):
         if not data["name"]:
             raise ServiceError(_("A customer needs a name."), field="name")
         check_name_free(data["name"], exclude_id=customer.pk)
-    before = {field: trail.shown(getattr(customer, field)) for field in data}
+    before = {field: value for field, value in trail.stored(customer).items() if field in data}
     for field, value in data.items():
         setattr(customer, field, value)
     customer._change_reason = "edit"
