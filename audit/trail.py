@@ -10,7 +10,7 @@ from .context import current, signed_in
 from .models import Action, AuditEntry
 
 # Columns every record has that say nothing about what changed.
-UNTRACED = {"id", "customer", "created_by", "created_at", "updated_at"}
+UNTRACED = {"id", "customer", "created_by", "created_at", "updated_at", "version"}
 
 
 def type_of(obj):

@@ -18,8 +18,14 @@ class NotVisible(ServiceError):
     """No such record, or not one the actor may read: the same answer for both (HTTP 404)."""
 
 
+class Conflict(ServiceError):
+    """Someone changed the row since the version the actor edited (HTTP 412)."""
+
+
 def status_of(error: ServiceError) -> int:
     """The HTTP status a refusal is answered with, on pages and in the API alike."""
     if isinstance(error, NotVisible):
         return 404
+    if isinstance(error, Conflict):
+        return 412
     return 403 if isinstance(error, NotAllowed) else 400

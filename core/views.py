@@ -3,7 +3,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from audit import trail
 
-from .errors import ServiceError, status_of
+from .errors import Conflict, ServiceError, status_of
 
 
 class ServiceErrorPages:
@@ -17,6 +17,12 @@ class ServiceErrorPages:
             status = status_of(error)
             trail.refused(request, error.message, status)
             return render(request, "core/refused.html", {"message": error.message}, status=status)
+
+
+def page_status(error):
+    """The status of a form shown again with a service's refusal: 409 when someone changed
+    the row meanwhile, else 400."""
+    return 409 if isinstance(error, Conflict) else 400
 
 
 def ticked_ids(request):

@@ -8,7 +8,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, viewsets
 from rest_framework.response import Response
 
+from core.api.concurrency import VersionETag
 from core.api.fields import row_id
+from core.concurrency import if_match
 from customers.api.serializers import BatchResultSerializer
 
 from . import access, registry
@@ -18,7 +20,7 @@ class TickedSerializer(serializers.Serializer):
     ids = serializers.ListField(child=row_id(), allow_empty=False, max_length=1000)
 
 
-class CustomerRecordViewSet(viewsets.ModelViewSet):
+class CustomerRecordViewSet(VersionETag, viewsets.ModelViewSet):
     # One customer's rows of one module (its tab); `module` is given to as_view().
     module = None
     http_method_names = ["get", "post", "patch", "delete"]
@@ -49,7 +51,7 @@ class CustomerRecordViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = self.module.service.update(
-            self.request.user, serializer.instance, data
+            self.request.user, serializer.instance, data, version=if_match(self.request)
         )
 
     def perform_destroy(self, instance):

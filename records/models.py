@@ -14,6 +14,8 @@ class CustomerRecord(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts the edits: an edit made from an older version is refused (core.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True

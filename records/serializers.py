@@ -8,3 +8,7 @@ class RecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         read_only_fields = ["customer"]
+
+    def get_field_names(self, declared_fields, info):
+        # Every row carries its version, which an edit sends back in If-Match.
+        return [*super().get_field_names(declared_fields, info), "version"]

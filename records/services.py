@@ -7,6 +7,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from audit import trail
+from core import concurrency
 from core.errors import ServiceError
 from customers.services.results import BatchResult
 
@@ -34,10 +35,12 @@ class RecordService:
             trail.created(user, record, customer_id=customer.pk)
         return record
 
-    def update(self, user, record, data):
+    def update(self, user, record, data, version=None):
+        """`version`: the version the person edited, when they said (core.concurrency)."""
         access.ensure_can_write(user, record.customer, self.write_rule, record)
         self.check(record.customer, data, instance=record)
         with transaction.atomic():
+            concurrency.check_version(record, version)
             before = trail.stored(record)
             for field, value in data.items():
                 setattr(record, field, value)

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.errors import ServiceError
+from core.concurrency import posted_version
+from core.errors import Conflict, ServiceError
 from core.listing import FilteredListView, filtered_page
-from core.views import ServiceErrorPages, ticked_ids
+from core.views import ServiceErrorPages, page_status, ticked_ids
 from settings_app.models import SystemSettings
 
 from . import access, registry
@@ -80,6 +81,8 @@ class RecordFormView(LoginRequiredMixin, ServiceErrorPages, View):
             "record": record,
             "form": form,
             "cancel_url": _tab_url(customer.pk, self.module),
+            # What the form shows is this version; a save from it checks it still is.
+            "version": posted_version(request) or (record.version if record else None),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -98,12 +101,12 @@ class RecordFormView(LoginRequiredMixin, ServiceErrorPages, View):
             if record is None:
                 record = service.create(request.user, customer, data)
             else:
-                record = service.update(request.user, record, data)
+                record = service.update(request.user, record, data, posted_version(request))
         except ServiceError as error:
-            if error.__class__ is not ServiceError:
+            if error.__class__ not in (ServiceError, Conflict):
                 raise
             form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.page(request, customer, record, form, status=400)
+            return self.page(request, customer, record, form, status=page_status(error))
         messages.success(request, _("Saved."))
         return redirect(_tab_url(customer.pk, self.module))
 

@@ -87,13 +87,13 @@ class QuoteService(NumberedService):
             self.replace_lines(user, quote, lines)
         return quote
 
-    def update(self, user, record, data):
+    def update(self, user, record, data, version=None):
         data = dict(data)
         lines = data.pop("lines", None)
         if lines is not None:
             self.check(record.customer, {"lines": lines})
         with transaction.atomic():
-            quote = super().update(user, record, data)
+            quote = super().update(user, record, data, version)
             if lines is not None:
                 self.replace_lines(user, quote, lines)
         return quote
@@ -189,9 +189,9 @@ class PaymentService(RecordService):
         with transaction.atomic():
             return super().create(user, customer, data)
 
-    def update(self, user, record, data):
+    def update(self, user, record, data, version=None):
         with transaction.atomic():
-            return super().update(user, record, data)
+            return super().update(user, record, data, version)
 
 
 class ExpenseService(RecordService):

@@ -159,12 +159,18 @@ def test_a_non_ascii_name_downloads_under_that_name(company, api, client, book):
     assert download_bytes(download) == b"%PDF-1.4"
 
 
-def test_deleting_an_attachment_removes_its_file(company, api, book, media):
+def test_deleting_an_attachment_removes_its_file_once_committed(
+    company, api, book, media, django_capture_on_commit_callbacks
+):
     attachment = book.rows["attachments"]
     path = Path(attachment.file.path)
     assert path.is_file()
-    response = api(company.rep).delete(tab_url(book.customer, "attachments", attachment.pk))
-    assert response.status_code == 204
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        response = api(company.rep).delete(tab_url(book.customer, "attachments", attachment.pk))
+        assert response.status_code == 204
+        assert path.is_file()  # not before the deletion is committed
+    for callback in pending:
+        callback()
     assert not path.exists()
 
 

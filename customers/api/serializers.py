@@ -195,9 +195,11 @@ class CustomerSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "version",
             "primary_contact",
         ]
         read_only_fields = [
+            "version",
             "status",
             "owner",
             "claimed_at",

@@ -7,7 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from core.api.concurrency import VersionETag
 from core.api.pagination import KeysetPagination
+from core.concurrency import if_match
 
 from .. import querysets
 from ..filtersets import CustomerFilterSet, PoolFilterSet, SharedFilterSet
@@ -150,7 +152,7 @@ def _batch(request, form_class, service):
 BATCH_DOC = {"responses": s.BatchResultSerializer}
 
 
-class CustomerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The full record of a customer I may see, and the batch ownership actions."""
 
     serializer_class = s.CustomerSerializer
@@ -167,7 +169,7 @@ class CustomerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         customer = self.get_object()
         form = s.CustomerSerializer(customer, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        details.update(request.user, customer, dict(form.validated_data))
+        details.update(request.user, customer, dict(form.validated_data), if_match(request))
         return Response(s.CustomerSerializer(self.get_object()).data)
 
     @extend_schema(

@@ -72,6 +72,8 @@ class Customer(NameIndexed):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Counts the edits of its fields: one made from an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -103,7 +105,8 @@ class Customer(NameIndexed):
     live = LiveCustomerManager()
     name_index = CUSTOMER_NAMES
     history = HistoricalRecords(
-        excluded_fields=["name_key", "search_name", "updated_at", *SORT_KEYS], related_name="+"
+        excluded_fields=["name_key", "search_name", "updated_at", "version", *SORT_KEYS],
+        related_name="+",
     )
 
     class Meta:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from audit import trail
 from audit.models import Action
+from core import concurrency
 
 from .. import querysets, rules
 from ..models import Customer
@@ -58,9 +59,10 @@ def refuse_pool_edit(user, customer: Customer):
     return rules.refuse_pool_edit(rules.Actor.of(user), state)
 
 
-def update(user, customer: Customer, data):
+def update(user, customer: Customer, data, version=None):
+    """`version`: the version the person edited, when they said (core.concurrency)."""
     ensure_can_edit(user, customer)
-    return _save(user, customer, data, EDITABLE_FIELDS)
+    return _save(user, customer, data, EDITABLE_FIELDS, version)
 
 
 def update_in_pool(user, customer: Customer, data):
@@ -76,7 +78,7 @@ def update_in_pool(user, customer: Customer, data):
         return _save(user, customer, data, POOL_EDITABLE_FIELDS)
 
 
-def _save(user, customer, data, fields):
+def _save(user, customer, data, fields, version=None):
     unknown = set(data) - set(fields)
     if unknown:
         raise ServiceError(
@@ -94,8 +96,9 @@ def _save(user, customer, data, fields):
     after = {field: trail.shown(getattr(customer, field)) for field in data}
     try:
         with transaction.atomic():
+            concurrency.check_version(customer, version)
             # Only the edited fields: owner and claim columns belong to the ownership service.
-            customer.save(update_fields=[*data, "name_key", "search_name", "updated_at"])
+            customer.save(update_fields=[*data, "name_key", "search_name", "updated_at", "version"])
             changes = trail.changes_between(before, after)
             if changes:
                 trail.record(

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.concurrency import posted_version
 from core.errors import NotAllowed, ServiceError
 from core.listing import filtered_page, numbered_paging, paging_context, requested_page_size
-from core.views import ServiceErrorPages, safe_next, ticked_ids
+from core.views import ServiceErrorPages, page_status, safe_next, ticked_ids
 from core.widgets import option_tags
 from org.models import person_choices
 from records import registry
@@ -252,7 +253,7 @@ class CustomerEditView(LoginRequiredMixin, ServiceErrorPages, View):
         return customer
 
     def save(self, request, customer, changes):
-        details.update(request.user, customer, changes)
+        details.update(request.user, customer, changes, posted_version(request))
 
     def page(self, request, form, customer, status=200):
         context = {
@@ -260,6 +261,8 @@ class CustomerEditView(LoginRequiredMixin, ServiceErrorPages, View):
             "customer": customer,
             "cancel_url": reverse(self.detail_url, args=[customer.pk]),
             "in_pool": self.in_pool,
+            # What the form shows is this version; a save from it checks it still is.
+            "version": posted_version(request) or customer.version,
         }
         return render(request, "customers/form.html", context, status=status)
 
@@ -276,7 +279,7 @@ class CustomerEditView(LoginRequiredMixin, ServiceErrorPages, View):
             self.save(request, customer, form.cleaned_changes())
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.page(request, form, customer, status=400)
+            return self.page(request, form, customer, status=page_status(error))
         messages.success(request, _("Saved %(name)s.") % {"name": customer.name})
         if "save_and_opportunity" in request.POST and not self.in_pool:
             return redirect("records:new", customer_pk=customer.pk, module="opportunities")

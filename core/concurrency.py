@@ -1,0 +1,57 @@
+"""Edits made from an older version are refused, not silently overwritten (optimistic
+concurrency): a customer and every working record count their edits in `version`; a page
+posts the version it showed, the API the version in `If-Match` (its ETag), and the edit
+goes through only if nobody changed the row meanwhile."""
+
+from django.apps import apps
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .errors import Conflict, ServiceError
+
+
+def check_version(obj, expected):
+    """Locks `obj`'s row until the transaction ends and moves `obj.version` on by one.
+    Raises Conflict when the stored version is not `expected` (None: the caller did not
+    say which version it edited, and the edit goes through)."""
+    rows = type(obj).objects.select_for_update().filter(pk=obj.pk)
+    current = rows.values_list("version", flat=True).first() or obj.version
+    if expected is not None and current != expected:
+        raise Conflict(_changed_meanwhile(obj))
+    obj.version = current + 1
+
+
+def _changed_meanwhile(obj):
+    entries = apps.get_model("audit", "AuditEntry").objects.filter(
+        object_type=f"{obj._meta.app_label}.{obj._meta.model_name}",
+        object_id=str(obj.pk),
+        action="update",
+    )
+    last = entries.select_related("actor").order_by("-at", "-id").first()
+    if last is None or last.actor_id is None:
+        return _("Someone changed it meanwhile; reload to see their change, then edit again.")
+    return _(
+        "%(who)s changed it meanwhile (%(when)s); reload to see their change, then edit again."
+    ) % {"who": last.actor.label, "when": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M")}
+
+
+def etag(version):
+    return f'"{version}"'
+
+
+def if_match(request):
+    """The version an API client edited, from `If-Match: "3"` (or W/"3"); None when it
+    sent none or `*`."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    value = header.removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ServiceError(_('If-Match must be the ETag of the row, such as "3".'))
+    return int(value)
+
+
+def posted_version(request):
+    """The version a page's form showed (its hidden `version` field), if it sent one."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
