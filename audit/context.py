@@ -2,7 +2,11 @@
 signed in, set by RequestContextMiddleware for the duration of one request."""
 
 import contextvars
+import logging
 import uuid
+
+from django.core.signals import request_finished
+from django.dispatch import receiver
 
 _current = contextvars.ContextVar("audit_request", default=None)
 
@@ -20,19 +24,23 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         request_id = uuid.uuid4().hex
-        token = _current.set(
+        # Kept until the response is finished (request_finished below): Django logs a 4xx
+        # or 5xx answer after the middleware has returned.
+        _current.set(
             {
                 "request_id": request_id,
                 "ip": request.META.get("REMOTE_ADDR") or None,
                 "request": request,
             }
         )
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+@receiver(request_finished, dispatch_uid="audit-request-finished")
+def _forget(sender, **kwargs):
+    _current.set(None)
 
 
 def signed_in():
@@ -40,3 +48,16 @@ def signed_in():
     context = current()
     user = getattr(context["request"], "user", None) if context else None
     return user if user is not None and user.is_authenticated else None
+
+
+class RequestLogFilter(logging.Filter):
+    """Adds the request's id, the signed-in person and their address to a log record
+    ("-" outside a request)."""
+
+    def filter(self, record):
+        context = current() or {}
+        user = signed_in()
+        record.request_id = context.get("request_id", "-")
+        record.user = user.username if user is not None else "-"
+        record.ip = context.get("ip") or "-"
+        return True

@@ -173,6 +173,20 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line says which request it belongs to, who made it and from where.
+    "filters": {"request": {"()": "audit.context.RequestLogFilter"}},
+    "formatters": {
+        "request": {
+            "format": "%(asctime)s %(levelname)s %(name)s "
+            "[request %(request_id)s user %(user)s ip %(ip)s] %(message)s"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "request",
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

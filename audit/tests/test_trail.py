@@ -187,3 +187,18 @@ def test_an_edit_on_a_page_is_traced_with_what_it_was_before(company, browser, b
     assert customer_page.status_code == 302
     row = newest(object_type="customers.customer", action=Action.UPDATE)
     assert row.changes["notes"] == [book.customer.notes or None, "new"]
+
+
+def test_a_log_line_names_the_request_the_person_and_the_address(company, api, caplog):
+    import logging
+
+    from audit.context import RequestLogFilter
+
+    customer = CustomerFactory(name="Not Yours", owner=company.peer)
+    caplog.handler.addFilter(RequestLogFilter())
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = api(company.rep).get(f"/api/customers/{customer.pk}/")
+    assert response.status_code == 404
+    (line,) = [r for r in caplog.records if r.name == "django.request"]
+    assert line.user == "rep" and line.ip == "127.0.0.1"
+    assert line.request_id == response["X-Request-ID"]
