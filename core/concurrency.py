@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import Conflict, ServiceError
+from .ids import as_id
 
 
 def check_version(obj, expected):
@@ -45,13 +46,12 @@ def if_match(request):
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         return None
-    value = header.removeprefix("W/").strip('"')
-    if not value.isdigit():
+    version = as_id(header.removeprefix("W/").strip('"'))
+    if version is None:
         raise ServiceError(_('If-Match must be the ETag of the row, such as "3".'))
-    return int(value)
+    return version
 
 
 def posted_version(request):
     """The version a page's form showed (its hidden `version` field), if it sent one."""
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return as_id(request.POST.get("version", ""))

@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from audit import trail
+from core.ids import as_id
 
 from .errors import Conflict, ServiceError, status_of
 
@@ -28,7 +29,8 @@ def page_status(error):
 def ticked_ids(request):
     """The ids of the rows ticked on a page (checkboxes named "ids"), each once, in order;
     anything that is not an id is left out."""
-    return list(dict.fromkeys(int(i) for i in request.POST.getlist("ids") if i.isdigit()))
+    ids = (as_id(raw) for raw in request.POST.getlist("ids"))
+    return list(dict.fromkeys(i for i in ids if i is not None))
 
 
 def safe_next(request, fallback):

@@ -2,6 +2,8 @@
 subclasses RecordService and adds its own rules in `check` (dates in order, no
 overpayment …); who may write is decided in records.access for all of them."""
 
+import datetime
+
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -12,6 +14,20 @@ from core.errors import ServiceError
 from customers.services.results import BatchResult
 
 from . import access
+
+# Dates a working record can hold: 0001-01-01 was taken, and sorted every list oddly.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def check_dates(data):
+    """Refuses a date or time outside EARLIEST_YEAR..LATEST_YEAR, naming its field."""
+    for field, value in data.items():
+        if isinstance(value, datetime.date) and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise ServiceError(
+                _("A date from %(first)d to %(last)d, please.")
+                % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+                field=field,
+            )
 
 
 class RecordService:
@@ -27,6 +43,7 @@ class RecordService:
 
     def create(self, user, customer, data):
         access.ensure_can_write(user, customer, self.write_rule)
+        check_dates(data)
         self.check(customer, data)
         with transaction.atomic():
             record = self.model(customer=customer, created_by=user, **data)
@@ -38,6 +55,7 @@ class RecordService:
     def update(self, user, record, data, version=None):
         """`version`: the version the person edited, when they said (core.concurrency)."""
         access.ensure_can_write(user, record.customer, self.write_rule, record)
+        check_dates(data)
         self.check(record.customer, data, instance=record)
         with transaction.atomic():
             concurrency.check_version(record, version)

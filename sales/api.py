@@ -7,6 +7,7 @@ from customers.api.serializers import DictionaryRef
 from records.serializers import RecordSerializer
 
 from .models import Contract, Expense, Opportunity, Payment, Quote, QuoteLine, Receivable
+from .services import MAX_QUOTE_LINES
 
 POSITIVE = {"min_value": Decimal("0.01")}
 
@@ -41,7 +42,7 @@ class QuoteLineSerializer(serializers.ModelSerializer):
 
 
 class QuoteSerializer(RecordSerializer):
-    lines = QuoteLineSerializer(many=True)
+    lines = QuoteLineSerializer(many=True, max_length=MAX_QUOTE_LINES)
 
     class Meta(RecordSerializer.Meta):
         model = Quote

@@ -59,6 +59,9 @@ class OpportunityService(RecordService):
     model = Opportunity
 
 
+MAX_QUOTE_LINES = 200
+
+
 class QuoteService(NumberedService):
     model = Quote
     prefix = "Q"
@@ -70,6 +73,11 @@ class QuoteService(NumberedService):
         _same_customer(customer, data.get("opportunity"), "opportunity", _("opportunity"))
         if "lines" in data and not data["lines"]:
             raise ServiceError(_("A quote needs at least one line."), field="lines")
+        if len(data.get("lines") or ()) > MAX_QUOTE_LINES:
+            raise ServiceError(
+                _("A quote has at most %(count)d lines.") % {"count": MAX_QUOTE_LINES},
+                field="lines",
+            )
         total = sum((QuoteLine(**line).amount for line in data.get("lines") or ()), ZERO)
         if total > MONEY_MAX:
             raise ServiceError(

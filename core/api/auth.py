@@ -7,9 +7,12 @@ from rest_framework.response import Response
 
 from audit import trail
 from audit.models import Action
+from core.api.parsers import PARSERS
 
 
 class TokenView(ObtainAuthToken):
+    parser_classes = PARSERS  # ObtainAuthToken names DRF's own
+
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

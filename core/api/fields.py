@@ -4,8 +4,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-# The largest id a 64-bit primary key holds; bigger numbers crash SQLite's driver.
-MAX_ROW_ID = 2**63 - 1
+from core.ids import MAX_ROW_ID, as_id
 
 
 def row_id():
@@ -17,7 +16,7 @@ def _strict_whole_number(data):
     if isinstance(data, bool) or not isinstance(data, int | str):
         return None
     if isinstance(data, str):
-        return int(data) if data.isdigit() else None
+        return as_id(data)
     return data
 
 

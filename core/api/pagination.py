@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from core.counting import capped_total
+from core.ids import as_id
 from core.keyset import LAST, InvalidCursor, KeysetPaginator
 
 MAX_PAGE_SIZE = 200
@@ -25,7 +26,7 @@ def page_size(request):
     raw = request.query_params.get("page_size")
     if raw is None:
         return DEFAULT_PAGE_SIZE
-    size = int(raw) if raw.isdigit() else 0
+    size = as_id(raw) or 0
     if not 1 <= size <= MAX_PAGE_SIZE:
         message = _("Page size must be a whole number from 1 to %d.") % MAX_PAGE_SIZE
         raise ValidationError({"page_size": [message]})
@@ -43,7 +44,7 @@ class BoundedPageNumberPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and raw != "last" and not raw.isdigit():
+        if raw is not None and raw != "last" and as_id(raw) is None:
             raise ValidationError({"page": [_("Page must be a positive whole number or 'last'.")]})
         return super().paginate_queryset(queryset, request, view)
 

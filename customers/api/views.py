@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from core.api.concurrency import VersionETag
 from core.api.pagination import KeysetPagination
 from core.concurrency import if_match
+from core.ids import as_id
 
 from .. import querysets
 from ..filtersets import CustomerFilterSet, PoolFilterSet, SharedFilterSet
@@ -116,10 +117,10 @@ class SharedView(CustomerListMixin, generics.ListAPIView):
         if scope not in querysets.SCOPES:
             raise ValidationError({"scope": [_("Scope must be 'all' or 'subordinates'.")]})
         shared_by = params.get("shared_by")
-        if shared_by is not None and not shared_by.isdigit():
+        if shared_by is not None and as_id(shared_by) is None:
             raise ValidationError({"shared_by": [_("shared_by must be a user id.")]})
         return querysets.shared(
-            self.request.user, scope, int(shared_by) if shared_by is not None else None
+            self.request.user, scope, as_id(shared_by) if shared_by is not None else None
         )
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.ids import as_id
 from org.models import Department
 
 from ..services import ownership
@@ -42,7 +43,7 @@ class BatchForm(forms.Form):
                 data.setlist(name, [v for v in data.getlist(name) if v])
         super().__init__(data, *args, **kwargs)
         # Any whole numbers: the service refuses unknown ones per id.
-        self.fields["ids"].valid_value = lambda value: str(value).isdigit()
+        self.fields["ids"].valid_value = lambda value: as_id(value) is not None
 
     def clean_ids(self):
         ids = self.cleaned_data["ids"]

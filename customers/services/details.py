@@ -9,7 +9,7 @@ from core import concurrency
 
 from .. import querysets, rules
 from ..models import Customer
-from .ownership import _duplicate_message, check_name_free, load_states
+from .ownership import _duplicate_message, check_name_free, clean_name, load_states
 from .results import NotAllowed, NotVisible, ServiceError
 
 EDITABLE_FIELDS = (
@@ -85,9 +85,7 @@ def _save(user, customer, data, fields, version=None):
             _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
         )
     if "name" in data:
-        data["name"] = (data["name"] or "").strip()
-        if not data["name"]:
-            raise ServiceError(_("A customer needs a name."), field="name")
+        data["name"] = clean_name(data["name"])
         check_name_free(data["name"], exclude_id=customer.pk)
     before = {field: value for field, value in trail.stored(customer).items() if field in data}
     for field, value in data.items():

@@ -439,11 +439,18 @@ def check_name_free(name, exclude_id=None):
         raise ServiceError(_duplicate_message(name, existing), field="name")
 
 
+def clean_name(raw):
+    """The name as stored, or a refusal: one of spaces or invisible characters only
+    ("\u200b") is no name (nothing of it would be found, or told apart)."""
+    name = (raw or "").strip()
+    if not name_key(name):
+        raise ServiceError(_("A customer needs a name."), field="name")
+    return name
+
+
 def create(user, data, *, claim=False):
     """SPEC P2, M2: a new customer, unclaimed or owned by its creator."""
-    name = (data.get("name") or "").strip()
-    if not name:
-        raise ServiceError(_("A customer needs a name."), field="name")
+    name = clean_name(data.get("name"))
     check_name_free(name)
     customer = Customer(**{**data, "name": name}, created_by=user)
     if claim:

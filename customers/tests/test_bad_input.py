@@ -620,3 +620,63 @@ def test_http_delete_on_customer_urls_deletes_nothing(company, api):
     assert Customer.live.filter(pk=free.pk).exists()
     done = manager.post("/api/customers/delete/", {"ids": [free.pk]}, format="json")
     assert done.json()["done"] == [free.pk]
+
+
+@pytest.mark.parametrize("levels", [40, 5000, 100_000])
+def test_deeply_nested_json_is_a_clear_400_everywhere(company, api, levels):
+    """A RecursionError was a 500 on every JSON endpoint, the token endpoint included."""
+    body = "[" * levels + "]" * levels
+    nested = '{"ids": ' + body + "}"
+    for client, url in (
+        (api(company.rep), "/api/customers/claim/"),
+        (api(company.rep), "/api/mine/"),
+        (api(None), "/api/auth/token/"),
+    ):
+        answer = client.generic("POST", url, nested, content_type="application/json")
+        assert answer.status_code == 400, (url, answer.status_code)
+        assert "nested" in answer.json()["detail"]
+
+
+def test_odd_numbers_and_invisible_names_are_clear_refusals(company, api, browser):
+    """Each once answered 500, or was stored (issue: small leaks and crashes)."""
+    rep = api(company.rep)
+    for raw in ("99999999999999999999999", "²", "١"):
+        assert rep.get("/api/shared/", {"shared_by": raw}).status_code == 400, raw
+        assert browser(company.rep).get("/shared/", {"shared_by": raw}).status_code == 200
+        answer = browser(company.rep).post("/customers/batch/", {"action": "claim", "ids": raw})
+        assert answer.status_code in (302, 303), raw
+    for name in ("\u200b", " \u2060 ", "   "):
+        made = rep.post("/api/mine/", {"name": name}, format="json")
+        assert made.status_code == 400 and "name" in made.json(), repr(name)
+    customer = rep.post("/api/mine/", {"name": "Visible"}, format="json").json()
+    edit = rep.patch(f"/api/customers/{customer['id']}/", {"name": "\u200b"}, format="json")
+    assert edit.status_code == 400
+
+
+def test_dates_far_off_and_endless_quotes_are_refused(company, api):
+    from customers.testing import CustomerFactory
+    from records.testing import counts, refused, tab_url
+
+    customer = CustomerFactory(name="Dated", owner=company.rep)
+    client = api(company.rep)
+    before = counts()
+    for when in ("0001-01-01T09:00:00Z", "9999-12-31T09:00:00Z"):
+        body = {"happened_at": when, "subject": "Ancient call"}
+        refused(client.post(tab_url(customer, "interactions"), body, format="json"), before)
+    line = {"product": "Bolt", "quantity": "1", "unit_price": "1.00"}
+    body = {"date": "2025-05-01", "lines": [line] * 201}
+    refused(client.post(tab_url(customer, "quotes"), body, format="json"), before, "lines")
+
+
+def test_who_is_an_administrator_is_for_administrators(company, api):
+    people = api(company.rep).get("/api/users/", {"page_size": 200}).json()["results"]
+    others = [p for p in people if p["id"] != company.rep.pk]
+    assert others and not any("is_staff" in p or "is_administrator" in p for p in others)
+    seen_by_admin = api(company.admin).get("/api/users/", {"page_size": 200}).json()["results"]
+    assert all("is_administrator" in p for p in seen_by_admin)
+    assert "is_administrator" in api(company.rep).get("/api/me/").json()
+
+
+def test_a_call_without_credentials_is_told_to_authenticate(api):
+    answer = api(None).get("/api/pool/")
+    assert answer.status_code == 401 and answer["WWW-Authenticate"].startswith("Token")

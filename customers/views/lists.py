@@ -13,9 +13,10 @@ from django.views import View
 
 from core.counting import capped_total
 from core.errors import ServiceError
+from core.ids import as_id
 from core.keyset import LAST, InvalidCursor, KeysetPaginator
 from core.listing import FilteredListView, Paging
-from core.views import safe_next
+from core.views import safe_next, ticked_ids
 from core.widgets import option_tags
 from org.models import Department, person_choices
 
@@ -126,7 +127,7 @@ class SharedListView(CustomerListView):
 
     def shared_by(self):
         raw = self.request.GET.get("shared_by", "")
-        return int(raw) if raw.isdigit() else None
+        return as_id(raw)
 
     def base_queryset(self):
         return querysets.shared(self.request.user, self.scope(), self.shared_by())
@@ -186,11 +187,11 @@ class BatchActionView(LoginRequiredMixin, View):
 
     def edit(self, request, back):
         """M3: tick one row and press Edit."""
-        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = ticked_ids(request)
         if len(ids) != 1:
             request.session[BATCH_RESULT_KEY] = {"error": _("Tick exactly one customer to edit.")}
             return redirect(back)
-        url = reverse("customers:edit", args=[int(ids[0])])
+        url = reverse("customers:edit", args=[ids[0]])
         if request.headers.get("HX-Request"):
             # The list posts through HTMX, which would follow a redirect inside the list
             # and swap the edit form's page into it: the browser goes there instead.

@@ -50,9 +50,18 @@ class UserSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("A user cannot supervise themselves."))
         return value
 
+    # Who the administrators are is theirs to know: a salesperson's list of people
+    # (pickers) would otherwise name every account worth attacking.
+    ADMIN_ONLY = ("is_staff", "is_administrator")
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["display_name"] = instance.label
+        request = self.context.get("request")
+        viewer = getattr(request, "user", None)
+        if viewer is not None and viewer != instance and not viewer.is_administrator:
+            for field in self.ADMIN_ONLY:
+                data.pop(field, None)
         return data
 
 
