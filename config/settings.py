@@ -3,6 +3,7 @@
 DATABASE_URL unset means the embedded SQLite file under var/.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "core",
     "org",
     "settings_app",
@@ -56,11 +58,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Django's ModelBackend; the user of each request comes with their roles (org/backends.py).
 # ModelBackend itself stays listed so that sessions begun before still load their user.
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out name or address is refused before any password is hashed.
+    "axes.backends.AxesStandaloneBackend",
     "org.backends.UserWithRolesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -110,6 +115,19 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 AUTH_USER_MODEL = "org.User"
+
+# Sign-in throttling (django-axes) on every way in: the pages, Django admin, the API's
+# token and session logins. After AXES_FAILURE_LIMIT failures for one username, or from
+# one address, both are refused for the cool-off time; an administrator unlocks earlier
+# in Django admin (Axes › Access attempts) or with `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = int(os.environ.get("POOLCRM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("POOLCRM_LOGIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.lockout.locked_out"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from audit import trail
 from audit.models import Action
 from core.api.parsers import PARSERS
+from core.lockout import locked_out
 
 
 class TokenView(ObtainAuthToken):
@@ -15,7 +16,12 @@ class TokenView(ObtainAuthToken):
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # django-axes marks the request it refused (on DRF's request, which its
+            # middleware does not see).
+            if getattr(request, "axes_locked_out", False):
+                return locked_out(request)
+            serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         token, _created = Token.objects.get_or_create(user=user)
         trail.record(user, Action.LOGIN, user, reason="API token")

@@ -1,0 +1,28 @@
+"""The answer to a sign-in while its name or address is locked out (django-axes calls it:
+AXES_LOCKOUT_CALLABLE): 429, in JSON for the API, a page otherwise."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+STATUS = 429
+
+
+def minutes():
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def message():
+    return _(
+        "Too many failed sign-ins for this name or from this address. Try again in "
+        "%(minutes)d minutes, or ask an administrator to unlock it."
+    ) % {"minutes": minutes()}
+
+
+def locked_out(request, original_response=None, credentials=None):
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message()}, status=STATUS)
+        response["Retry-After"] = str(minutes() * 60)
+        return response
+    return render(request, "core/locked_out.html", {"message": message()}, status=STATUS)
