@@ -124,7 +124,13 @@ AXES_FAILURE_LIMIT = int(os.environ.get("POOLCRM_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("POOLCRM_LOGIN_LOCKOUT_MINUTES", "15"))
 )
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Each comma-separated entry locks on its own; "+" joins what must match together. An
+# office whose people all sign in from one address may prefer "username+ip_address", so
+# one person's typos never lock their colleagues out.
+AXES_LOCKOUT_PARAMETERS = [
+    entry.split("+") if "+" in entry else entry
+    for entry in os.environ.get("POOLCRM_LOGIN_LOCK_BY", "username,ip_address").split(",")
+]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.lockout.locked_out"
 AXES_VERBOSE = False
