@@ -15,6 +15,7 @@ import argparse
 import datetime
 import os
 import random
+import secrets
 import sqlite3
 import sys
 import time
@@ -911,6 +912,8 @@ def setup_django(url):
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("POOLCRM_DEBUG", "0")
+    # Production mode needs a key of its own; the benchmark's is made for the run.
+    os.environ.setdefault("POOLCRM_SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()

@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import random
+import secrets
 import socket
 import subprocess
 import sys
@@ -54,7 +55,13 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(workers), "-b", address],
             cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": database_url, "POOLCRM_DEBUG": "0"},
+            env={
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "POOLCRM_DEBUG": "0",
+                "POOLCRM_SECRET_KEY": os.environ.get("POOLCRM_SECRET_KEY")
+                or secrets.token_urlsafe(50),
+            },
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )

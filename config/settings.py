@@ -8,14 +8,37 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("POOLCRM_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("POOLCRM_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("POOLCRM_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+SECRET_KEY = os.environ.get("POOLCRM_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        # The development key is public: sessions and password resets signed with it
+        # could be forged by anyone who read this file.
+        raise ImproperlyConfigured(
+            "POOLCRM_SECRET_KEY is not set. With POOLCRM_DEBUG=0 poolcrm needs a secret "
+            "key of its own: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
 ALLOWED_HOSTS = os.environ.get("POOLCRM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+# Behind HTTPS (POOLCRM_HTTPS=1): cookies only over HTTPS, plain HTTP redirected, browsers
+# told to use HTTPS for a year, and the proxy's X-Forwarded-Proto trusted.
+HTTPS = os.environ.get("POOLCRM_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if HTTPS and host]
+# A signed-in session lasts this long (not 14 days).
+SESSION_COOKIE_AGE = int(os.environ.get("POOLCRM_SESSION_HOURS", "12")) * 3600
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,6 +82,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 # Django's ModelBackend; the user of each request comes with their roles (org/backends.py).
@@ -115,6 +139,25 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 AUTH_USER_MODEL = "org.User"
+
+# Content-Security-Policy: scripts, styles, images and requests from this site only, no
+# inline script or style (the templates hold none), no framing. The API's Swagger page
+# writes its set-up inline and is left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap draws its icons as data: SVG
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 
 # Sign-in throttling (django-axes) on every way in: the pages, Django admin, the API's
 # token and session logins. After AXES_FAILURE_LIMIT failures for one username, or from

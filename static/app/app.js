@@ -29,3 +29,12 @@ document.addEventListener("htmx:afterSettle", function () {
     else link.removeAttribute("aria-current");
   });
 });
+
+// Inline handlers are not allowed by the Content-Security-Policy: these stand for them.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});
+document.addEventListener("change", function (event) {
+  const field = event.target.closest("[data-submit-on-change]");
+  if (field && field.form) field.form.submit();
+});

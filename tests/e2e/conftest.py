@@ -130,12 +130,22 @@ def dialogs():
 def page(context, dialogs, request):
     page = context.new_page()
     page.on("dialog", dialogs)
+    # Every page of every browser test keeps to the Content-Security-Policy: nothing it
+    # does is blocked (an inline handler or style would be).
+    blocked = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     try:
         page.screenshot(path=ARTIFACTS / f"{_slug(request.node.name)}.png", full_page=True)
     except Exception as error:  # a failed screenshot must not hide the test's own outcome
         print(f"screenshot of {request.node.name} failed: {error}")
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 @pytest.fixture
