@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from audit.api import AuditTrailView
 from core.api.auth import TokenView
 from org.api.views import DepartmentViewSet, MeView, UserViewSet
+from org.forms import PasswordForm
 from records.api import urlpatterns as records_api_urls
 from settings_app.api.views import DictionaryViewSet, SystemSettingsView
 
@@ -33,6 +34,16 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:pool", permanent=False)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordForm),
+        name="password_change",
+    ),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("customers.urls")),

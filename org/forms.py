@@ -1,6 +1,7 @@
 """Form fields for choosing people."""
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 
 from .models import person_choices
 
@@ -20,3 +21,12 @@ class _PersonIterator(forms.models.ModelChoiceIterator):
 
 class PersonChoiceField(forms.ModelChoiceField):
     iterator = _PersonIterator
+
+
+class PasswordForm(PasswordChangeForm):
+    """Django's password change, in the app's look."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"

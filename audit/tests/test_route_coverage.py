@@ -154,6 +154,7 @@ SCENARIOS = {
         "/api/auth/login/", {"username": "rep", "password": "x"}
     ),
     ("rest_framework:logout", "post"): lambda s: s.page(s.company.rep).post("/api/auth/logout/"),
+    ("password_change", "post"): lambda s: _change_password(s),
     ("api-token", "post"): lambda s: s.as_(None).post(
         "/api/auth/token/", {"username": "rep", "password": "x"}, format="json"
     ),
@@ -281,6 +282,17 @@ SCENARIOS = {
         {"ids": [s.fresh_row("interactions").pk]},
     ),
 }
+
+
+def _change_password(s):
+    s.company.rep.set_password("Before-change-1")
+    s.company.rep.save()
+    page = s.page(s.company.rep)
+    new = "After-change-22"
+    return page.post(
+        "/password_change/",
+        {"old_password": "Before-change-1", "new_password1": new, "new_password2": new},
+    )
 
 
 def _item(s):

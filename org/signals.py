@@ -1,0 +1,22 @@
+"""API tokens end with the password or the account that made them: a changed password or
+a deactivated account leaves no token working (they once survived both)."""
+
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+from rest_framework.authtoken.models import Token
+
+from .models import User
+
+
+@receiver(pre_save, sender=User, dispatch_uid="org-token-before")
+def _remember(sender, instance, **kwargs):
+    old = User.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    instance._ends_tokens = old is not None and (
+        old["password"] != instance.password or (old["is_active"] and not instance.is_active)
+    )
+
+
+@receiver(post_save, sender=User, dispatch_uid="org-token-after")
+def _end_tokens(sender, instance, created, **kwargs):
+    if getattr(instance, "_ends_tokens", False):
+        Token.objects.filter(user=instance).delete()

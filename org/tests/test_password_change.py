@@ -1,0 +1,47 @@
+"""People change their own password (it was a 404), and with it every other sign-in and
+API token ends; so do a deactivated account's tokens."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+pytestmark = pytest.mark.django_db
+
+OLD, NEW = "Old-password-12", "New-password-34"
+
+
+@pytest.fixture
+def rep(company):
+    company.rep.set_password(OLD)
+    company.rep.save()
+    return company.rep
+
+
+def test_a_person_changes_their_password_and_their_tokens_end(rep, client, api):
+    issued = api(None).post("/api/auth/token/", {"username": "rep", "password": OLD}).json()
+    client.force_login(rep)
+    form = client.get("/password_change/")
+    assert form.status_code == 200 and b'name="new_password1"' in form.content
+    refused = client.post(
+        "/password_change/",
+        {"old_password": "wrong", "new_password1": NEW, "new_password2": NEW},
+    )
+    assert refused.status_code == 200 and Token.objects.filter(user=rep).exists()
+    done = client.post(
+        "/password_change/",
+        {"old_password": OLD, "new_password1": NEW, "new_password2": NEW},
+    )
+    assert done.status_code == 302 and done["Location"] == "/password_change/done/"
+    assert client.get("/mine/").status_code == 200  # this sign-in goes on
+    old_token = api(None)
+    old_token.credentials(HTTP_AUTHORIZATION=f"Token {issued['token']}")
+    assert old_token.get("/api/me/").status_code == 401
+    fresh = api(None).post("/api/auth/token/", {"username": "rep", "password": NEW}).json()
+    assert fresh["token"] != issued["token"]
+
+
+def test_a_deactivated_accounts_tokens_end(rep, api, company):
+    api(None).post("/api/auth/token/", {"username": "rep", "password": OLD})
+    assert Token.objects.filter(user=rep).exists()
+    changed = api(company.admin).patch(f"/api/users/{rep.pk}/", {"is_active": False})
+    assert changed.status_code == 200, changed.content
+    assert not Token.objects.filter(user=rep).exists()
