@@ -13,6 +13,7 @@ from records import access
 from records.services import RecordService
 from settings_app.models import SystemSettings
 
+from .kinds import HEAD, KINDS, content_matches
 from .models import Attachment
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]")
@@ -24,6 +25,15 @@ def display_name(client_name):
     name = PureWindowsPath(PurePosixPath(client_name or "").name).name
     name = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
     return name[:200] or "file"
+
+
+def extension_of(client_name):
+    return PurePosixPath(display_name(client_name)).suffix.lower().lstrip(".")
+
+
+def content_type_of(client_name):
+    kind = KINDS.get(extension_of(client_name))  # none: check() refuses the file
+    return kind.content_type if kind else "application/octet-stream"
 
 
 class AttachmentService(RecordService):
@@ -44,11 +54,21 @@ class AttachmentService(RecordService):
             )
         if upload.size == 0:
             raise ServiceError(_("The file is empty."), field="file")
-        name = display_name(upload.name)
-        extension = PurePosixPath(name).suffix.lower().lstrip(".")
-        if extension in settings.blocked_extension_set:
+        extension = extension_of(upload.name)
+        kind = KINDS.get(extension)
+        if kind is None or extension in settings.blocked_extension_set:
             raise ServiceError(
-                _("Files of type .%(ext)s are not accepted.") % {"ext": extension}, field="file"
+                _("Files of type .%(ext)s are not accepted. Accepted: %(kinds)s.")
+                % {"ext": extension or "?", "kinds": ", ".join(sorted(KINDS))},
+                field="file",
+            )
+        upload.seek(0)
+        head = upload.read(HEAD)
+        upload.seek(0)
+        if not content_matches(kind, head):
+            raise ServiceError(
+                _("The file's content is not a .%(ext)s file.") % {"ext": extension},
+                field="file",
             )
 
     def create(self, user, customer, data):
@@ -58,7 +78,8 @@ class AttachmentService(RecordService):
             fields.update(
                 original_name=display_name(upload.name),
                 size=upload.size,
-                content_type=(getattr(upload, "content_type", "") or "")[:100],
+                # What the content was checked to be, not what the client claimed.
+                content_type=content_type_of(upload.name),
             )
         return super().create(user, customer, fields)
 

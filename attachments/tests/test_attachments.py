@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from attachments.models import Attachment
 from attachments.services import attachments, display_name
 from attachments.testing import download_bytes, upload
+from core.errors import ServiceError
 from customers.services import ownership
 from records.testing import counts, refused, tab_url
 from settings_app.models import SystemSettings
@@ -60,7 +61,9 @@ def test_an_upload_over_the_limit_is_refused_and_nothing_is_kept(company, api, b
     assert "1 MB" in body["detail"], body  # names the limit
     assert stored_files(media) == files_before
 
-    exact = post_file(api(company.rep), book.customer, "limit.pdf", b"x" * (1024 * 1024))
+    exact = post_file(
+        api(company.rep), book.customer, "limit.pdf", b"%PDF-" + b"x" * (1024 * 1024 - 5)
+    )
     assert exact.status_code == 201, exact.content  # at most 1 MB: 1 MB itself is fine
 
 
@@ -130,9 +133,9 @@ def test_a_path_like_name_never_reaches_the_disk_or_the_download(
 @pytest.mark.parametrize(
     ("client_name", "kept_as"),
     [
-        ("../../etc/passwd", "passwd"),
-        ("..\\..\\windows\\win.ini", "win.ini"),
-        ("C:\\Users\\me\\报价单.pdf", "报价单.pdf"),
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\windows\\win.txt", "win.txt"),
+        ("C:\\Users\\me\\报价单.txt", "报价单.txt"),
         ("a\x00b\r\nc.txt", "a_b__c.txt"),
         ("...", "file"),
     ],
@@ -141,6 +144,12 @@ def test_the_service_itself_strips_paths_from_names(company, book, media, client
     """Below the HTTP parser (which already drops directories): the service keeps only the
     name, without control characters, and stores under a generated name."""
     assert display_name(client_name) == kept_as
+    if "." not in kept_as:  # no extension: not a kind of file accepted
+        with pytest.raises(ServiceError):
+            attachments.create(
+                company.rep, book.customer, {"file": ContentFile(b"content", name=client_name)}
+            )
+        return
     attachment = attachments.create(
         company.rep, book.customer, {"file": ContentFile(b"content", name=client_name)}
     )
@@ -254,3 +263,56 @@ def test_the_new_owner_downloads_the_files_the_old_one_uploaded(company, book, c
     assert download_bytes(response) == b"bytes of zqbook"
     client.force_login(company.rep)
     assert client.get(f"/attachments/{attachment.pk}/download/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("page.html", b"<html><script>alert(1)</script></html>"),
+        ("logo.svg", b"<svg onload='alert(1)'/>"),
+        ("page.xhtml", b"<html/>"),
+        ("run.hta", b"<hta/>"),
+        ("shell.php", b"<?php system($_GET['c']); ?>"),
+        ("tool.py", b"import os"),
+        ("invoice.pdf", b"<html><script>alert(1)</script></html>"),  # not what it says
+        ("photo.png", b"GIF89a...."),
+        ("notes.txt", b"\x00\x01binary\x00"),
+    ],
+)
+def test_only_listed_kinds_whose_content_is_what_their_name_says(
+    company, api, book, media, name, content
+):
+    before = counts()
+    body = refused(post_file(api(company.rep), book.customer, name, content), before, "file")
+    assert body["detail"]
+
+
+def test_the_stored_type_is_what_the_content_is_not_what_the_client_claimed(
+    company, api, client, book, media
+):
+    response = post_file(api(company.rep), book.customer, "offer.pdf", b"%PDF-1.7 ok", "text/html")
+    assert response.status_code == 201, response.content
+    attachment = Attachment.objects.get(pk=response.json()["id"])
+    assert attachment.content_type == "application/pdf"
+    client.force_login(company.rep)
+    download = client.get(f"/attachments/{attachment.pk}/download/")
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"].startswith("attachment")
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(company, api, browser, book):
+    """413 from the Content-Length alone: the body is never read (300 MB were spooled)."""
+    huge = str(300 * 1024 * 1024)
+    answer = api(company.rep).generic(
+        "POST",
+        tab_url(book.customer, "attachments"),
+        b"not read",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=huge,
+    )
+    assert answer.status_code == 413 and "at most 20 MB" in answer.json()["detail"]
+    page = browser(company.rep).generic(
+        "POST", f"/customers/{book.customer.pk}/attachments/new/", b"x", CONTENT_LENGTH=huge
+    )
+    assert page.status_code == 413
