@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith("POOLCRM_")}
+    # Not this test run's settings (browser tests allow async-unsafe calls in-process).
+    leave_out = ("POOLCRM_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(leave_out)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
