@@ -37,6 +37,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if HTTPS and host]
+# An API token lasts this long from its issue (DELETE /api/auth/token/ ends it sooner).
+TOKEN_LIFETIME = datetime.timedelta(days=int(os.environ.get("POOLCRM_TOKEN_DAYS", "30")))
 # A signed-in session lasts this long (not 14 days).
 SESSION_COOKIE_AGE = int(os.environ.get("POOLCRM_SESSION_HOURS", "12")) * 3600
 
@@ -216,7 +218,7 @@ SEARCH_CANDIDATE_LIMIT = 50_000
 REST_FRAMEWORK = {
     # Token first: a call without credentials is answered 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

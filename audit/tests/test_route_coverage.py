@@ -156,6 +156,7 @@ SCENARIOS = {
     ),
     ("rest_framework:logout", "post"): lambda s: s.page(s.company.rep).post("/api/auth/logout/"),
     ("password_change", "post"): lambda s: _change_password(s),
+    ("api-token", "delete"): lambda s: s.rep.delete("/api/auth/token/"),
     ("api-token", "post"): lambda s: s.as_(None).post(
         "/api/auth/token/", {"username": "rep", "password": "x"}, format="json"
     ),

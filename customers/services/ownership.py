@@ -394,6 +394,12 @@ def delete(user, ids, reason=""):
 def restore(user, ids, reason=""):
     """Bring customers back from the recycle bin, unless a live customer took the name."""
     actor = rules.Actor.of(user)
+    if not actor.is_pool_manager:
+        # Not even the names: what the recycle bin holds is for pool managers to see.
+        result = BatchResult()
+        for customer_id in _unique(ids):
+            result.refuse(customer_id, None, _("Only pool managers may restore customers."))
+        return result
     with transaction.atomic():
         allowed, result = _screen(actor, ids, rules.refuse_restore, include_deleted=True)
         for state in allowed:

@@ -228,8 +228,9 @@ def test_each_refusal_names_the_customer_gives_the_reason_and_writes_nothing(
 
     result = run(action, getattr(company, actor), [customer.pk], company)
 
-    # A customer in the recycle bin is unknown to everything but restore: no name shown.
-    hidden = deleted and action != "restore"
+    # A customer in the recycle bin is unknown to everything but a pool manager's restore:
+    # no name shown.
+    hidden = deleted and (action != "restore" or actor != "marketer")
     name = None if hidden else "Held Co"
     assert result.done == []
     assert result.refused == [{"id": customer.pk, "name": name, "reason": reason}]

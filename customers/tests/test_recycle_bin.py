@@ -43,3 +43,15 @@ def test_the_api_refuses_the_bin_to_everyone_else(company, binned, api):
     refused = api(company.rep).get("/api/recycle-bin/")
     assert refused.status_code == 403
     assert refused.json()["detail"] == "Only pool managers may open the recycle bin."
+
+
+def test_a_refused_restore_does_not_name_what_is_in_the_bin(company, api):
+    """The refusal once named the binned customer to a salesperson who may not see it."""
+    from customers.services import ownership
+
+    binned = ownership.create(company.marketer, {"name": "Secret Binned Lead"}, claim=False)
+    ownership.delete(company.marketer, [binned.pk])
+    answer = api(company.rep).post("/api/customers/restore/", {"ids": [binned.pk]}, format="json")
+    assert answer.status_code == 200
+    (refusal,) = answer.json()["refused"]
+    assert refusal["name"] is None and "Secret" not in answer.content.decode()

@@ -45,3 +45,23 @@ def test_a_deactivated_accounts_tokens_end(rep, api, company):
     changed = api(company.admin).patch(f"/api/users/{rep.pk}/", {"is_active": False})
     assert changed.status_code == 200, changed.content
     assert not Token.objects.filter(user=rep).exists()
+
+
+def test_a_token_expires_and_its_owner_can_end_them(rep, api, settings):
+    import datetime
+
+    issued = api(None).post("/api/auth/token/", {"username": "rep", "password": OLD}).json()
+    assert issued["expires"]
+    caller = api(None)
+    caller.credentials(HTTP_AUTHORIZATION=f"Token {issued['token']}")
+    assert caller.get("/api/me/").status_code == 200
+    settings.TOKEN_LIFETIME = datetime.timedelta(seconds=0)
+    expired = caller.get("/api/me/")
+    assert expired.status_code == 401 and "expired" in expired.json()["detail"]
+    settings.TOKEN_LIFETIME = datetime.timedelta(days=30)
+    again = api(None).post("/api/auth/token/", {"username": "rep", "password": OLD}).json()
+    assert again["token"] != issued["token"]
+    caller.credentials(HTTP_AUTHORIZATION=f"Token {again['token']}")
+    assert caller.delete("/api/auth/token/").json() == {"ended": 1}
+    assert caller.get("/api/me/").status_code == 401
+    assert not Token.objects.filter(user=rep).exists()
