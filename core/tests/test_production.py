@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def manage(*args, **env):
+def manage(*args, var_dir, **env):
     # Not this test run's settings (browser tests allow async-unsafe calls in-process).
     leave_out = ("POOLCRM_", "DJANGO_ALLOW_ASYNC_UNSAFE")
     base = {k: v for k, v in os.environ.items() if not k.startswith(leave_out)}
@@ -28,18 +28,20 @@ def manage(*args, **env):
     )
 
 
-def test_debug_off_without_a_secret_key_does_not_start():
-    run = manage("check", POOLCRM_DEBUG="0")
+def test_debug_off_without_a_secret_key_does_not_start(tmp_path):
+    run = manage("check", var_dir=tmp_path, POOLCRM_DEBUG="0")
     assert run.returncode != 0
     assert "POOLCRM_SECRET_KEY is not set" in run.stderr
 
 
-def test_production_mode_passes_the_deployment_checks():
+def test_production_mode_passes_the_deployment_checks(tmp_path):
+    """Before any migration too (a new server's empty database)."""
     run = manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
+        var_dir=tmp_path,
         POOLCRM_DEBUG="0",
         POOLCRM_HTTPS="1",
         POOLCRM_SECRET_KEY=secrets.token_urlsafe(50),
