@@ -86,7 +86,7 @@ class PoolCustomerSerializer(serializers.Serializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        public = self.context.get("public_fields") or SystemSettings.load().public_fields
+        public = self.context.get("public_fields") or SystemSettings.current_public_fields()
         shown = (*public, *self.shown_besides)
         return {name: field for name, field in fields.items() if name in shown}
 
