@@ -9,6 +9,7 @@ from django.core.signals import request_finished
 from django.dispatch import receiver
 
 _current = contextvars.ContextVar("audit_request", default=None)
+_logged = contextvars.ContextVar("audit_logged_request", default=None)
 
 
 def current():
@@ -24,23 +25,27 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         request_id = uuid.uuid4().hex
-        # Kept until the response is finished (request_finished below): Django logs a 4xx
-        # or 5xx answer after the middleware has returned.
-        _current.set(
-            {
-                "request_id": request_id,
-                "ip": request.META.get("REMOTE_ADDR") or None,
-                "request": request,
-            }
-        )
-        response = self.get_response(request)
+        context = {
+            "request_id": request_id,
+            "ip": request.META.get("REMOTE_ADDR") or None,
+            "request": request,
+        }
+        # The trail's view of the request ends with the middleware: nothing written after
+        # may be taken for this person. Log lines keep it until the response is finished
+        # (Django logs a 4xx or 5xx answer after the middleware has returned).
+        token = _current.set(context)
+        _logged.set(context)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current.reset(token)
         response["X-Request-ID"] = request_id
         return response
 
 
 @receiver(request_finished, dispatch_uid="audit-request-finished")
 def _forget(sender, **kwargs):
-    _current.set(None)
+    _logged.set(None)
 
 
 def signed_in():
@@ -55,9 +60,10 @@ class RequestLogFilter(logging.Filter):
     ("-" outside a request)."""
 
     def filter(self, record):
-        context = current() or {}
-        user = signed_in()
+        context = _logged.get() or {}
+        user = getattr(context.get("request"), "user", None)
+        signed = user is not None and user.is_authenticated
         record.request_id = context.get("request_id", "-")
-        record.user = user.username if user is not None else "-"
+        record.user = user.username if signed else "-"
         record.ip = context.get("ip") or "-"
         return True

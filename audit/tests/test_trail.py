@@ -202,3 +202,16 @@ def test_a_log_line_names_the_request_the_person_and_the_address(company, api, c
     (line,) = [r for r in caplog.records if r.name == "django.request"]
     assert line.user == "rep" and line.ip == "127.0.0.1"
     assert line.request_id == response["X-Request-ID"]
+
+
+def test_nothing_written_after_a_request_is_taken_for_its_person(company, api, book):
+    """A row written outside any request names no one (a stale request once lent its
+    person to the next test's writes, whose person no longer existed)."""
+    from audit import trail
+    from records.testing import tab_url
+
+    attachment = book.rows["attachments"]
+    url = f"{tab_url(book.customer, 'attachments', attachment.pk)}"
+    api(company.rep).get(url)
+    row = trail.record(None, Action.UPDATE, object_type="test.outside")
+    assert row.actor_id is None and row.request_id == "" and row.ip is None
