@@ -7,4 +7,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
-        from . import signals  # noqa: F401  logins, and the settings kept in Django admin
+        from . import signals  # logins, and the settings kept in Django admin
+
+        signals.connect()

@@ -25,8 +25,11 @@ def _untraced(sender):
     return USER_UNTRACED if sender is get_user_model() else {"id"}
 
 
-def _before(sender, instance, **kwargs):
-    if sender not in _traced_models():
+def _before(sender, instance, update_fields=None, **kwargs):
+    # A save of untraced columns only (every sign-in's last_login) changes nothing traced:
+    # no read of the old row.
+    instance._audit_skip = update_fields is not None and set(update_fields) <= _untraced(sender)
+    if instance._audit_skip:
         return
     old = sender.objects.filter(pk=instance.pk).first() if instance.pk else None
     instance._audit_before = trail.snapshot(old, _untraced(sender)) if old else None
@@ -36,7 +39,7 @@ def _before(sender, instance, **kwargs):
 
 
 def _after(sender, instance, created, **kwargs):
-    if sender not in _traced_models():
+    if getattr(instance, "_audit_skip", False):
         return
     before = getattr(instance, "_audit_before", None)
     if created or before is None:
@@ -50,18 +53,22 @@ def _after(sender, instance, created, **kwargs):
 
 
 def _gone(sender, instance, **kwargs):
-    if sender in _traced_models():
-        trail.record(
-            None,
-            Action.DELETE,
-            instance,
-            changes={k: [v, None] for k, v in trail.snapshot(instance, _untraced(sender)).items()},
-        )
+    trail.record(
+        None,
+        Action.DELETE,
+        instance,
+        changes={k: [v, None] for k, v in trail.snapshot(instance, _untraced(sender)).items()},
+    )
 
 
-pre_save.connect(_before, dispatch_uid="audit-before")
-post_save.connect(_after, dispatch_uid="audit-after")
-post_delete.connect(_gone, dispatch_uid="audit-gone")
+def connect():
+    """Called once the models are loaded (AuditConfig.ready): only the traced models'
+    saves reach these receivers, not every save in the app."""
+    for model in _traced_models():
+        uid = f"audit-{model._meta.label_lower}"
+        pre_save.connect(_before, sender=model, dispatch_uid=f"{uid}-before")
+        post_save.connect(_after, sender=model, dispatch_uid=f"{uid}-after")
+        post_delete.connect(_gone, sender=model, dispatch_uid=f"{uid}-gone")
 
 
 @receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="audit-roles")
