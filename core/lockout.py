@@ -3,8 +3,9 @@ AXES_LOCKOUT_CALLABLE): 429, in JSON for the API, a page otherwise."""
 
 from django.conf import settings
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from .views import refusal
 
 STATUS = 429
 
@@ -21,8 +22,7 @@ def message():
 
 
 def locked_out(request, original_response=None, credentials=None):
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message()}, status=STATUS)
+    response = refusal(request, message(), STATUS, "core/locked_out.html")
+    if isinstance(response, JsonResponse):
         response["Retry-After"] = str(minutes() * 60)
-        return response
-    return render(request, "core/locked_out.html", {"message": message()}, status=STATUS)
+    return response

@@ -1,11 +1,10 @@
 import zoneinfo
 
-from django.http import JsonResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .ids import as_id
+from .views import refusal
 
 
 class UserTimeZoneMiddleware:
@@ -46,7 +45,5 @@ class BodyLimitMiddleware:
                     "size": length / 1024 / 1024,
                     "limit": largest,
                 }
-                if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": message}, status=413)
-                return render(request, "core/refused.html", {"message": message}, status=413)
+                return refusal(request, message, 413)
         return self.get_response(request)

@@ -1,3 +1,4 @@
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -5,6 +6,14 @@ from audit import trail
 from core.ids import as_id
 
 from .errors import Conflict, ServiceError, status_of
+
+
+def refusal(request, message, status, template="core/refused.html"):
+    """A request refused before any view could answer it: `{"detail"}` in JSON for the
+    API, a page a person can read otherwise."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    return render(request, template, {"message": message}, status=status)
 
 
 class ServiceErrorPages:
@@ -17,7 +26,7 @@ class ServiceErrorPages:
         except ServiceError as error:
             status = status_of(error)
             trail.refused(request, error.message, status)
-            return render(request, "core/refused.html", {"message": error.message}, status=status)
+            return refusal(request, error.message, status)
 
 
 def page_status(error):
