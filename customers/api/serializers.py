@@ -60,6 +60,12 @@ def _label(user):
     return user.label if user is not None else None
 
 
+def public_fields(context):
+    """The public fields (C2): those a view put in the serializer's context for a page of
+    rows, else the settings' now."""
+    return context.get("public_fields") or SystemSettings.current_public_fields()
+
+
 class PoolCustomerSerializer(serializers.Serializer):
     """The pool's view of a customer: an explicit allow-list of public fields (SPEC C2).
     Nothing here reads a private column; extra public fields come only from the
@@ -86,8 +92,7 @@ class PoolCustomerSerializer(serializers.Serializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        public = self.context.get("public_fields") or SystemSettings.current_public_fields()
-        shown = (*public, *self.shown_besides)
+        shown = (*public_fields(self.context), *self.shown_besides)
         return {name: field for name, field in fields.items() if name in shown}
 
 
@@ -245,7 +250,7 @@ class SharedCustomerSerializer(CustomerSerializer):
     @functools.cached_property
     def shown_keys(self):
         """Read once for a page (one serializer serves all its rows)."""
-        public = self.context.get("public_fields") or SystemSettings.load().public_fields
+        public = public_fields(self.context)
         shown = {"readable", "created_by"}
         for field in public:
             shown.update(self.KEYS.get(field, (field,)))
