@@ -3,17 +3,25 @@ object and when, newest first."""
 
 import django_filters as filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import generics, serializers
 
 from core.api.permissions import AdministratorsOnly
-from customers.filtersets import DayBoundFilter
+from customers.filtersets import DayBoundFilter, TextSearchFilterSet
 
 from .models import Action, AuditEntry
 
 
-class AuditFilterSet(filters.FilterSet):
+class AuditFilterSet(TextSearchFilterSet):
+    search_fields = (
+        "object_label",
+        "reason",
+        "username",
+        "request_id",
+        "actor__username",
+        "actor__display_name",
+    )
+
     actor = filters.ModelChoiceFilter(queryset=get_user_model().objects.all(), label=_("Who"))
     action = filters.ChoiceFilter(choices=Action.choices, label=_("Action"))
     object_type = filters.CharFilter(label=_("Object type"), max_length=60)
@@ -21,20 +29,10 @@ class AuditFilterSet(filters.FilterSet):
     customer = filters.NumberFilter(field_name="customer_id", label=_("Customer id"))
     at_after = DayBoundFilter(field_name="at", label=_("From"))
     at_before = DayBoundFilter(field_name="at", upper=True, label=_("Until"))
-    search = filters.CharFilter(method="text", label=_("Quick search"), max_length=100)
 
     class Meta:
         model = AuditEntry
         fields = []
-
-    def text(self, rows, name, value):
-        value = value.strip()
-        if not value:
-            return rows
-        found = Q()
-        for field in ("object_label", "reason", "username", "request_id", "actor__username"):
-            found |= Q(**{f"{field}__icontains": value})
-        return rows.filter(found | Q(actor__display_name__icontains=value))
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
