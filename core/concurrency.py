@@ -3,9 +3,11 @@ concurrency): a customer and every working record count their edits in `version`
 posts the version it showed, the API the version in `If-Match` (its ETag), and the edit
 goes through only if nobody changed the row meanwhile."""
 
-from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from audit import trail
+from audit.models import AuditEntry
 
 from .errors import Conflict, ServiceError
 from .ids import as_id
@@ -14,17 +16,19 @@ from .ids import as_id
 def check_version(obj, expected):
     """Locks `obj`'s row until the transaction ends and moves `obj.version` on by one.
     Raises Conflict when the stored version is not `expected` (None: the caller did not
-    say which version it edited, and the edit goes through)."""
-    rows = type(obj).objects.select_for_update().filter(pk=obj.pk)
-    current = rows.values_list("version", flat=True).first() or obj.version
+    say which version it edited, and the edit goes through). Returns the row as stored
+    (what the edit changes it from), or None when there is none."""
+    stored = type(obj).objects.select_for_update().filter(pk=obj.pk).first()
+    current = stored.version if stored is not None else obj.version
     if expected is not None and current != expected:
         raise Conflict(_changed_meanwhile(obj))
     obj.version = current + 1
+    return stored
 
 
 def _changed_meanwhile(obj):
-    entries = apps.get_model("audit", "AuditEntry").objects.filter(
-        object_type=f"{obj._meta.app_label}.{obj._meta.model_name}",
+    entries = AuditEntry.objects.filter(
+        object_type=trail.type_of(obj),
         object_id=str(obj.pk),
         action="update",
     )

@@ -58,8 +58,8 @@ class RecordService:
         check_dates(data)
         self.check(record.customer, data, instance=record)
         with transaction.atomic():
-            concurrency.check_version(record, version)
-            before = trail.stored(record)
+            stored = concurrency.check_version(record, version)
+            before = trail.snapshot(stored) if stored is not None else {}
             for field, value in data.items():
                 setattr(record, field, value)
             record.save()

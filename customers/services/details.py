@@ -87,14 +87,15 @@ def _save(user, customer, data, fields, version=None):
     if "name" in data:
         data["name"] = clean_name(data["name"])
         check_name_free(data["name"], exclude_id=customer.pk)
-    before = {field: value for field, value in trail.stored(customer).items() if field in data}
     for field, value in data.items():
         setattr(customer, field, value)
     customer._change_reason = "edit"
     after = {field: trail.shown(getattr(customer, field)) for field in data}
     try:
         with transaction.atomic():
-            concurrency.check_version(customer, version)
+            stored = concurrency.check_version(customer, version)
+            old = trail.snapshot(stored) if stored is not None else {}
+            before = {field: value for field, value in old.items() if field in data}
             # Only the edited fields: owner and claim columns belong to the ownership service.
             customer.save(update_fields=[*data, "name_key", "search_name", "updated_at", "version"])
             changes = trail.changes_between(before, after)
