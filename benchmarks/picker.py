@@ -14,10 +14,6 @@ PICKER_KEYWORDS = 12
 MODULE = "quotes"  # owner-only: the picker offers exactly the person's customers
 
 
-class _Rollback(Exception):
-    pass
-
-
 def _keywords(rng, names):
     drawn = [""]
     for _attempt in range(100 * PICKER_KEYWORDS):  # a tiny company has few distinct ones
@@ -56,43 +52,40 @@ def measure_picker(runner, people, rng, *, target, client_for, ok, log_row):
     user = people["heavy"]
     client = client_for(user)
     rows = []
-    try:
-        with transaction.atomic():
-            free = Customer.live.filter(owner__isnull=True).order_by().values_list("pk", flat=True)
-            free = list(free[: PICKER_OWNED * 3])
-            given = rng.sample(free, min(PICKER_OWNED, len(free)))
-            for start in range(0, len(given), 5000):
-                Customer.objects.filter(pk__in=given[start : start + 5000]).update(owner=user)
-            owned = Customer.live.filter(owner_id=user.pk).count()
-            # Names of customers drawn at random from theirs, not the first ones in some
-            # index's order (which would all be Latin, or all of one region).
-            mine = list(Customer.live.filter(owner_id=user.pk).values_list("pk", flat=True))
-            drawn = rng.sample(mine, min(2000, len(mine)))
-            names = list(Customer.objects.filter(pk__in=drawn).values_list("name", flat=True))
-            keywords = _keywords(rng, names)
-            for keyword in keywords:
+    with transaction.atomic():
+        free = Customer.live.filter(owner__isnull=True).order_by().values_list("pk", flat=True)
+        free = list(free[: PICKER_OWNED * 3])
+        given = rng.sample(free, min(PICKER_OWNED, len(free)))
+        for start in range(0, len(given), 5000):
+            Customer.objects.filter(pk__in=given[start : start + 5000]).update(owner=user)
+        owned = Customer.live.filter(owner_id=user.pk).count()
+        # Names of customers drawn at random from theirs, not the first ones in some
+        # index's order (which would all be Latin, or all of one region).
+        mine = list(Customer.live.filter(owner_id=user.pk).values_list("pk", flat=True))
+        drawn = rng.sample(mine, min(2000, len(mine)))
+        names = list(Customer.objects.filter(pk__in=drawn).values_list("name", flat=True))
+        keywords = _keywords(rng, names)
+        for keyword in keywords:
 
-                def call(rep, keyword=keyword):
-                    return ok(client.get(f"/records/{MODULE}/new/", {"q": keyword}), "picker")
+            def call(rep, keyword=keyword):
+                return ok(client.get(f"/records/{MODULE}/new/", {"q": keyword}), "picker")
 
-                figures, answer = runner.time(call)
-                expected = _expected(user, keyword)
-                got = _shown(answer)
-                problems = [] if got == expected else [f"showed {got[:5]}, expected {expected[:5]}"]
-                rows.append(
-                    {
-                        "key": f"picker:{keyword}",
-                        "section": "picker",
-                        "label": f"customer picker, {owned:,} of mine, "
-                        + (f"“{keyword}” ({len(expected)} shown)" if keyword else "no keyword"),
-                        "request": f"GET /records/{MODULE}/new/?q=…",
-                        "target": target,
-                        **figures,
-                        "problems": problems,
-                    }
-                )
-                log_row(rows[-1])
-            raise _Rollback
-    except _Rollback:
-        pass
+            figures, answer = runner.time(call)
+            expected = _expected(user, keyword)
+            got = _shown(answer)
+            problems = [] if got == expected else [f"showed {got[:5]}, expected {expected[:5]}"]
+            rows.append(
+                {
+                    "key": f"picker:{keyword}",
+                    "section": "picker",
+                    "label": f"customer picker, {owned:,} of mine, "
+                    + (f"“{keyword}” ({len(expected)} shown)" if keyword else "no keyword"),
+                    "request": f"GET /records/{MODULE}/new/?q=…",
+                    "target": target,
+                    **figures,
+                    "problems": problems,
+                }
+            )
+            log_row(rows[-1])
+        transaction.set_rollback(True)  # the dataset stays as generated
     return rows
