@@ -5,7 +5,6 @@ import re
 import unicodedata
 from pathlib import PurePosixPath, PureWindowsPath
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ServiceError
@@ -86,11 +85,6 @@ class AttachmentService(RecordService):
     def update(self, user, record, data, version=None):
         access.ensure_can_write(user, record.customer, self.write_rule, record)
         raise ServiceError(_("An attachment cannot be changed; upload a new one."))
-
-    def after_delete(self, record):
-        # Once the deletion is committed: a rollback keeps the row, and so its file.
-        storage, name = record.file.storage, record.file.name
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 attachments = AttachmentService()

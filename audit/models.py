@@ -12,6 +12,7 @@ class Action(models.TextChoices):
     CREATE = "create", _("created")
     UPDATE = "update", _("changed")
     DELETE = "delete", _("deleted")
+    RESTORE = "restore", _("restored")
     OWNERSHIP = "ownership", _("ownership")
     REFUSED = "refused", _("refused")
     LOGIN = "login", _("signed in")

@@ -10,7 +10,16 @@ from .context import current, signed_in
 from .models import Action, AuditEntry
 
 # Columns every record has that say nothing about what changed.
-UNTRACED = {"id", "customer", "created_by", "created_at", "updated_at", "version"}
+UNTRACED = {
+    "id",
+    "customer",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "version",
+    "deleted_at",
+    "deleted_by",
+}
 
 
 def type_of(obj):

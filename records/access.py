@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from core.errors import NotAllowed
+from core.errors import NotAllowed, NotVisible
 from customers import querysets
+from customers.models import Customer
 from customers.services import details
 
 OWNER = "owner"
@@ -74,6 +75,28 @@ def refuse_write(writer, record=None):
     if record is not None and record.created_by_id != writer.user_id:
         return _("You may change only the records you wrote.")
     return None
+
+
+def refuse_restore(user, writer, record):
+    """None when `user` (who stands as `writer` to the customer) may bring `record` back
+    from the recycle bin, else the reason: whoever may delete it, and a pool manager when
+    its customer is nobody's (in the pool or the recycle bin)."""
+    if user.is_pool_manager and record.customer.owner_id is None:
+        return None
+    return refuse_write(writer, record)
+
+
+def customer_for_bin(user, customer_id):
+    """(customer, readable): the customer whose deleted records `user` may list, and whether
+    they may read its full record. That is a customer they may read, or, for a pool manager,
+    one that is nobody's (in the pool or the recycle bin). NotVisible otherwise."""
+    try:
+        return details.get_visible(user, customer_id), True
+    except NotVisible:
+        if not user.is_pool_manager:
+            raise
+    nobodys = Customer.objects.filter(owner__isnull=True)
+    return details.get_visible(user, customer_id, nobodys), False
 
 
 def ensure_can_write(user, customer, rule=OWNER, record=None):

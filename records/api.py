@@ -3,9 +3,10 @@
 The views have comments, not docstrings: the API documentation would show a docstring on
 every module's operations."""
 
+from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, views, viewsets
 from rest_framework.response import Response
 
 from core.api.concurrency import VersionETag
@@ -13,7 +14,7 @@ from core.api.fields import row_id
 from core.concurrency import if_match
 from customers.api.serializers import BatchResultSerializer
 
-from . import access, registry
+from . import access, recycle_bin, registry
 
 
 class TickedSerializer(serializers.Serializer):
@@ -54,8 +55,15 @@ class CustomerRecordViewSet(VersionETag, viewsets.ModelViewSet):
             self.request.user, serializer.instance, data, version=if_match(self.request)
         )
 
+    # ?with_dependents=true also deletes the rows that cannot be without this one (a
+    # contract's receivables and payments); without it such a deletion is refused.
+    @extend_schema(parameters=[OpenApiParameter("with_dependents", bool)])
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
     def perform_destroy(self, instance):
-        self.module.service.delete(self.request.user, instance)
+        with_dependents = self.request.query_params.get("with_dependents") in ("true", "1")
+        self.module.service.delete(self.request.user, instance, with_dependents=with_dependents)
 
     # Delete several rows of the tab at once; each is kept with the reason where it may
     # not go (another customer's, not the person's to change, still referred to).
@@ -67,6 +75,44 @@ class CustomerRecordViewSet(VersionETag, viewsets.ModelViewSet):
             request.user, self.customer, form.validated_data["ids"]
         )
         return Response(result.as_dict())
+
+
+class DeletedRecordSerializer(serializers.Serializer):
+    module = serializers.CharField(source="module.key")
+    id = serializers.IntegerField(source="record.pk")
+    label = serializers.CharField()
+    deleted_at = serializers.DateTimeField()
+    deleted_by = serializers.CharField(allow_null=True)
+    may_restore = serializers.BooleanField()
+
+
+class RecycleBinView(generics.GenericAPIView):
+    # A customer's deleted working records, newest first. Pool managers also list those of
+    # a customer nobody owns, by kind and number only.
+    serializer_class = DeletedRecordSerializer
+
+    def get(self, request, customer_pk):
+        customer, readable = access.customer_for_bin(request.user, customer_pk)
+        page = self.paginate_queryset(recycle_bin.deleted_records(request.user, customer, readable))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class RestoredSerializer(serializers.Serializer):
+    module = serializers.CharField()
+    id = serializers.IntegerField()
+
+
+class RecordRestoreView(views.APIView):
+    # Bring a deleted row back from the customer's recycle bin, with the rows deleted
+    # together with it; `module` is given to as_view().
+    module = None
+
+    @extend_schema(request=None, responses=RestoredSerializer)
+    def post(self, request, customer_pk, pk):
+        customer, _readable = access.customer_for_bin(request.user, customer_pk)
+        record = get_object_or_404(self.module.model.everything, pk=pk, customer=customer)
+        self.module.service.restore(request.user, record)
+        return Response({"module": self.module.key, "id": record.pk})
 
 
 class ModuleListView(generics.ListAPIView):
@@ -116,6 +162,18 @@ def urlpatterns():
                 ),
                 name=f"{basename}-delete-many",
             ),
+            path(
+                f"{tab}<int:pk>/restore/",
+                RecordRestoreView.as_view(module=module),
+                name=f"{basename}-restore",
+            ),
             path(f"{key}/", ModuleListView.as_view(module=module), name=f"{key}-list"),
         ]
-    return patterns
+    return [
+        path(
+            "customers/<int:customer_pk>/recycle-bin/",
+            RecycleBinView.as_view(),
+            name="customer-recycle-bin",
+        ),
+        *patterns,
+    ]

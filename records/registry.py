@@ -29,3 +29,8 @@ def modules():
 def module_for(key):
     """The module registered as `key`, or None."""
     return _modules.get(key)
+
+
+def module_of(model):
+    """The module whose rows are of `model`, or None."""
+    return next((module for module in _modules.values() if module.model is model), None)

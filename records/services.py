@@ -4,16 +4,20 @@ overpayment …); who may write is decided in records.access for all of them."""
 
 import datetime
 
-from django.db import transaction
-from django.db.models import ProtectedError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from audit import trail
+from audit.models import Action
 from core import concurrency
-from core.errors import ServiceError
+from core.errors import NotAllowed, NotVisible, ServiceError
 from customers.services.results import BatchResult
 
-from . import access
+from . import access, registry
+from .models import CustomerRecord
 
 # Dates a working record can hold: 0001-01-01 was taken, and sorted every list oddly.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
@@ -28,6 +32,20 @@ def check_dates(data):
                 % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
                 field=field,
             )
+
+
+class HasDependents(ServiceError):
+    """A deletion that would leave other rows without what they belong to; `rows` names
+    them, so the person can choose to delete them too."""
+
+    def __init__(self, rows):
+        kinds = sorted({str(row._meta.verbose_name_plural) for row in rows})
+        super().__init__(
+            _("Other records depend on it (%(kinds)s): delete them with it, or remove them first.")
+            % {"kinds": ", ".join(kinds)}
+        )
+        self.rows = rows
+        self.described = [(capfirst(row._meta.verbose_name), str(row)) for row in rows]
 
 
 class RecordService:
@@ -67,19 +85,65 @@ class RecordService:
             trail.updated(user, record, before, customer_id=record.customer_id)
         return record
 
-    def delete(self, user, record):
+    def delete(self, user, record, *, with_dependents=False):
+        """Moves `record` to the recycle bin. Rows that cannot be without it (a contract's
+        receivables and payments) are never removed silently: the deletion is refused,
+        naming them, unless `with_dependents` says they go to the bin with it."""
         access.ensure_can_write(user, record.customer, self.write_rule, record)
-        try:
-            with transaction.atomic():
-                trail.deleted(user, record, customer_id=record.customer_id)
-                record.delete()
-                self.after_delete(record)
-        except ProtectedError as error:
-            kinds = sorted({str(row._meta.verbose_name_plural) for row in error.protected_objects})
+        dependents = live_dependents(record)
+        if dependents and not with_dependents:
+            raise HasDependents(dependents)
+        deleted_at = timezone.now()
+        with transaction.atomic():
+            for row in [record, *dependents]:
+                # One conditional UPDATE: of two deletions at once, one finds it gone.
+                moved = (
+                    type(row)
+                    .objects.filter(pk=row.pk)
+                    .update(deleted_at=deleted_at, deleted_by=user, version=F("version") + 1)
+                )
+                if not moved:
+                    raise NotVisible(_("It has already been deleted."))
+                row.deleted_at, row.deleted_by = deleted_at, user
+                trail.deleted(user, row, customer_id=row.customer_id)
+                service_of(row).after_delete(row)
+
+    def restore(self, user, record):
+        """Brings `record` back from the recycle bin, with the rows deleted together with it
+        (a contract's payments). The owner of the customer (for interaction records, also
+        the colleague who wrote it) restores; so does a pool manager when the customer is
+        nobody's."""
+        writer = access.writer(user, record.customer, self.write_rule)
+        reason = access.refuse_restore(user, writer, record)
+        if reason:
+            raise NotAllowed(reason)
+        if record.deleted_at is None:
+            raise ServiceError(_("It is not in the recycle bin."))
+        needed = missing_requirement(record)
+        if needed is not None:
             raise ServiceError(
-                _("Other records depend on it (%(kinds)s); remove those first.")
-                % {"kinds": ", ".join(kinds)}
-            ) from None
+                _("Restore its %(kind)s %(name)s first.")
+                % {"kind": needed._meta.verbose_name, "name": needed}
+            )
+        rows, deleted_at = [record, *deleted_with(record)], record.deleted_at
+        with transaction.atomic():
+            for row in rows:
+                restored = (
+                    type(row)
+                    .everything.filter(pk=row.pk, deleted_at=deleted_at)
+                    .update(deleted_at=None, deleted_by=None, version=F("version") + 1)
+                )
+                if not restored:
+                    raise ServiceError(_("It is not in the recycle bin."))
+                row.deleted_at = row.deleted_by = None
+                trail.record(user, Action.RESTORE, row, customer_id=row.customer_id)
+            for row in rows:  # once all are back: a payment is checked against its contract
+                service_of(row).check_restore(row)
+                service_of(row).after_save(row, created=False)
+        return record
+
+    def check_restore(self, record):
+        """Refuse (raise ServiceError) a restored row that breaks a business rule now."""
 
     def delete_many(self, user, customer, ids):
         """Delete the rows `ids` of `customer`'s record, each on its own: what one refuses
@@ -102,3 +166,50 @@ class RecordService:
 
     def after_delete(self, record):
         """Keep derived values in step after a row is gone."""
+
+
+def service_of(row):
+    """The service of the module `row` belongs to."""
+    return registry.module_of(type(row)).service
+
+
+def live_dependents(record):
+    """The live rows that cannot be without `record` (a PROTECT reference to it), and theirs."""
+    rows = []
+    for relation in record._meta.related_objects:
+        if relation.on_delete is models.PROTECT and issubclass(
+            relation.related_model, CustomerRecord
+        ):
+            for row in relation.related_model.objects.filter(**{relation.field.name: record}):
+                rows += [row, *live_dependents(row)]
+    return rows
+
+
+def deleted_with(record):
+    """The rows in the recycle bin that went there with `record`, as its dependents."""
+    rows = []
+    for relation in record._meta.related_objects:
+        if relation.on_delete is models.PROTECT and issubclass(
+            relation.related_model, CustomerRecord
+        ):
+            dependents = relation.related_model.everything.filter(
+                **{relation.field.name: record, "deleted_at": record.deleted_at}
+            )
+            for row in dependents:
+                rows += [row, *deleted_with(row)]
+    return rows
+
+
+def missing_requirement(record):
+    """The row `record` cannot be without (the contract of a payment) if that one is in
+    the recycle bin, else None."""
+    for field in record._meta.concrete_fields:
+        if (
+            field.is_relation
+            and field.remote_field.on_delete is models.PROTECT
+            and issubclass(field.related_model, CustomerRecord)
+        ):
+            required = getattr(record, field.name)
+            if required is not None and required.deleted_at is not None:
+                return required
+    return None

@@ -107,6 +107,20 @@ def tab_url(customer, key, pk=None):
     return f"{base}{pk}/" if pk is not None else base
 
 
+def bin_url(customer):
+    return f"/api/customers/{customer.pk}/recycle-bin/"
+
+
+def restore_url(customer, key, pk):
+    return f"{tab_url(customer, key, pk)}restore/"
+
+
+def binned(api, user, customer):
+    """{(module key, id): entry} of the customer's recycle bin as `user` reads it in the API."""
+    rows = api(user).get(bin_url(customer)).json()["results"]
+    return {(row["module"], row["id"]): row for row in rows}
+
+
 def tab(customer, key, **params):
     """The customer's page open on the tab of `key`."""
     query = "".join(f"&{k}={v}" for k, v in params.items())

@@ -21,6 +21,11 @@ urlpatterns = [
         name="delete",
     ),
     path(
+        "customers/<int:customer_pk>/<slug:module>/<int:pk>/restore/",
+        views.RecordRestoreView.as_view(),
+        name="restore",
+    ),
+    path(
         "customers/<int:customer_pk>/<slug:module>/delete/",
         views.RecordBatchDeleteView.as_view(),
         name="delete-many",

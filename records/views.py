@@ -6,16 +6,24 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
 from core.concurrency import posted_version
 from core.errors import Conflict, ServiceError
-from core.listing import FilteredListView, filtered_page
+from core.listing import (
+    FilteredListView,
+    filtered_page,
+    numbered_paging,
+    paging_context,
+    requested_page_size,
+)
 from core.views import ServiceErrorPages, page_status, ticked_ids
 from settings_app.models import SystemSettings
 
-from . import access, registry
+from . import access, recycle_bin, registry
+from .services import HasDependents
 
 
 def tab_context(request, customer, module):
@@ -39,6 +47,14 @@ def tab_context(request, customer, module):
         "writer": writer,
         "can_write": access.refuse_write(writer) is None,
     }
+
+
+def bin_context(request, customer, readable=True):
+    """What the customer's recycle-bin tab (or a pool manager's section) shows."""
+    entries = recycle_bin.deleted_records(request.user, customer, readable)
+    size = requested_page_size(request)
+    paging = numbered_paging(entries, size, request.GET.get("page"))
+    return {**paging_context(paging, size), "readable": readable}
 
 
 def _module_or_404(key):
@@ -112,19 +128,51 @@ class RecordFormView(LoginRequiredMixin, ServiceErrorPages, View):
 
 
 class RecordDeleteView(LoginRequiredMixin, ServiceErrorPages, View):
+    """Move a row to the recycle bin. A row others depend on (a contract's payments) is
+    not: the page names them and asks whether they go too."""
+
     def post(self, request, customer_pk, module, pk):
         module = _module_or_404(module)
         customer = access.customer_to_read(request.user, customer_pk)
         record = get_object_or_404(module.model, pk=pk, customer=customer)
+        with_dependents = request.POST.get("with_dependents") == "1"
         try:
-            module.service.delete(request.user, record)
+            module.service.delete(request.user, record, with_dependents=with_dependents)
+        except HasDependents as error:
+            context = {"customer": customer, "module": module, "record": record, "error": error}
+            return render(request, "records/delete_dependents.html", context, status=409)
         except ServiceError as error:
             if error.__class__ is not ServiceError:
                 raise
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Deleted."))
+            messages.success(request, _("Moved to the recycle bin."))
         return redirect(_tab_url(customer.pk, module))
+
+
+class RecordRestoreView(LoginRequiredMixin, ServiceErrorPages, View):
+    """Bring a row back from the customer's recycle bin (with what was deleted with it)."""
+
+    def post(self, request, customer_pk, module, pk):
+        module = _module_or_404(module)
+        customer, readable = access.customer_for_bin(request.user, customer_pk)
+        record = get_object_or_404(module.model.everything, pk=pk, customer=customer)
+        try:
+            module.service.restore(request.user, record)
+        except ServiceError as error:
+            if error.__class__ is not ServiceError:
+                raise
+            messages.error(request, error.message)
+        else:
+            label = str(record) if readable else f"#{record.pk}"
+            messages.success(
+                request,
+                _("%(kind)s %(name)s is back.")
+                % {"kind": capfirst(module.singular), "name": label},
+            )
+        if readable:
+            return redirect(f"{reverse('customers:detail', args=[customer.pk])}?tab=bin")
+        return redirect("customers:pool-detail", customer.pk)
 
 
 class RecordBatchDeleteView(LoginRequiredMixin, ServiceErrorPages, View):

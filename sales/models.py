@@ -270,7 +270,12 @@ def customer_expense_total(customer):
 
 def with_received_totals(contracts):
     return contracts.annotate(
-        received_total=Coalesce(Sum("payments__amount"), ZERO, output_field=models.DecimalField())
+        # A join reads every payment: the ones in the recycle bin are left out here.
+        received_total=Coalesce(
+            Sum("payments__amount", filter=models.Q(payments__deleted_at__isnull=True)),
+            ZERO,
+            output_field=models.DecimalField(),
+        )
     )
 
 

@@ -201,6 +201,15 @@ class PaymentService(RecordService):
         with transaction.atomic():
             return super().update(user, record, data, version)
 
+    def check_restore(self, record):
+        # Other payments may have been entered while this one was in the recycle bin.
+        contract = Contract.objects.select_for_update().get(pk=record.contract_id)
+        if contract.outstanding < ZERO:
+            raise ServiceError(
+                _("Back, it would pay %(over)s more than %(number)s is for.")
+                % {"over": -contract.outstanding, "number": contract.number}
+            )
+
 
 class ExpenseService(RecordService):
     # Written by the customer's owner, as quotes are.

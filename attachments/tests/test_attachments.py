@@ -168,19 +168,20 @@ def test_a_non_ascii_name_downloads_under_that_name(company, api, client, book):
     assert download_bytes(download) == b"%PDF-1.4"
 
 
-def test_deleting_an_attachment_removes_its_file_once_committed(
-    company, api, book, media, django_capture_on_commit_callbacks
-):
+def test_a_deleted_attachment_keeps_its_file_until_restored(company, api, client, book, media):
+    """Deleting moves it to the recycle bin: the file stays, nobody downloads it meanwhile,
+    and a restore serves it again."""
     attachment = book.rows["attachments"]
     path = Path(attachment.file.path)
+    download_url = f"/attachments/{attachment.pk}/download/"
+    response = api(company.rep).delete(tab_url(book.customer, "attachments", attachment.pk))
+    assert response.status_code == 204
     assert path.is_file()
-    with django_capture_on_commit_callbacks(execute=False) as pending:
-        response = api(company.rep).delete(tab_url(book.customer, "attachments", attachment.pk))
-        assert response.status_code == 204
-        assert path.is_file()  # not before the deletion is committed
-    for callback in pending:
-        callback()
-    assert not path.exists()
+    client.force_login(company.rep)
+    assert client.get(download_url).status_code == 404
+    restore = f"{tab_url(book.customer, 'attachments', attachment.pk)}restore/"
+    assert api(company.rep).post(restore).status_code == 200
+    assert client.get(download_url).status_code == 200
 
 
 def test_an_upload_through_the_page_is_stored_and_downloads(company, browser, alpha):

@@ -11,6 +11,7 @@ from audit.models import AuditEntry
 from customers.models import SocialRelation
 from customers.services import ownership
 from customers.testing import ContactFactory, ShareFactory
+from records import registry
 from records.testing import MODULES, create, example, tab_url
 from settings_app.models import DictionaryItem
 
@@ -90,6 +91,12 @@ class Scene:
     def fresh_row(self, key):
         return example(key).make(self.company.rep, self.customer, "fresh", self.book.rows)
 
+    def binned_row(self, key):
+        """A fresh row of module `key`, in the customer's recycle bin."""
+        row = self.fresh_row(key)
+        registry.module_for(key).service.delete(self.company.rep, row)
+        return row
+
 
 def _module_scenarios():
     """The four API routes of every registered module, made from its example."""
@@ -116,7 +123,11 @@ def _module_scenarios():
         made[(f"customer-{key}-list", "post")] = new
         made[(f"customer-{key}-detail", "patch")] = change
         made[(f"customer-{key}-detail", "delete")] = remove
+        def restore(s, key=key):
+            return s.rep.post(f"{tab_url(s.customer, key, s.binned_row(key).pk)}restore/")
+
         made[(f"customer-{key}-delete-many", "post")] = remove_many
+        made[(f"customer-{key}-restore", "post")] = restore
     return made
 
 
@@ -278,6 +289,9 @@ SCENARIOS = {
     ),
     ("records:delete", "post"): lambda s: s.page(s.company.rep).post(
         f"/customers/{s.customer.pk}/interactions/{s.fresh_row('interactions').pk}/delete/"
+    ),
+    ("records:restore", "post"): lambda s: s.page(s.company.rep).post(
+        f"/customers/{s.customer.pk}/interactions/{s.binned_row('interactions').pk}/restore/"
     ),
     ("records:delete-many", "post"): lambda s: s.page(s.company.rep).post(
         f"/customers/{s.customer.pk}/interactions/delete/",

@@ -113,7 +113,12 @@ def edit_entry(at, user, changes):
     }
 
 
-RECORD_ACTIONS = {Action.CREATE: "create", Action.UPDATE: "edit", Action.DELETE: "delete"}
+RECORD_ACTIONS = {
+    Action.CREATE: "create",
+    Action.UPDATE: "edit",
+    Action.DELETE: "delete",
+    Action.RESTORE: "restore",
+}
 
 
 def record_entries(customer: Customer):

@@ -17,7 +17,12 @@ from records import registry
 ROOT = Path(__file__).resolve().parents[2]
 GUARDED = {"owner", "owner_id", "claimed_at", "deleted_at"}
 WRITERS = {"update", "create", "bulk_create", "update_or_create", "get_or_create", "bulk_update"}
-ALLOWED = {Path("customers/services/ownership.py")}
+# Who may write which of GUARDED: the ownership service all of it; the record service the
+# deletion mark of working records (their own recycle bin), never a customer's owner.
+ALLOWED = {
+    Path("customers/services/ownership.py"): GUARDED | {"Share"},
+    Path("records/services.py"): {"deleted_at"},
+}
 
 
 def project_apps():
@@ -42,20 +47,20 @@ def ownership_writes(tree):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 if isinstance(target, ast.Attribute) and target.attr in GUARDED:
-                    yield node.lineno, f"assigns .{target.attr}"
+                    yield node.lineno, f"assigns .{target.attr}", target.attr
         if isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             if name in WRITERS:
                 for kw in node.keywords:
                     if kw.arg in GUARDED:
-                        yield node.lineno, f"{name}({kw.arg}=…)"
+                        yield node.lineno, f"{name}({kw.arg}=…)", kw.arg
             if name == "setattr" and len(node.args) > 1:
                 arg = node.args[1]
                 if isinstance(arg, ast.Constant) and arg.value in GUARDED:
-                    yield node.lineno, f"setattr(…, {arg.value!r})"
+                    yield node.lineno, f"setattr(…, {arg.value!r})", arg.value
             if name == "Share":
-                yield node.lineno, "builds a Share"
+                yield node.lineno, "builds a Share", "Share"
 
 
 def ownership_writers(root, app_names):
@@ -63,8 +68,8 @@ def ownership_writers(root, app_names):
         f"{path.relative_to(root)}:{line}: {what}"
         for app in app_names
         for path in sources(root, app)
-        if path.relative_to(root) not in ALLOWED
-        for line, what in ownership_writes(ast.parse(path.read_text(), str(path)))
+        for line, what, name in ownership_writes(ast.parse(path.read_text(), str(path)))
+        if name not in ALLOWED.get(path.relative_to(root), ())
     ]
 
 
@@ -83,7 +88,7 @@ def test_every_app_of_the_project_is_read():
 
 def test_the_check_catches_a_writer():
     sample = "c.owner = u\nCustomer.objects.filter(pk=1).update(owner_id=2)\nShare(user=u)\n"
-    found = [what for _line, what in ownership_writes(ast.parse(sample))]
+    found = [what for _line, what, _name in ownership_writes(ast.parse(sample))]
     assert found == ["assigns .owner", "update(owner_id=…)", "builds a Share"]
 
 
@@ -97,6 +102,15 @@ def test_the_check_finds_a_writer_in_any_app(tmp_path):
         path.write_text("def act(customer, user):\n    customer.owner = user\n")
     found = ownership_writers(tmp_path, ["customers", "sales"])
     assert found == ["sales/views.py:2: assigns .owner"]
+
+
+def test_the_record_service_may_mark_only_its_own_rows_deleted(tmp_path):
+    service = tmp_path / "records" / "services.py"
+    service.parent.mkdir(parents=True)
+    service.write_text(
+        "def act(row, customer, user):\n    row.deleted_at = 1\n    customer.owner = user\n"
+    )
+    assert ownership_writers(tmp_path, ["records"]) == ["records/services.py:3: assigns .owner"]
 
 
 # ---------------------------------------------------------------- records imports no module

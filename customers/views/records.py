@@ -17,8 +17,8 @@ from core.listing import filtered_page, numbered_paging, paging_context, request
 from core.views import ServiceErrorPages, page_status, safe_next, ticked_ids
 from core.widgets import option_tags
 from org.models import person_choices
-from records import registry
-from records.views import tab_context
+from records import recycle_bin, registry
+from records.views import bin_context, tab_context
 
 from .. import querysets, rules
 from ..api.serializers import PoolCustomerSerializer
@@ -84,6 +84,9 @@ class PoolCustomerView(LoginRequiredMixin, TemplateView):
         }
         if querysets.public_histories(user).filter(pk=customer.pk).exists():
             context["history"] = history_page(self.request, history.public_history(customer))
+        if user.is_pool_manager and customer.owner_id is None:
+            # Its working records, deleted while it was someone's, are the pool's to restore.
+            context["deleted_records"] = recycle_bin.deleted_records(user, customer, readable)
         return context
 
 
@@ -133,7 +136,8 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
     }
 
     def get_tabs(self):
-        return self.tabs + tuple((m.key, m.label) for m in registry.modules())
+        modules = tuple((m.key, m.label) for m in registry.modules())
+        return (*self.tabs, *modules, ("bin", gettext_lazy("Recycle bin")))
 
     def tab(self):
         tab = self.request.GET.get("tab", "info")
@@ -169,6 +173,8 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
             )
         elif tab == "history":
             context.update(history_page(self.request, history.customer_history(customer)))
+        elif tab == "bin":
+            context.update(bin_context(self.request, customer))
         return context
 
     def get_template_names(self):
