@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "org",
     "settings_app",
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.RequestContextMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "org.middleware.TwoFactorMiddleware",
     "core.middleware.UserTimeZoneMiddleware",
     "settings_app.dictionary.ReadOncePerRequest",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -180,6 +185,11 @@ AXES_LOCKOUT_PARAMETERS = [
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.lockout.locked_out"
 AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp, org/two_factor.py): an authenticator app's code after the
+# password, for whoever turns it on, and for administrators when the system settings say.
+# A wrong code slows the next tries down (django-otp's throttling).
+OTP_TOTP_ISSUER = "poolcrm"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from audit.api import AuditTrailView
-from core.api.auth import TokenView
+from core.api.auth import SignOutEverywhereView, TokenView
 from org.api.views import DepartmentViewSet, MeView, UserViewSet
 from org.forms import PasswordForm
 from records.api import urlpatterns as records_api_urls
@@ -19,6 +19,11 @@ router.register(r"dictionary/(?P<kind>[a-z_]+)", DictionaryViewSet, basename="di
 
 api = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path(
+        "auth/sign-out-everywhere/",
+        SignOutEverywhereView.as_view(),
+        name="api-sign-out-everywhere",
+    ),
     path("auth/", include("rest_framework.urls")),
     path("me/", MeView.as_view(), name="me"),
     path("settings/", SystemSettingsView.as_view(), name="settings"),
@@ -44,6 +49,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("org.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("customers.urls")),

@@ -35,6 +35,14 @@ class BodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked and not request.META.get("CONTENT_LENGTH"):
+            # Django reads no more of a body than its Content-Length says: one sent in
+            # chunks would arrive empty, and the person be told their file was missing.
+            message = _(
+                "Send the body with its length (Content-Length); chunked bodies are refused."
+            )
+            return refusal(request, message, 411)
         length = as_id(request.META.get("CONTENT_LENGTH") or "0") or 0
         if length > SMALL_BODY:
             from settings_app.models import SystemSettings

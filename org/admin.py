@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import services, two_factor
 from .models import Department, User
 
 
@@ -22,6 +23,23 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (_("Organisation"), {"fields": ("display_name", "department", "supervisor")}),
     )
+    actions = ["sign_out_everywhere", "turn_two_factor_off"]
+
+    @admin.action(description=_("Sign out everywhere (sessions and API tokens)"))
+    def sign_out_everywhere(self, request, queryset):
+        for user in queryset:
+            services.sign_out_everywhere(user, actor=request.user)
+        self.message_user(
+            request, _("Signed out everywhere: %(count)d.") % {"count": len(queryset)}
+        )
+
+    @admin.action(description=_("Turn two-factor sign-in off (lost phone and recovery codes)"))
+    def turn_two_factor_off(self, request, queryset):
+        for user in queryset:
+            two_factor.reset(user, actor=request.user)
+        self.message_user(
+            request, _("Two-factor sign-in turned off: %(count)d.") % {"count": len(queryset)}
+        )
 
     def get_deleted_objects(self, objs, request):
         """Who did what stays readable: a person who has acted is deactivated, not deleted.

@@ -1,13 +1,16 @@
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 POOL_MANAGER_PERMISSION = "customers.manage_pool"
 POOL_MANAGERS_GROUP = "Pool managers"
+SESSION_HASH_SALT = "poolcrm.org.User.session_generation"
 
 
 def validate_time_zone(value):
@@ -62,6 +65,10 @@ class User(AbstractUser):
         help_text=_("e.g. Asia/Shanghai; empty means the site's time zone."),
     )
 
+    # Moved on by "sign out everywhere" (org.services): every session begun before carries
+    # a hash made with the old value, which Django then refuses (get_session_auth_hash).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
     objects = UserManager()
 
     class Meta:
@@ -85,6 +92,23 @@ class User(AbstractUser):
     @property
     def is_administrator(self):
         return self.is_active and (self.is_staff or self.is_superuser)
+
+    def get_session_auth_hash(self):
+        # Generation 0 keeps Django's own hash, so sessions begun before this existed last.
+        if not self.session_generation:
+            return super().get_session_auth_hash()
+        return self._session_hash(settings.SECRET_KEY)
+
+    def get_session_auth_fallback_hash(self):
+        if not self.session_generation:
+            yield from super().get_session_auth_fallback_hash()
+            return
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret):
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(SESSION_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 LABEL_FIELDS = ("display_name", "first_name", "last_name", "username")

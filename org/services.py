@@ -2,8 +2,12 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
+from audit import trail
+from audit.models import Action
 from core.errors import ServiceError
 
 from .hierarchy import would_create_cycle
@@ -57,3 +61,14 @@ def save_user(data, user=None):
         if pool_manager is not None:
             set_pool_manager(user, pool_manager)
     return user
+
+
+def sign_out_everywhere(user, actor=None):
+    """Ends every session and API token of `user`, wherever they were begun: the session
+    hash moves on (User.get_session_auth_hash), the tokens are deleted. `actor`: the
+    administrator who did it, when it was not the person themselves."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+        user.refresh_from_db(fields=["session_generation"])
+        Token.objects.filter(user=user).delete()
+        trail.record(actor or user, Action.LOGOUT, user, reason="signed out everywhere")

@@ -55,6 +55,15 @@ class SystemSettings(models.Model):
         help_text=_("Separated by spaces; files ending so are refused."),
     )
 
+    require_two_factor_for_administrators = models.BooleanField(
+        _("administrators must use two-factor sign-in"),
+        default=False,
+        help_text=_(
+            "An administrator without an authenticator app is sent to set one up after "
+            "signing in, before anything else."
+        ),
+    )
+
     class Meta:
         verbose_name = _("system settings")
         verbose_name_plural = _("system settings")

@@ -317,3 +317,19 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(company, api, browse
         "POST", f"/customers/{book.customer.pk}/attachments/new/", b"x", CONTENT_LENGTH=huge
     )
     assert page.status_code == 413
+
+
+def test_a_chunked_body_without_its_length_is_refused_whole(company, api, book, media):
+    """Sent in chunks with no Content-Length, an upload would be read as empty: it is refused
+    with 411 and nothing is stored."""
+    before = counts()
+    answer = api(company.rep).generic(
+        "POST",
+        tab_url(book.customer, "attachments"),
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        HTTP_TRANSFER_ENCODING="chunked",
+        CONTENT_LENGTH="",
+    )
+    assert answer.status_code == 411 and "Content-Length" in answer.json()["detail"]
+    assert counts() == before

@@ -4,13 +4,18 @@ data fails `test_every_write_route_has_a_scenario` until a scenario here does it
 scenario's request must leave an audit row under its own request id (X-Request-ID)."""
 
 import pytest
+from django.test import RequestFactory
 from django.urls import URLResolver, get_resolver
 from django.views.generic import RedirectView
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEntry
 from customers.models import SocialRelation
 from customers.services import ownership
 from customers.testing import ContactFactory, ShareFactory
+from org import two_factor
+from org.testing import PASSWORD
 from records import registry
 from records.testing import MODULES, create, example, tab_url
 from settings_app.models import DictionaryItem
@@ -123,6 +128,7 @@ def _module_scenarios():
         made[(f"customer-{key}-list", "post")] = new
         made[(f"customer-{key}-detail", "patch")] = change
         made[(f"customer-{key}-detail", "delete")] = remove
+
         def restore(s, key=key):
             return s.rep.post(f"{tab_url(s.customer, key, s.binned_row(key).pk)}restore/")
 
@@ -167,6 +173,17 @@ SCENARIOS = {
     ),
     ("rest_framework:logout", "post"): lambda s: s.page(s.company.rep).post("/api/auth/logout/"),
     ("password_change", "post"): lambda s: _change_password(s),
+    ("org:sign-out-everywhere", "post"): lambda s: s.page(s.company.rep).post(
+        "/account/sign-out-everywhere/"
+    ),
+    ("api-sign-out-everywhere", "post"): lambda s: s.rep.post("/api/auth/sign-out-everywhere/"),
+    # Defined below, as _change_password is: they are called when a scenario runs.
+    ("org:two-factor-setup", "post"): lambda s: _two_factor_setup(s),
+    ("org:two-factor-verify", "post"): lambda s: _two_factor_verify(s),
+    ("org:two-factor-recovery-codes", "post"): lambda s: _two_factor_with_code(
+        s, "/account/two-factor/recovery-codes/"
+    ),
+    ("org:two-factor-off", "post"): lambda s: _two_factor_with_code(s, "/account/two-factor/off/"),
     ("api-token", "delete"): lambda s: s.rep.delete("/api/auth/token/"),
     ("api-token", "post"): lambda s: s.as_(None).post(
         "/api/auth/token/", {"username": "rep", "password": "x"}, format="json"
@@ -309,6 +326,40 @@ def _change_password(s):
         "/password_change/",
         {"old_password": "Before-change-1", "new_password1": new, "new_password2": new},
     )
+
+
+def _two_factor_on(s):
+    """rep with two-factor sign-in on and a page session of theirs; the device."""
+    page = s.page(s.company.rep)
+    device = two_factor.pending_device(s.company.rep)
+    request = RequestFactory().get("/")
+    request.user, request.session = s.company.rep, page.session
+    two_factor.confirm(request, _current_code(device))
+    return page, device
+
+
+def _current_code(device):
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    device.refresh_from_db()
+    return str(TOTP(device.bin_key, device.step, device.t0, device.digits).token()).zfill(6)
+
+
+def _two_factor_setup(s):
+    page = s.page(s.company.rep)
+    device = two_factor.pending_device(s.company.rep)
+    return page.post("/account/two-factor/setup/", {"code": _current_code(device)})
+
+
+def _two_factor_verify(s):
+    _two_factor_on(s)
+    s.client.logout()
+    s.client.post("/login/", {"username": "rep", "password": PASSWORD})
+    return s.client.post("/account/two-factor/verify/", {"code": "000000"})
+
+
+def _two_factor_with_code(s, url):
+    page, device = _two_factor_on(s)
+    return page.post(url, {"code": _current_code(device)})
 
 
 def _item(s):

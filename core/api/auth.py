@@ -6,20 +6,37 @@ A token lasts TOKEN_LIFETIME from its issue (core.api.authentication); a changed
 or a deactivated account ends it at once (org.signals)."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from audit import trail
 from audit.models import Action
 from core.api.authentication import expired
 from core.api.parsers import PARSERS
+from core.errors import ServiceError
 from core.lockout import locked_out
+from org import services, two_factor
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        max_length=32,
+        write_only=True,
+        help_text="The code of the authenticator app, for an account with two-factor sign-in.",
+    )
 
 
 class TokenView(ObtainAuthToken):
     parser_classes = PARSERS  # ObtainAuthToken names DRF's own
+    serializer_class = TokenRequestSerializer
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else []
@@ -33,6 +50,9 @@ class TokenView(ObtainAuthToken):
                 return locked_out(request)
             serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
+        refused = _two_factor_refusal(user, serializer.validated_data.get("otp"))
+        if refused:
+            return Response({"detail": refused, "otp_required": True}, status=401)
         token = Token.objects.filter(user=user).first()
         if token is not None and expired(token):
             token.delete()
@@ -44,3 +64,28 @@ class TokenView(ObtainAuthToken):
         ended = Token.objects.filter(user=request.user).delete()[0]
         trail.record(request.user, Action.LOGOUT, request.user, reason="API tokens ended")
         return Response({"ended": ended})
+
+
+def _two_factor_refusal(user, code):
+    """Why a token is not issued to `user` with this one-time `code`, or None. An account
+    with two-factor sign-in gets a token only with the code its app shows (`otp`)."""
+    if two_factor.is_on(user):
+        if not code:
+            return _("This account signs in with two-factor sign-in: send the code as otp.")
+        try:
+            two_factor.check_code(user, code)
+        except ServiceError as error:
+            return error.message
+    elif two_factor.is_required(user):
+        return _("Set up two-factor sign-in on your account page first.")
+    return None
+
+
+class SignOutEverywhereView(APIView):
+    """POST /api/auth/sign-out-everywhere/: ends every session and API token of the caller,
+    on every device, the one asking included."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        services.sign_out_everywhere(request.user)
+        return Response(status=204)

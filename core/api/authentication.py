@@ -8,8 +8,12 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 
+def expires_at(token):
+    return token.created + settings.TOKEN_LIFETIME
+
+
 def expired(token):
-    return token.created < timezone.now() - settings.TOKEN_LIFETIME
+    return expires_at(token) < timezone.now()
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):

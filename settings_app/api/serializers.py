@@ -14,6 +14,7 @@ class SystemSettingsSerializer(serializers.ModelSerializer):
         model = SystemSettings
         fields = [
             "force_hierarchical_sharing",
+            "require_two_factor_for_administrators",
             "extra_public_fields",
             "public_fields",
             "currency",
