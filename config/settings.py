@@ -39,8 +39,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if HTTPS and host]
 # An API token lasts this long from its issue (DELETE /api/auth/token/ ends it sooner).
 TOKEN_LIFETIME = datetime.timedelta(days=int(os.environ.get("POOLCRM_TOKEN_DAYS", "30")))
+# API tokens (django-rest-knox): stored only as a hash, each with its expiry; a person may
+# hold several (one per script or device), each ended on its own or all at once.
+REST_KNOX = {"TOKEN_TTL": TOKEN_LIFETIME, "AUTH_HEADER_PREFIX": "Token"}
 # A signed-in session lasts this long (not 14 days).
 SESSION_COOKIE_AGE = int(os.environ.get("POOLCRM_SESSION_HOURS", "12")) * 3600
+# A page session unused this long ends (org.middleware.IdleSessionMiddleware); 0: never.
+SESSION_IDLE_MINUTES = int(os.environ.get("POOLCRM_SESSION_IDLE_MINUTES", "120"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "django_htmx",
     "drf_spectacular",
@@ -86,6 +91,7 @@ MIDDLEWARE = [
     "core.middleware.UserTimeZoneMiddleware",
     "settings_app.dictionary.ReadOncePerRequest",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "org.middleware.IdleSessionMiddleware",  # after messages: it says why you are out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

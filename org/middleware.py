@@ -1,9 +1,17 @@
-"""Two-factor sign-in is enforced here (org.two_factor): a session that passed the password
-but not the code, or an administrator who must set two-factor sign-in up first, reaches only
-the pages that finish signing in. Only such sessions cost a look at the user."""
+"""Sign-in rules that hold for every page.
 
+Two-factor sign-in (org.two_factor): a session that passed the password but not the code, or
+an administrator who must set two-factor sign-in up first, reaches only the pages that
+finish signing in. Only such sessions cost a look at the user.
+
+Idle sessions: one left unused for SESSION_IDLE_MINUTES ends."""
+
+import time
 from urllib.parse import quote
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -45,3 +53,34 @@ class TwoFactorMiddleware:
         if request.path.startswith("/api/"):
             return refusal(request, message, 401)
         return redirect(f"{reverse(page)}?next={quote(request.get_full_path())}")
+
+
+# The last time a session was seen is written at most this often: not one write a request.
+SEEN, SEEN_EVERY = "seen_at", 60
+
+
+class IdleSessionMiddleware:
+    """Ends a page session nobody used for SESSION_IDLE_MINUTES (a computer left signed in);
+    API tokens are not sessions and keep their own expiry."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        idle = settings.SESSION_IDLE_MINUTES * 60
+        if not idle or session is None or SESSION_KEY not in session:
+            return self.get_response(request)
+        now, seen = int(time.time()), session.get(SEEN)
+        if seen is not None and now - seen > idle:
+            logout(request)
+            message = _("You were signed out after %(minutes)d minutes without activity.") % {
+                "minutes": settings.SESSION_IDLE_MINUTES
+            }
+            if request.path.startswith("/api/"):
+                return refusal(request, message, 401)
+            messages.info(request, message)
+            return redirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
+        if seen is None or now - seen >= SEEN_EVERY:
+            session[SEEN] = now
+        return self.get_response(request)

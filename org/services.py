@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from audit import trail
 from audit.models import Action
@@ -70,5 +70,5 @@ def sign_out_everywhere(user, actor=None):
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
         user.refresh_from_db(fields=["session_generation"])
-        Token.objects.filter(user=user).delete()
+        AuthToken.objects.filter(user=user).delete()
         trail.record(actor or user, Action.LOGOUT, user, reason="signed out everywhere")

@@ -3,7 +3,7 @@ a deactivated account leaves no token working (they once survived both)."""
 
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from .models import User
 
@@ -22,4 +22,4 @@ def _remember(sender, instance, update_fields=None, **kwargs):
 @receiver(post_save, sender=User, dispatch_uid="org-token-after")
 def _end_tokens(sender, instance, created, **kwargs):
     if getattr(instance, "_ends_tokens", False):
-        Token.objects.filter(user=instance).delete()
+        AuthToken.objects.filter(user=instance).delete()

@@ -8,13 +8,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
-from core.api.authentication import expires_at
 from core.errors import ServiceError
 
 from . import services, two_factor
@@ -41,11 +41,11 @@ class AccountView(LoginRequiredMixin, View):
     """What a person controls of their own sign-in."""
 
     def get(self, request):
-        token = Token.objects.filter(user=request.user).first()
+        tokens = AuthToken.objects.filter(user=request.user, expiry__gt=timezone.now())
         context = {
             "two_factor_on": two_factor.is_on(request.user),
             "two_factor_required": two_factor.is_required(request.user),
-            "token_expires": expires_at(token) if token else None,
+            "tokens": tokens.order_by("-created"),
             "form": CodeForm(),
         }
         return render(request, "org/account.html", context)

@@ -2,23 +2,21 @@
 the pages' sign-in is (a failed one is traced by Django's user_login_failed signal).
 DELETE /api/auth/token/: the caller's tokens end, everywhere they were used.
 
-A token lasts TOKEN_LIFETIME from its issue (core.api.authentication); a changed password
-or a deactivated account ends it at once (org.signals)."""
+Tokens are django-rest-knox's: stored as a hash, each lasting TOKEN_LIFETIME from its issue;
+a person may hold several (a script, a phone). A changed password or a deactivated account
+ends them at once (org.signals); so does "sign out everywhere"."""
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
+from rest_framework import generics, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit import trail
 from audit.models import Action
-from core.api.authentication import expired
 from core.api.parsers import PARSERS
 from core.errors import ServiceError
 from core.lockout import locked_out
@@ -34,13 +32,23 @@ class TokenRequestSerializer(AuthTokenSerializer):
     )
 
 
-class TokenView(ObtainAuthToken):
-    parser_classes = PARSERS  # ObtainAuthToken names DRF's own
+class IssuedTokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires = serializers.DateTimeField()
+
+
+class EndedSerializer(serializers.Serializer):
+    ended = serializers.IntegerField()
+
+
+class TokenView(generics.GenericAPIView):
     serializer_class = TokenRequestSerializer
+    parser_classes = PARSERS
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else []
 
+    @extend_schema(responses=IssuedTokenSerializer)
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
@@ -53,15 +61,13 @@ class TokenView(ObtainAuthToken):
         refused = _two_factor_refusal(user, serializer.validated_data.get("otp"))
         if refused:
             return Response({"detail": refused, "otp_required": True}, status=401)
-        token = Token.objects.filter(user=user).first()
-        if token is not None and expired(token):
-            token.delete()
-        token, _created = Token.objects.get_or_create(user=user)
+        stored, token = AuthToken.objects.create(user)  # the token itself is never stored
         trail.record(user, Action.LOGIN, user, reason="API token")
-        return Response({"token": token.key, "expires": token.created + settings.TOKEN_LIFETIME})
+        return Response({"token": token, "expires": stored.expiry})
 
+    @extend_schema(request=None, responses=EndedSerializer)
     def delete(self, request, *args, **kwargs):
-        ended = Token.objects.filter(user=request.user).delete()[0]
+        ended = AuthToken.objects.filter(user=request.user).delete()[0]
         trail.record(request.user, Action.LOGOUT, request.user, reason="API tokens ended")
         return Response({"ended": ended})
 

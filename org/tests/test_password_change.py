@@ -2,7 +2,7 @@
 API token ends; so do a deactivated account's tokens."""
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken as Token
 
 pytestmark = pytest.mark.django_db
 
@@ -47,21 +47,39 @@ def test_a_deactivated_accounts_tokens_end(rep, api, company):
     assert not Token.objects.filter(user=rep).exists()
 
 
-def test_a_token_expires_and_its_owner_can_end_them(rep, api, settings):
+def test_a_token_expires_and_its_owner_can_end_them(rep, api):
     import datetime
+
+    from django.utils import timezone
 
     issued = api(None).post("/api/auth/token/", {"username": "rep", "password": OLD}).json()
     assert issued["expires"]
     caller = api(None)
     caller.credentials(HTTP_AUTHORIZATION=f"Token {issued['token']}")
     assert caller.get("/api/me/").status_code == 200
-    settings.TOKEN_LIFETIME = datetime.timedelta(seconds=0)
+    Token.objects.filter(user=rep).update(expiry=timezone.now() - datetime.timedelta(seconds=1))
     expired = caller.get("/api/me/")
     assert expired.status_code == 401 and "expired" in expired.json()["detail"]
-    settings.TOKEN_LIFETIME = datetime.timedelta(days=30)
+    assert not Token.objects.filter(user=rep).exists()  # an expired token is deleted
     again = api(None).post("/api/auth/token/", {"username": "rep", "password": OLD}).json()
     assert again["token"] != issued["token"]
     caller.credentials(HTTP_AUTHORIZATION=f"Token {again['token']}")
     assert caller.delete("/api/auth/token/").json() == {"ended": 1}
     assert caller.get("/api/me/").status_code == 401
     assert not Token.objects.filter(user=rep).exists()
+
+
+def test_tokens_are_kept_only_as_hashes_and_several_may_live(rep, api, client):
+    """A copy of the database holds no usable token (issue: tokens stored as they are)."""
+    first = api(None).post("/api/auth/token/", {"username": "rep", "password": OLD}).json()
+    second = api(None).post("/api/auth/token/", {"username": "rep", "password": OLD}).json()
+    stored = list(Token.objects.filter(user=rep).values_list("digest", "token_key"))
+    assert len(stored) == 2
+    for issued in (first, second):
+        assert all(issued["token"] not in (digest, key) for digest, key in stored)
+        caller = api(None)
+        caller.credentials(HTTP_AUTHORIZATION=f"Token {issued['token']}")
+        assert caller.get("/api/me/").status_code == 200
+    client.force_login(rep)
+    listed = client.get("/account/").content.decode()
+    assert listed.count("…</code>") == 2 and first["token"] not in listed

@@ -68,3 +68,25 @@ def test_an_administrator_signs_someone_out_in_django_admin(company, api):
     assert victim.get("/mine/").status_code == 302
     entry = AuditEntry.objects.get(reason="signed out everywhere")
     assert entry.actor == company.admin and entry.object_id == str(company.rep.pk)
+
+
+def test_a_session_left_unused_ends(company, settings):
+    settings.SESSION_IDLE_MINUTES = 30
+    client = signed_in("rep")
+    session = client.session
+    seen = session["seen_at"]
+    session["seen_at"] = seen - 29 * 60  # used 29 minutes ago: still signed in
+    session.save()
+    assert client.get("/mine/").status_code == 200
+    assert client.session["seen_at"] >= seen  # the visit counts as activity
+    session = client.session
+    session["seen_at"] -= 31 * 60
+    session.save()
+    gone = client.get("/mine/?page=2")
+    assert gone.status_code == 302 and gone["Location"] == "/login/?next=/mine/%3Fpage%3D2"
+    assert client.get("/mine/").status_code == 302  # signed out, not only redirected
+    api_client = signed_in("rep")
+    session = api_client.session
+    session["seen_at"] -= 31 * 60
+    session.save()
+    assert api_client.get("/api/me/").status_code == 401
