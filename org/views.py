@@ -51,31 +51,50 @@ class AccountView(LoginRequiredMixin, View):
         return render(request, "org/account.html", context)
 
 
-class TwoFactorSetupView(LoginRequiredMixin, View):
-    """The QR code and key of a new authenticator, and the first code that confirms it."""
+class CodePage(LoginRequiredMixin, View):
+    """A page asking for a code from the app: `act(request, code)` is the service call, and
+    `done(request, result)` the answer once it succeeded; a refusal shows the page again."""
+
+    template_name = None
 
     def get(self, request):
         return self.page(request, CodeForm())
 
+    def context(self, request):
+        return {"next": _next_url(request, "")}
+
     def page(self, request, form, status=200):
-        device = two_factor.pending_device(request.user)
-        context = {
-            "form": form,
-            "secret": two_factor.secret_of(device),
-            "required": request.session.get(two_factor.SETUP_REQUIRED, False),
-            "next": _next_url(request, ""),
-        }
-        return render(request, "org/two_factor_setup.html", context, status=status)
+        context = {"form": form, **self.context(request)}
+        return render(request, self.template_name, context, status=status)
 
     def post(self, request):
         form = CodeForm(request.POST)
         if not form.is_valid():
             return self.page(request, form, status=400)
         try:
-            codes = two_factor.confirm(request, form.cleaned_data["code"])
+            result = self.act(request, form.cleaned_data["code"])
         except ServiceError as error:
             form.add_error("code", error.message)
             return self.page(request, form, status=400)
+        return self.done(request, result)
+
+
+class TwoFactorSetupView(CodePage):
+    """The QR code and key of a new authenticator, and the first code that confirms it."""
+
+    template_name = "org/two_factor_setup.html"
+
+    def context(self, request):
+        return {
+            **super().context(request),
+            "secret": two_factor.secret_of(two_factor.pending_device(request.user)),
+            "required": request.session.get(two_factor.SETUP_REQUIRED, False),
+        }
+
+    def act(self, request, code):
+        return two_factor.confirm(request, code)
+
+    def done(self, request, codes):
         messages.success(request, _("Two-factor sign-in is on."))
         return _show_codes(request, codes)
 
@@ -88,53 +107,47 @@ class TwoFactorQRView(LoginRequiredMixin, View):
         return response
 
 
-class TwoFactorVerifyView(LoginRequiredMixin, View):
+class TwoFactorVerifyView(CodePage):
     """The second step of signing in."""
 
-    def get(self, request):
-        return self.page(request, CodeForm())
+    template_name = "org/two_factor_verify.html"
 
-    def page(self, request, form, status=200):
-        context = {"form": form, "next": _next_url(request, "")}
-        return render(request, "org/two_factor_verify.html", context, status=status)
+    def act(self, request, code):
+        return two_factor.verify(request, code)
 
-    def post(self, request):
-        form = CodeForm(request.POST)
-        if not form.is_valid():
-            return self.page(request, form, status=400)
-        try:
-            two_factor.verify(request, form.cleaned_data["code"])
-        except ServiceError as error:
-            form.add_error("code", error.message)
-            return self.page(request, form, status=400)
+    def done(self, request, device):
         return redirect(_next_url(request))
 
 
-class RecoveryCodesView(LoginRequiredMixin, View):
+class AccountCodeAction(LoginRequiredMixin, View):
+    """A change on the account page that needs a code from the app; a refusal is told
+    there."""
+
     def post(self, request):
         form = CodeForm(request.POST)
         try:
             if not form.is_valid():
                 raise ServiceError(_("Type a code from your app first."))
-            codes = two_factor.new_recovery_codes(request.user, form.cleaned_data["code"])
+            result = self.act(request.user, form.cleaned_data["code"])
         except ServiceError as error:
             messages.error(request, error.message)
             return redirect("org:account")
+        return self.done(request, result)
+
+
+class RecoveryCodesView(AccountCodeAction):
+    act = staticmethod(two_factor.new_recovery_codes)
+
+    def done(self, request, codes):
         messages.success(request, _("New recovery codes: the old ones no longer work."))
         return _show_codes(request, codes)
 
 
-class TwoFactorOffView(LoginRequiredMixin, View):
-    def post(self, request):
-        form = CodeForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ServiceError(_("Type a code from your app first."))
-            two_factor.turn_off(request.user, form.cleaned_data["code"])
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Two-factor sign-in is off."))
+class TwoFactorOffView(AccountCodeAction):
+    act = staticmethod(two_factor.turn_off)
+
+    def done(self, request, result):
+        messages.success(request, _("Two-factor sign-in is off."))
         return redirect("org:account")
 
 
