@@ -63,6 +63,16 @@ def save_user(data, user=None):
     return user
 
 
+def end_token(user, token_key):
+    """Ends one of `user`'s API tokens, named by the first characters the account page
+    shows (knox's token_key); False when they have none such."""
+    with transaction.atomic():
+        ended = AuthToken.objects.filter(user=user, token_key=token_key).delete()[0]
+        if ended:
+            trail.record(user, Action.LOGOUT, user, reason=f"API token {token_key}… ended")
+    return bool(ended)
+
+
 def sign_out_everywhere(user, actor=None):
     """Ends every session and API token of `user`, wherever they were begun: the session
     hash moves on (User.get_session_auth_hash), the tokens are deleted. `actor`: the

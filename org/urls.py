@@ -11,6 +11,7 @@ urlpatterns = [
         views.SignOutEverywhereView.as_view(),
         name="sign-out-everywhere",
     ),
+    path("account/tokens/<str:token_key>/end/", views.EndTokenView.as_view(), name="end-token"),
     path("account/two-factor/setup/", views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
     path("account/two-factor/qr.svg", views.TwoFactorQRView.as_view(), name="two-factor-qr"),
     path(

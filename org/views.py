@@ -158,6 +158,17 @@ def _show_codes(request, codes):
     return response
 
 
+class EndTokenView(LoginRequiredMixin, View):
+    def post(self, request, token_key):
+        if services.end_token(request.user, token_key):
+            messages.success(
+                request, _("The API token %(key)s… no longer works.") % {"key": token_key}
+            )
+        else:
+            messages.error(request, _("You have no such API token."))
+        return redirect("org:account")
+
+
 class SignOutEverywhereView(LoginRequiredMixin, View):
     """Ends every session and API token of the person, this one included."""
 

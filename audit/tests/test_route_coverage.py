@@ -9,6 +9,7 @@ from django.urls import URLResolver, get_resolver
 from django.views.generic import RedirectView
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from audit.models import AuditEntry
 from customers.models import SocialRelation
@@ -173,6 +174,7 @@ SCENARIOS = {
     ),
     ("rest_framework:logout", "post"): lambda s: s.page(s.company.rep).post("/api/auth/logout/"),
     ("password_change", "post"): lambda s: _change_password(s),
+    ("org:end-token", "post"): lambda s: _end_token(s),
     ("org:sign-out-everywhere", "post"): lambda s: s.page(s.company.rep).post(
         "/account/sign-out-everywhere/"
     ),
@@ -326,6 +328,12 @@ def _change_password(s):
         "/password_change/",
         {"old_password": "Before-change-1", "new_password1": new, "new_password2": new},
     )
+
+
+def _end_token(s):
+    s.as_(None).post("/api/auth/token/", {"username": "rep", "password": PASSWORD})
+    key = AuthToken.objects.get(user=s.company.rep).token_key
+    return s.page(s.company.rep).post(f"/account/tokens/{key}/end/")
 
 
 def _two_factor_on(s):

@@ -83,3 +83,11 @@ def test_tokens_are_kept_only_as_hashes_and_several_may_live(rep, api, client):
     client.force_login(rep)
     listed = client.get("/account/").content.decode()
     assert listed.count("…</code>") == 2 and first["token"] not in listed
+    # One ends on its own; the other goes on working.
+    key = Token.objects.filter(user=rep).order_by("created").first().token_key
+    assert client.post(f"/account/tokens/{key}/end/").status_code == 302
+    assert client.post("/account/tokens/nosuchkey/end/").status_code == 302
+    for issued, works in ((first, False), (second, True)):
+        caller = api(None)
+        caller.credentials(HTTP_AUTHORIZATION=f"Token {issued['token']}")
+        assert (caller.get("/api/me/").status_code == 200) is works
