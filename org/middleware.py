@@ -20,9 +20,11 @@ from core.views import refusal
 
 from . import two_factor
 
-# What a half-signed-in session may still reach: the sign-in pages themselves, the way out,
-# the static files and the language switch.
-OPEN = ("/login/", "/logout/", "/account/two-factor/", "/static/", "/i18n/", "/api/auth/token/")
+# What a half-signed-in session may still reach: the way in and out, the static files and
+# the language switch; then the code page, or (an administrator who must) the set-up page.
+OPEN = ("/login/", "/logout/", "/static/", "/i18n/", "/api/auth/token/")
+VERIFY = ("/account/two-factor/verify/",)
+SET_UP = ("/account/two-factor/setup/", "/account/two-factor/qr.svg")
 
 
 class TwoFactorMiddleware:
@@ -34,6 +36,8 @@ class TwoFactorMiddleware:
         if session is None or request.path.startswith(OPEN):
             return self.get_response(request)
         if session.get(two_factor.PENDING):
+            if request.path.startswith(VERIFY):
+                return self.get_response(request)
             if request.user.is_authenticated and not request.user.is_verified():
                 return self._refuse(
                     request,
@@ -41,7 +45,11 @@ class TwoFactorMiddleware:
                     _("Type the code from your authenticator app to finish signing in."),
                 )
             session.pop(two_factor.PENDING)
-        elif session.get(two_factor.SETUP_REQUIRED) and request.user.is_authenticated:
+        elif (
+            session.get(two_factor.SETUP_REQUIRED)
+            and not request.path.startswith(SET_UP)
+            and request.user.is_authenticated
+        ):
             return self._refuse(
                 request,
                 "org:two-factor-setup",

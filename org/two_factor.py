@@ -21,12 +21,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import trail
 from audit.models import Action
-from core.errors import ServiceError
+from core.errors import NotAllowed, ServiceError
 from settings_app.models import SystemSettings
 
 PENDING = "two_factor_pending"  # the password passed, the code not yet
 SETUP_REQUIRED = "two_factor_setup_required"  # an administrator who must set it up first
 RECOVERY_CODES = 10
+TOTP_DIGITS = 6  # what authenticator apps show (django-otp's default)
 
 
 def is_on(user):
@@ -48,7 +49,11 @@ def _mark_session(sender, request, user, **kwargs):
 
 
 def pending_device(user):
-    """The authenticator being set up (not yet confirmed by a code), made on first ask."""
+    """The authenticator being set up (not yet confirmed by a code), made on first ask.
+    Refused while one is on: replacing it would let whoever knows only the password swap
+    in their own (turn it off with a code first)."""
+    if is_on(user):
+        raise NotAllowed(_("Two-factor sign-in is already on. Turn it off first to use a new app."))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
@@ -72,12 +77,13 @@ def confirm(request, code):
     """Turns two-factor sign-in on with the first right code of the pending authenticator;
     returns the recovery codes, shown once. This session counts as verified."""
     user = request.user
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = pending_device(user)
+    if not device.verify_is_allowed()[0]:
+        raise ServiceError(_("Too many wrong codes; wait a minute, then try again."))
     # Checked outside the transaction below: a wrong code's throttling must stay.
-    if device is None or not device.verify_token(_digits(code)):
+    if not device.verify_token(_digits(code)):
         raise ServiceError(_("That code is not right; type the one your app shows now."))
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(user)
@@ -143,7 +149,10 @@ def _check(user, code):
     (each wrong code doubles the wait before the next try) is committed, never rolled back
     with the caller's transaction: callers check before they open one."""
     code = _digits(code)
-    devices = list(devices_for_user(user))
+    # A six-digit code is the app's, anything else a recovery code: a recovery code tried
+    # on the app's device would count as a wrong code there, and slow the next right one.
+    kind = TOTPDevice if code.isdigit() and len(code) == TOTP_DIGITS else StaticDevice
+    devices = [device for device in devices_for_user(user) if isinstance(device, kind)]
     throttled = any(not device.verify_is_allowed()[0] for device in devices)
     for device in devices:
         with transaction.atomic():  # locked: one code is accepted once, even at once

@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views import View
 from knox.models import AuthToken
 
 from core.errors import ServiceError
+from core.views import ServiceErrorPages
 
 from . import services, two_factor
 
@@ -31,10 +33,12 @@ class CodeForm(forms.Form):
 
 
 def _next_url(request, default="customers:pool"):
+    """Where to go next: the `next` the page was given, if it is on this site, else the page
+    named `default` ("" for none)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return default
+    return reverse(default) if default else ""
 
 
 class AccountView(LoginRequiredMixin, View):
@@ -79,7 +83,7 @@ class CodePage(LoginRequiredMixin, View):
         return self.done(request, result)
 
 
-class TwoFactorSetupView(CodePage):
+class TwoFactorSetupView(ServiceErrorPages, CodePage):
     """The QR code and key of a new authenticator, and the first code that confirms it."""
 
     template_name = "org/two_factor_setup.html"
@@ -99,7 +103,7 @@ class TwoFactorSetupView(CodePage):
         return _show_codes(request, codes)
 
 
-class TwoFactorQRView(LoginRequiredMixin, View):
+class TwoFactorQRView(LoginRequiredMixin, ServiceErrorPages, View):
     def get(self, request):
         svg = two_factor.qr_svg(two_factor.pending_device(request.user))
         response = HttpResponse(svg, content_type="image/svg+xml")
@@ -152,7 +156,7 @@ class TwoFactorOffView(AccountCodeAction):
 
 
 def _show_codes(request, codes):
-    context = {"codes": codes, "next": _next_url(request)}
+    context = {"codes": codes, "next": _next_url(request, "org:account")}
     response = render(request, "org/recovery_codes.html", context)
     response["Cache-Control"] = "no-store"
     return response

@@ -41,7 +41,10 @@ class HasDependents(ServiceError):
     def __init__(self, rows):
         kinds = sorted({str(row._meta.verbose_name_plural) for row in rows})
         super().__init__(
-            _("Other records depend on it (%(kinds)s): delete them with it, or remove them first.")
+            _(
+                "Other records depend on it (%(kinds)s). Delete it on its own to choose "
+                "whether they go to the recycle bin with it."
+            )
             % {"kinds": ", ".join(kinds)}
         )
         self.rows = rows
@@ -88,7 +91,8 @@ class RecordService:
     def delete(self, user, record, *, with_dependents=False):
         """Moves `record` to the recycle bin. Rows that cannot be without it (a contract's
         receivables and payments) are never removed silently: the deletion is refused,
-        naming them, unless `with_dependents` says they go to the bin with it."""
+        naming them, unless `with_dependents` says they go to the bin with it. Returns the
+        rows that went with it."""
         access.ensure_can_write(user, record.customer, self.write_rule, record)
         dependents = live_dependents(record)
         if dependents and not with_dependents:
@@ -107,6 +111,7 @@ class RecordService:
                 row.deleted_at, row.deleted_by = deleted_at, user
                 trail.deleted(user, row, customer_id=row.customer_id)
                 service_of(row).after_delete(row)
+        return dependents
 
     def restore(self, user, record):
         """Brings `record` back from the recycle bin, with the rows deleted together with it
@@ -118,12 +123,14 @@ class RecordService:
         if reason:
             raise NotAllowed(reason)
         if record.deleted_at is None:
-            raise ServiceError(_("It is not in the recycle bin."))
+            raise ServiceError(_("This record is not in the recycle bin."))
         needed = missing_requirement(record)
         if needed is not None:
+            # Not named: a pool manager restoring may not read it (C2); its owner sees it
+            # in the same recycle bin.
             raise ServiceError(
-                _("Restore its %(kind)s %(name)s first.")
-                % {"kind": needed._meta.verbose_name, "name": needed}
+                _("Restore its %(kind)s first: it is in the recycle bin too.")
+                % {"kind": needed._meta.verbose_name}
             )
         rows, deleted_at = [record, *deleted_with(record)], record.deleted_at
         with transaction.atomic():
@@ -134,7 +141,7 @@ class RecordService:
                     .update(deleted_at=None, deleted_by=None, version=F("version") + 1)
                 )
                 if not restored:
-                    raise ServiceError(_("It is not in the recycle bin."))
+                    raise ServiceError(_("This record is not in the recycle bin."))
                 row.deleted_at = row.deleted_by = None
                 trail.record(user, Action.RESTORE, row, customer_id=row.customer_id)
             for row in rows:  # once all are back: a payment is checked against its contract

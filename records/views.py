@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from core.concurrency import posted_version
@@ -54,7 +55,11 @@ def bin_context(request, customer, readable=True):
     entries = recycle_bin.deleted_records(request.user, customer, readable)
     size = requested_page_size(request)
     paging = numbered_paging(entries, size, request.GET.get("page"))
-    return {**paging_context(paging, size), "readable": readable}
+    return {
+        **paging_context(paging, size),
+        "readable": readable,
+        "none_restorable": bool(entries) and not any(entry.may_restore for entry in entries),
+    }
 
 
 def _module_or_404(key):
@@ -137,7 +142,7 @@ class RecordDeleteView(LoginRequiredMixin, ServiceErrorPages, View):
         record = get_object_or_404(module.model, pk=pk, customer=customer)
         with_dependents = request.POST.get("with_dependents") == "1"
         try:
-            module.service.delete(request.user, record, with_dependents=with_dependents)
+            along = module.service.delete(request.user, record, with_dependents=with_dependents)
         except HasDependents as error:
             context = {"customer": customer, "module": module, "record": record, "error": error}
             return render(request, "records/delete_dependents.html", context, status=409)
@@ -146,7 +151,15 @@ class RecordDeleteView(LoginRequiredMixin, ServiceErrorPages, View):
                 raise
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Moved to the recycle bin."))
+            if along:
+                message = ngettext(
+                    "Moved to the recycle bin, with the %(count)d record that depends on it.",
+                    "Moved to the recycle bin, with the %(count)d records that depend on it.",
+                    len(along),
+                ) % {"count": len(along)}
+            else:
+                message = _("Moved to the recycle bin.")
+            messages.success(request, message)
         return redirect(_tab_url(customer.pk, module))
 
 

@@ -167,3 +167,36 @@ def test_turning_it_off_and_renewing_codes_need_a_right_code(company):
     client.post("/account/two-factor/off/", {"code": code_for(device)})
     assert not two_factor.is_on(company.rep)
     assert signed_in("rep").get("/mine/").status_code == 200
+
+
+def test_the_password_alone_cannot_swap_in_another_authenticator(company):
+    """Issue found on the pages: half signed in, the set-up page took a new app's code and
+    signed the session in, replacing the owner's authenticator."""
+    device, _codes = set_up(signed_in("rep"))
+    half = signed_in("rep")
+    for url in ("/account/two-factor/setup/", "/account/two-factor/qr.svg"):
+        assert half.get(url)["Location"].startswith("/account/two-factor/verify/")
+    posted = half.post("/account/two-factor/setup/", {"code": "123456"})
+    assert posted.status_code == 302 and posted["Location"].startswith("/account/two-factor/")
+    assert half.get("/mine/").status_code == 302
+    # Fully signed in, a new app still needs the old one turned off first (with a code).
+    full = signed_in("rep")
+    full.post("/account/two-factor/verify/", {"code": code_for(device)})
+    refused = full.get("/account/two-factor/setup/")
+    assert refused.status_code == 403 and "Turn it off first" in refused.content.decode()
+    assert full.get("/account/two-factor/qr.svg").status_code == 403
+    assert list(TOTPDevice.objects.filter(user=company.rep)) == [device]
+
+
+def test_a_recovery_code_does_not_slow_the_app_down(company, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    device, codes = set_up(signed_in("rep"))
+    client = signed_in("rep")
+    assert client.post("/account/two-factor/verify/", {"code": codes[0]}).status_code == 302
+    # A recovery code is not tried on the app's device: the app's next code still works.
+    again = signed_in("rep")
+    assert again.post("/account/two-factor/verify/", {"code": code_for(device)}).status_code == 302
+    # A used recovery code is "not right", not "too many".
+    third = signed_in("rep")
+    reused = third.post("/account/two-factor/verify/", {"code": codes[0]}).content.decode()
+    assert "not right" in reused and "Too many" not in reused

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from customers.services import ownership
 from records.testing import restore_url, tab_url
 from sales.models import Contract, Payment, customer_money_summary
 
@@ -35,7 +36,8 @@ def test_a_contract_is_never_deleted_away_from_its_payments(company, api, book):
 
     # A payment alone cannot come back without its contract ...
     alone = client.post(restore_url(book.customer, "payments", payment.pk))
-    assert alone.status_code == 400 and contract.number in alone.json()["detail"]
+    assert alone.status_code == 400 and "contract first" in alone.json()["detail"]
+    assert contract.title not in alone.json()["detail"]  # pool managers restore too (C2)
     assert not Payment.objects.filter(pk=payment.pk).exists()
     # ... and the contract brings back what went with it.
     assert client.post(restore_url(book.customer, "contracts", contract.pk)).status_code == 200
@@ -91,3 +93,19 @@ def test_the_pages_offer_the_bin_and_ask_before_taking_payments_along(company, c
     client.force_login(company.manager)  # reads the record, may not restore
     tab = client.get(f"/customers/{book.customer.pk}/?tab=bin").content.decode()
     assert 'data-testid="record-bin"' in tab and "restore-" not in tab
+
+
+def test_a_pool_manager_is_not_told_what_the_contract_says(company, api, book):
+    """Restoring a payment before its contract is refused without naming the contract: the
+    pool manager may restore what a customer nobody owns had, not read it (C2)."""
+    contract, payment = book.rows["contracts"], book.rows["payments"]
+    url = tab_url(book.customer, "contracts", contract.pk)
+    assert api(company.rep).delete(f"{url}?with_dependents=true").status_code == 204
+    assert ownership.return_to_pool(company.rep, [book.customer.pk]).done
+    refused = api(company.marketer).post(restore_url(book.customer, "payments", payment.pk))
+    assert refused.status_code == 400
+    assert contract.title not in refused.json()["detail"]
+    assert contract.number not in refused.json()["detail"]
+    back = api(company.marketer).post(restore_url(book.customer, "contracts", contract.pk))
+    assert back.status_code == 200
+    assert Payment.objects.filter(pk=payment.pk).exists()
