@@ -73,6 +73,8 @@ def test_signing_in_asks_for_the_code_before_anything_else(company):
     assert page["Location"] == "/account/two-factor/verify/?next=/mine/%3Fsearch%3Dx"
     assert client.get("/api/me/").status_code == 401
     assert client.get("/admin/").status_code == 302
+    code_page = client.get("/account/two-factor/verify/").content.decode()
+    assert 'href="/mine/"' not in code_page  # no menu that only leads back here
 
     wrong = client.post("/account/two-factor/verify/", {"code": "123456", "next": "/mine/"})
     assert wrong.status_code == 400 and "not right" in wrong.content.decode()
