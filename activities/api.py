@@ -8,8 +8,12 @@ from .models import Interaction
 
 class InteractionSerializer(RecordSerializer):
     kind = DictionaryRef("interaction")
-    kind_name = serializers.CharField(source="kind.name", default=None, read_only=True)
-    created_by_name = serializers.CharField(source="created_by.label", default=None, read_only=True)
+    kind_name = serializers.CharField(
+        source="kind.name", default=None, allow_null=True, read_only=True
+    )
+    created_by_name = serializers.CharField(
+        source="created_by.label", default=None, allow_null=True, read_only=True
+    )
 
     class Meta(RecordSerializer.Meta):
         model = Interaction

@@ -1,6 +1,8 @@
+import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from records.filtersets import RecordFilterSet, filters
+from customers.filtersets import Ordering
+from records.filtersets import RecordFilterSet
 
 from .models import Interaction
 
@@ -10,7 +12,7 @@ class InteractionFilterSet(RecordFilterSet):
     follow_up_after = filters.DateFilter(
         field_name="next_follow_up", lookup_expr="gte", label=_("Follow-up from")
     )
-    ordering = filters.OrderingFilter(
+    ordering = Ordering(
         fields=(
             ("happened_at", "happened_at"),
             ("subject", "subject"),

@@ -7,7 +7,9 @@ from .models import Attachment
 
 class AttachmentSerializer(RecordSerializer):
     download_url = serializers.SerializerMethodField()
-    uploaded_by = serializers.CharField(source="created_by.label", default=None, read_only=True)
+    uploaded_by = serializers.CharField(
+        source="created_by.label", default=None, allow_null=True, read_only=True
+    )
 
     class Meta(RecordSerializer.Meta):
         model = Attachment

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import generics, serializers
 
 from core.api.permissions import AdministratorsOnly
-from customers.filtersets import DayBoundFilter, TextSearchFilterSet
+from customers.filtersets import DayBoundFilter, RowIdFilter, TextSearchFilterSet
 
 from .models import Action, AuditEntry
 
@@ -26,7 +26,7 @@ class AuditFilterSet(TextSearchFilterSet):
     action = filters.ChoiceFilter(choices=Action.choices, label=_("Action"))
     object_type = filters.CharFilter(label=_("Object type"), max_length=60)
     object_id = filters.CharFilter(label=_("Object id"), max_length=40)
-    customer = filters.NumberFilter(field_name="customer_id", label=_("Customer id"))
+    customer = RowIdFilter(field_name="customer_id", label=_("Customer id"))
     at_after = DayBoundFilter(field_name="at", label=_("From"))
     at_before = DayBoundFilter(field_name="at", upper=True, label=_("Until"))
 

@@ -7,13 +7,16 @@ import datetime
 import functools
 
 import django_filters as filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.utils import extend_schema_field
 
+from core.ids import MAX_ROW_ID
 from org.forms import PersonChoiceField
 from settings_app import dictionary
 from settings_app.models import DictionaryItem
@@ -39,6 +42,27 @@ class DayBoundFilter(filters.DateFilter):
         bound = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
         lookup = "lt" if self.upper else "gte"
         return qs.filter(**{f"{self.field_name}__{lookup}": bound})
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID})
+class RowIdFilter(filters.NumberFilter):
+    """The id of a row: a whole number a key can hold, else a 400. (A NumberFilter took
+    1.5 for row 1, and a number too big for a key was a 500 on SQLite, whose driver
+    raises OverflowError.)"""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ROW_ID, **kwargs)
+
+
+class Ordering(filters.OrderingFilter):
+    """django-filter's ordering, except that a list of no names ("ordering=,") keeps the
+    list's own order: django-filter ordered by nothing then, and an unordered list pages
+    at random."""
+
+    def filter(self, qs, value):
+        return super().filter(qs, [name for name in value or () if name])
 
 
 class CustomerOrdering(filters.OrderingFilter):
@@ -221,7 +245,7 @@ class ContactFilterSet(TextSearchFilterSet):
     """The contacts tab (C4)."""
 
     search_fields = ("name", "title", "mobile", "phone", "email")
-    ordering = filters.OrderingFilter(fields=search_fields)
+    ordering = Ordering(fields=search_fields)
 
     class Meta:
         model = Contact
@@ -243,7 +267,7 @@ class ShareFilterSet(TextSearchFilterSet):
         "shared_by__display_name",
         "shared_by__username",
     )
-    ordering = filters.OrderingFilter(
+    ordering = Ordering(
         fields=(("shared_with", "shared_with"), ("sharer", "shared_by"), ("created_at", "since"))
     )
 

@@ -91,6 +91,7 @@ class RecycleBinView(generics.GenericAPIView):
     # a customer nobody owns, by kind and number only.
     serializer_class = DeletedRecordSerializer
 
+    @extend_schema(responses=DeletedRecordSerializer(many=True), filters=False)
     def get(self, request, customer_pk):
         customer, readable = access.customer_for_bin(request.user, customer_pk)
         page = self.paginate_queryset(recycle_bin.deleted_records(request.user, customer, readable))

@@ -1,8 +1,7 @@
-import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.filtersets import DayBoundFilter, TextSearchFilterSet
+from customers.filtersets import DayBoundFilter, RowIdFilter, TextSearchFilterSet
 from customers.normalize import fold
 
 
@@ -13,7 +12,7 @@ class RecordFilterSet(TextSearchFilterSet):
 
     date_field = "created_at"
 
-    customer = filters.NumberFilter(field_name="customer_id", label=_("Customer id"))
+    customer = RowIdFilter(field_name="customer_id", label=_("Customer id"))
     created_after = DayBoundFilter(field_name="created_at", label=_("Created from"))
     created_before = DayBoundFilter(field_name="created_at", upper=True, label=_("Created until"))
 

@@ -14,7 +14,9 @@ POSITIVE = {"min_value": Decimal("0.01")}
 
 class OpportunitySerializer(RecordSerializer):
     stage = DictionaryRef("opportunity_stage")
-    stage_name = serializers.CharField(source="stage.name", default=None, read_only=True)
+    stage_name = serializers.CharField(
+        source="stage.name", default=None, allow_null=True, read_only=True
+    )
 
     class Meta(RecordSerializer.Meta):
         model = Opportunity
@@ -136,7 +138,9 @@ class PaymentSerializer(ContractMoneySerializer):
 
 class ExpenseSerializer(RecordSerializer):
     type = DictionaryRef("expense_type")
-    type_name = serializers.CharField(source="type.name", default=None, read_only=True)
+    type_name = serializers.CharField(
+        source="type.name", default=None, allow_null=True, read_only=True
+    )
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, **POSITIVE)
 
     class Meta(RecordSerializer.Meta):

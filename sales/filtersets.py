@@ -1,12 +1,14 @@
+import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from records.filtersets import RecordFilterSet, filters
+from customers.filtersets import Ordering
+from records.filtersets import RecordFilterSet
 
 from .models import Contract, Expense, Opportunity, Payment, Quote, Receivable
 
 
 def ordering(*names):
-    return filters.OrderingFilter(fields=tuple((n, n.split("__")[0]) for n in names))
+    return Ordering(fields=tuple((n, n.split("__")[0]) for n in names))
 
 
 class OpportunityFilterSet(RecordFilterSet):

@@ -7,7 +7,12 @@ from rest_framework import serializers
 
 from core.api.fields import RowRef, lazy_text, row_id
 from org.models import Department
-from settings_app.models import DictionaryItem, DictionaryKind, SystemSettings
+from settings_app.models import (
+    BASE_PUBLIC_FIELDS,
+    DictionaryItem,
+    DictionaryKind,
+    SystemSettings,
+)
 
 from ..models import Contact, Customer, Share, SocialRelation
 from ..models.customer import NAME_MAX_LENGTH
@@ -73,13 +78,21 @@ class PoolCustomerSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
-    category = serializers.CharField(source="category.name", default=None, read_only=True)
-    industry = serializers.CharField(source="industry.name", default=None, read_only=True)
-    region = serializers.CharField(source="region.name", default=None, read_only=True)
+    category = serializers.CharField(
+        source="category.name", default=None, allow_null=True, read_only=True
+    )
+    industry = serializers.CharField(
+        source="industry.name", default=None, allow_null=True, read_only=True
+    )
+    region = serializers.CharField(
+        source="region.name", default=None, allow_null=True, read_only=True
+    )
     status = serializers.CharField(read_only=True)
     owner = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField(read_only=True)
-    source = serializers.CharField(source="source.name", default=None, read_only=True)
+    source = serializers.CharField(
+        source="source.name", default=None, allow_null=True, read_only=True
+    )
     website = serializers.CharField(read_only=True)
     claimed_at = serializers.DateTimeField(read_only=True)
     last_contacted_at = serializers.DateTimeField(read_only=True)
@@ -168,10 +181,18 @@ class CustomerSerializer(serializers.ModelSerializer):
     industry = DictionaryRef("industry")
     source = DictionaryRef("source")
     region = DictionaryRef("region")
-    category_name = serializers.CharField(source="category.name", default=None, read_only=True)
-    industry_name = serializers.CharField(source="industry.name", default=None, read_only=True)
-    source_name = serializers.CharField(source="source.name", default=None, read_only=True)
-    region_name = serializers.CharField(source="region.name", default=None, read_only=True)
+    category_name = serializers.CharField(
+        source="category.name", default=None, allow_null=True, read_only=True
+    )
+    industry_name = serializers.CharField(
+        source="industry.name", default=None, allow_null=True, read_only=True
+    )
+    source_name = serializers.CharField(
+        source="source.name", default=None, allow_null=True, read_only=True
+    )
+    region_name = serializers.CharField(
+        source="region.name", default=None, allow_null=True, read_only=True
+    )
     owner = UserBriefSerializer(read_only=True, allow_null=True)
     created_by = UserBriefSerializer(read_only=True, allow_null=True)
     primary_contact = serializers.SerializerMethodField()
@@ -239,6 +260,18 @@ class SharedCustomerSerializer(CustomerSerializer):
         "region": ("region", "region_name"),
         "source": ("source", "source_name"),
     }
+
+    def get_fields(self):
+        # A row that is not readable carries null in every field outside the public ones,
+        # which the schema has to say: those beyond the base public fields may be null.
+        fields = super().get_fields()
+        always = {"readable", "created_by"}
+        for field in BASE_PUBLIC_FIELDS:
+            always.update(self.KEYS.get(field, (field,)))
+        for name, field in fields.items():
+            if name not in always:
+                field.allow_null = True
+        return fields
 
     def to_representation(self, customer):
         data = super().to_representation(customer)

@@ -1,7 +1,7 @@
 """REST API for customers (DESIGN.md contract). Views parse, call one service, render."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -30,7 +30,10 @@ class CustomerListMixin:
     relations = staticmethod(with_record_relations)
 
     def get_sort(self):
-        return sort_for(self.request.query_params.get("ordering", ""), self.sorts)
+        # The first name of the list, as the filterset orders by (CustomerOrdering): the
+        # whole of "name,-status" or "," named no order and was a 500.
+        ordering = self.request.query_params.get("ordering", "").split(",")[0]
+        return sort_for(ordering, self.sorts)
 
     def load_page(self, ids):
         return self.relations(Customer.objects.filter(pk__in=ids))
@@ -51,7 +54,17 @@ class PoolView(CustomerListMixin, generics.ListCreateAPIView):
             s.NewCustomerSerializer if self.request.method == "POST" else s.PoolCustomerSerializer
         )
 
-    @extend_schema(request=s.NewCustomerSerializer, responses={201: s.CustomerSerializer})
+    # A customer created unclaimed is shown as the pool shows it, a claimed one in full.
+    @extend_schema(
+        request=s.NewCustomerSerializer,
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="NewPoolCustomer",
+                serializers=[s.PoolCustomerSerializer, s.CustomerSerializer],
+                resource_type_field_name=None,
+            )
+        },
+    )
     def post(self, request):
         form = s.NewCustomerSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -179,11 +192,12 @@ class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericVi
         details.update(request.user, customer, dict(form.validated_data), if_match(request))
         return Response(s.CustomerSerializer(self.get_object()).data)
 
+    # One short list, never paged: without pagination_class the schema called it a page.
     @extend_schema(
         parameters=[OpenApiParameter("name", str, required=True)],
         responses=s.PoolCustomerSerializer(many=True),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def duplicates(self, request):
         """SPEC C3: public fields of customers whose name contains the keyword."""
         keyword = request.query_params.get("name", "").strip()

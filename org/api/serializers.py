@@ -68,3 +68,11 @@ class UserSerializer(serializers.ModelSerializer):
 class MeSerializer(UserSerializer):
     class Meta(UserSerializer.Meta):
         fields = [f for f in UserSerializer.Meta.fields if f not in ("password", "is_active")]
+
+
+class UserAnswerSerializer(UserSerializer):
+    """The people API's answers as documented: `is_staff` and `is_administrator` reach
+    administrators only, so the document may not call them required (it calls every
+    read-only field so)."""
+
+    is_administrator = serializers.BooleanField(required=False)

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -7,7 +7,7 @@ from core.api.permissions import AdministratorWrites
 
 from .. import services
 from ..models import Department, User
-from .serializers import DepartmentSerializer, MeSerializer, UserSerializer
+from .serializers import DepartmentSerializer, MeSerializer, UserAnswerSerializer, UserSerializer
 
 
 class MeView(APIView):
@@ -16,6 +16,12 @@ class MeView(APIView):
         return Response(MeSerializer(request.user).data)
 
 
+@extend_schema_view(
+    list=extend_schema(responses=UserAnswerSerializer(many=True)),
+    retrieve=extend_schema(responses=UserAnswerSerializer),
+    create=extend_schema(responses={201: UserAnswerSerializer}),
+    partial_update=extend_schema(responses=UserAnswerSerializer),
+)
 class UserViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
