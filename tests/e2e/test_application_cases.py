@@ -23,6 +23,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from activities.models import Interaction
@@ -250,7 +251,9 @@ def test_case1_ceo_creates_in_pool_assigns_to_manager_who_records_on_it(
     expect(row).to_have_count(1)
     expect(row).to_contain_text(data["contact"])
     expect(row).to_contain_text("13800138000")
-    expect(row).to_contain_text(f"{interaction.happened_at:%Y-%m-%d}")
+    # The day as the page shows it: in the site's time zone (UTC's is a day behind from
+    # 16:00 to midnight).
+    expect(row).to_contain_text(f"{timezone.localtime(interaction.happened_at):%Y-%m-%d}")
 
 
 def test_case2_marketer_enters_prospects_and_spreads_them_over_three_reps(
