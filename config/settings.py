@@ -100,12 +100,12 @@ MIDDLEWARE = [
 ]
 
 # Django's ModelBackend; the user of each request comes with their roles (org/backends.py).
-# ModelBackend itself stays listed so that sessions begun before still load their user.
+# ModelBackend itself is not listed beside it: Django asks every backend in turn, so each
+# wrong password was hashed twice (benchmarks/login_flood.py counted the hasher's calls).
 AUTHENTICATION_BACKENDS = [
     # First: a locked-out name or address is refused before any password is hashed.
     "axes.backends.AxesStandaloneBackend",
     "org.backends.UserWithRolesBackend",
-    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

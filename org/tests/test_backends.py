@@ -60,3 +60,21 @@ def test_a_role_granted_or_taken_shows_at_once_on_the_same_user_object(company):
         assert user.is_pool_manager
         set_pool_manager(user, False)
         assert not user.is_pool_manager
+
+
+def test_a_wrong_password_is_hashed_once(company, client):
+    """Each backend Django asks checks the password: with ModelBackend listed beside ours,
+    every wrong password cost two hashes (benchmarks/login_flood.py)."""
+    from unittest import mock
+
+    from django.contrib.auth import base_user
+
+    calls = []
+    with (
+        mock.patch.object(base_user, "check_password", side_effect=lambda *a, **k: calls.append(1)),
+        mock.patch.object(base_user, "make_password", side_effect=lambda *a, **k: calls.append(1)),
+    ):
+        client.post("/login/", {"username": "rep", "password": "wrong"})
+        assert len(calls) == 1
+        client.post("/login/", {"username": "nobody-at-all", "password": "wrong"})
+        assert len(calls) == 2
