@@ -37,6 +37,13 @@ def department_ids(**kwargs):
     )
 
 
+def item_name(field):
+    """The name of the dictionary item in `field`, or null where it has none."""
+    return serializers.CharField(
+        source=f"{field}.name", default=None, allow_null=True, read_only=True
+    )
+
+
 class BatchSerializer(serializers.Serializer):
     ids = serializers.ListField(child=row_id(), allow_empty=False, max_length=5000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
@@ -78,21 +85,13 @@ class PoolCustomerSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
-    category = serializers.CharField(
-        source="category.name", default=None, allow_null=True, read_only=True
-    )
-    industry = serializers.CharField(
-        source="industry.name", default=None, allow_null=True, read_only=True
-    )
-    region = serializers.CharField(
-        source="region.name", default=None, allow_null=True, read_only=True
-    )
+    category = item_name("category")
+    industry = item_name("industry")
+    region = item_name("region")
     status = serializers.CharField(read_only=True)
     owner = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField(read_only=True)
-    source = serializers.CharField(
-        source="source.name", default=None, allow_null=True, read_only=True
-    )
+    source = item_name("source")
     website = serializers.CharField(read_only=True)
     claimed_at = serializers.DateTimeField(read_only=True)
     last_contacted_at = serializers.DateTimeField(read_only=True)
@@ -181,18 +180,10 @@ class CustomerSerializer(serializers.ModelSerializer):
     industry = DictionaryRef("industry")
     source = DictionaryRef("source")
     region = DictionaryRef("region")
-    category_name = serializers.CharField(
-        source="category.name", default=None, allow_null=True, read_only=True
-    )
-    industry_name = serializers.CharField(
-        source="industry.name", default=None, allow_null=True, read_only=True
-    )
-    source_name = serializers.CharField(
-        source="source.name", default=None, allow_null=True, read_only=True
-    )
-    region_name = serializers.CharField(
-        source="region.name", default=None, allow_null=True, read_only=True
-    )
+    category_name = item_name("category")
+    industry_name = item_name("industry")
+    source_name = item_name("source")
+    region_name = item_name("region")
     owner = UserBriefSerializer(read_only=True, allow_null=True)
     created_by = UserBriefSerializer(read_only=True, allow_null=True)
     primary_contact = serializers.SerializerMethodField()
