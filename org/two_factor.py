@@ -95,7 +95,7 @@ def confirm(request, code):
 
 def new_recovery_codes(user, code):
     """Replaces the recovery codes, after a right code: the old ones stop working."""
-    _check(user, code)
+    check_code(user, code)
     with transaction.atomic():
         codes = _new_recovery_codes(user)
         trail.record(user, Action.UPDATE, user, changes={"recovery_codes": [None, "renewed"]})
@@ -116,7 +116,7 @@ def turn_off(user, code):
     """Turns two-factor sign-in off, after a right code; refused where it is required."""
     if is_required(user):
         raise ServiceError(_("Administrators must use two-factor sign-in here."))
-    _check(user, code)
+    check_code(user, code)
     reset(user, actor=user)
 
 
@@ -133,21 +133,17 @@ def verify(request, code):
     """Completes a sign-in with a right code (or recovery code); raises ServiceError and
     traces the failure otherwise."""
     user = request.user
-    device = _check(user, code)
+    device = check_code(user, code)
     django_otp.login(request, device)
     request.session.pop(PENDING, None)
     return device
 
 
 def check_code(user, code):
-    """The device that accepts `code` (the API's token request), else ServiceError."""
-    return _check(user, code)
-
-
-def _check(user, code):
-    """The device that accepts `code`. A wrong code is traced and refused; its throttling
-    (each wrong code doubles the wait before the next try) is committed, never rolled back
-    with the caller's transaction: callers check before they open one."""
+    """The device that accepts `code` (also the API's token request). A wrong code is
+    traced and refused; its throttling (each wrong code doubles the wait before the next
+    try) is committed, never rolled back with the caller's transaction: callers check
+    before they open one."""
     code = _digits(code)
     # A six-digit code is the app's, anything else a recovery code: a recovery code tried
     # on the app's device would count as a wrong code there, and slow the next right one.

@@ -94,12 +94,12 @@ class RecordService:
         naming them, unless `with_dependents` says they go to the bin with it. Returns the
         rows that went with it."""
         access.ensure_can_write(user, record.customer, self.write_rule, record)
-        dependents = live_dependents(record)
-        if dependents and not with_dependents:
-            raise HasDependents(dependents)
+        along = dependents(record)
+        if along and not with_dependents:
+            raise HasDependents(along)
         deleted_at = timezone.now()
         with transaction.atomic():
-            for row in [record, *dependents]:
+            for row in [record, *along]:
                 # One conditional UPDATE: of two deletions at once, one finds it gone.
                 moved = (
                     type(row)
@@ -111,7 +111,7 @@ class RecordService:
                 row.deleted_at, row.deleted_by = deleted_at, user
                 trail.deleted(user, row, customer_id=row.customer_id)
                 service_of(row).after_delete(row)
-        return dependents
+        return along
 
     def restore(self, user, record):
         """Brings `record` back from the recycle bin, with the rows deleted together with it
@@ -132,7 +132,7 @@ class RecordService:
                 _("Restore its %(kind)s first: it is in the recycle bin too.")
                 % {"kind": needed._meta.verbose_name}
             )
-        rows, deleted_at = [record, *deleted_with(record)], record.deleted_at
+        rows, deleted_at = [record, *dependents(record, record.deleted_at)], record.deleted_at
         with transaction.atomic():
             for row in rows:
                 restored = (
@@ -180,30 +180,20 @@ def service_of(row):
     return registry.module_of(type(row)).service
 
 
-def live_dependents(record):
-    """The live rows that cannot be without `record` (a PROTECT reference to it), and theirs."""
+def dependents(record, deleted_at=None):
+    """The rows that cannot be without `record` (a PROTECT reference to it), and theirs:
+    the live ones (`deleted_at` None), or those that went to the recycle bin with it (its
+    `deleted_at`)."""
     rows = []
     for relation in record._meta.related_objects:
         if relation.on_delete is models.PROTECT and issubclass(
             relation.related_model, CustomerRecord
         ):
-            for row in relation.related_model.objects.filter(**{relation.field.name: record}):
-                rows += [row, *live_dependents(row)]
-    return rows
-
-
-def deleted_with(record):
-    """The rows in the recycle bin that went there with `record`, as its dependents."""
-    rows = []
-    for relation in record._meta.related_objects:
-        if relation.on_delete is models.PROTECT and issubclass(
-            relation.related_model, CustomerRecord
-        ):
-            dependents = relation.related_model.everything.filter(
-                **{relation.field.name: record, "deleted_at": record.deleted_at}
+            found = relation.related_model.everything.filter(
+                **{relation.field.name: record, "deleted_at": deleted_at}
             )
-            for row in dependents:
-                rows += [row, *deleted_with(row)]
+            for row in found:
+                rows += [row, *dependents(row, deleted_at)]
     return rows
 
 
