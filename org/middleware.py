@@ -39,7 +39,7 @@ class TwoFactorMiddleware:
             if request.path.startswith(VERIFY):
                 return self.get_response(request)
             if request.user.is_authenticated and not request.user.is_verified():
-                return self._refuse(
+                return send_to(
                     request,
                     "org:two-factor-verify",
                     _("Type the code from your authenticator app to finish signing in."),
@@ -50,17 +50,20 @@ class TwoFactorMiddleware:
             and not request.path.startswith(SET_UP)
             and request.user.is_authenticated
         ):
-            return self._refuse(
+            return send_to(
                 request,
                 "org:two-factor-setup",
                 _("Administrators must set up two-factor sign-in before anything else."),
             )
         return self.get_response(request)
 
-    def _refuse(self, request, page, message):
-        if request.path.startswith("/api/"):
-            return refusal(request, message, 401)
-        return redirect(f"{reverse(page)}?next={quote(request.get_full_path())}")
+
+def send_to(request, page, message):
+    """A request that must first pass `page` (named): the API is told why (401), a person is
+    sent there, to come back to what they asked for."""
+    if request.path.startswith("/api/"):
+        return refusal(request, message, 401)
+    return redirect(f"{reverse(page)}?next={quote(request.get_full_path())}")
 
 
 # The last time a session was seen is written at most this often: not one write a request.
@@ -85,10 +88,9 @@ class IdleSessionMiddleware:
             message = _("You were signed out after %(minutes)d minutes without activity.") % {
                 "minutes": settings.SESSION_IDLE_MINUTES
             }
-            if request.path.startswith("/api/"):
-                return refusal(request, message, 401)
-            messages.info(request, message)
-            return redirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
+            if not request.path.startswith("/api/"):  # the API is told in the answer
+                messages.info(request, message)
+            return send_to(request, "login", message)
         if seen is None or now - seen >= SEEN_EVERY:
             session[SEEN] = now
         return self.get_response(request)
