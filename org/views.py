@@ -10,14 +10,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from knox.models import AuthToken
 
 from core.errors import ServiceError
-from core.views import ServiceErrorPages
+from core.views import ServiceErrorPages, safe_next
 
 from . import services, two_factor
 
@@ -30,15 +29,6 @@ class CodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
         ),
     )
-
-
-def _next_url(request, default="customers:pool"):
-    """Where to go next: the `next` the page was given, if it is on this site, else the page
-    named `default` ("" for none)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return reverse(default) if default else ""
 
 
 class AccountView(LoginRequiredMixin, View):
@@ -65,7 +55,7 @@ class CodePage(LoginRequiredMixin, View):
         return self.page(request, CodeForm())
 
     def context(self, request):
-        return {"next": _next_url(request, "")}
+        return {"next": safe_next(request, "")}
 
     def page(self, request, form, status=200):
         context = {"form": form, **self.context(request)}
@@ -120,7 +110,7 @@ class TwoFactorVerifyView(CodePage):
         return two_factor.verify(request, code)
 
     def done(self, request, device):
-        return redirect(_next_url(request))
+        return redirect(safe_next(request, reverse("customers:pool")))
 
 
 class AccountCodeAction(LoginRequiredMixin, View):
@@ -156,7 +146,7 @@ class TwoFactorOffView(AccountCodeAction):
 
 
 def _show_codes(request, codes):
-    context = {"codes": codes, "next": _next_url(request, "org:account")}
+    context = {"codes": codes, "next": safe_next(request, reverse("org:account"))}
     response = render(request, "org/recovery_codes.html", context)
     response["Cache-Control"] = "no-store"
     return response
