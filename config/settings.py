@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "org.password_checks.BusyAnswer",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -191,6 +192,11 @@ AXES_LOCKOUT_PARAMETERS = [
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.lockout.locked_out"
 AXES_VERBOSE = False
+# Password checks at once on this machine, across its workers, and how long a sign-in
+# waits for a free turn before it is refused with 429 (org/password_checks.py): hashing
+# then never takes more than this many cores from everyone else.
+PASSWORD_CHECKS_AT_ONCE = int(os.environ.get("POOLCRM_PASSWORD_CHECKS_AT_ONCE", "1"))
+PASSWORD_CHECK_WAIT_SECONDS = float(os.environ.get("POOLCRM_PASSWORD_CHECK_WAIT_SECONDS", "1"))
 
 # Two-factor sign-in (django-otp, org/two_factor.py): an authenticator app's code after the
 # password, for whoever turns it on, and for administrators when the system settings say.
