@@ -32,8 +32,20 @@ def write(result, json_dir, markdown_path):
     path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
     results = [json.loads(p.read_text()) for p in json_dir.glob("results-*.json")]
     results.sort(key=lambda r: ORDER.get(r["database"]["vendor"], 9))
-    Path(markdown_path).write_text(render(results))
+    markdown_path = Path(markdown_path)
+    markdown_path.write_text(render(results) + kept_sections(markdown_path))
     return path
+
+
+# What follows this line in RESULTS.md is other benchmarks' (login_flood.py): kept as is.
+KEPT = "<!-- Other benchmarks below this line: kept by make bench. -->"
+
+
+def kept_sections(markdown_path):
+    """The part of the file at `markdown_path` from the KEPT line on, or ""."""
+    text = markdown_path.read_text() if markdown_path.exists() else ""
+    at = text.find(KEPT)
+    return "" if at < 0 else "\n\n" + text[at:]
 
 
 def summary(result):

@@ -81,7 +81,10 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path, monkeypatch):
     assert result["load"]["error_samples"] == []
     assert Customer.live.filter(owner__isnull=False).count() == claimed
     markdown = tmp_path / "RESULTS.md"
+    kept = f"{report.KEPT}\n\n## Wrong-password flood\n\nfigures\n"
+    markdown.write_text("# an older run\n\n" + kept)
     report.write(result, tmp_path / "json", markdown)
     text = markdown.read_text()
     for heading in ("## Summary", "lists, p50 / p95", "quick search (seed 11)", "load run"):
         assert heading in text
+    assert "an older run" not in text and text.endswith(kept)  # other benchmarks' kept
