@@ -9,7 +9,7 @@ from .models import Interaction
 class InteractionSerializer(RecordSerializer):
     kind = DictionaryRef("interaction")
     kind_name = serializers.CharField(
-        source="kind.name", default=None, allow_null=True, read_only=True
+        source="kind.label", default=None, allow_null=True, read_only=True
     )
     created_by_name = serializers.CharField(
         source="created_by.label", default=None, allow_null=True, read_only=True

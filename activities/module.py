@@ -18,7 +18,7 @@ INTERACTIONS = Module(
     filterset_class=InteractionFilterSet,
     columns=(
         Column(_("When"), "happened_at"),
-        Column(_("Type"), "kind.name"),
+        Column(_("Type"), "kind.label"),
         Column(_("Subject"), "subject"),
         Column(_("Contact"), "contact.name"),
         Column(_("Next follow-up"), "next_follow_up"),

@@ -51,9 +51,13 @@ class Truth:
         }
         contacts = Contact.objects.values_list("customer_id", "name").iterator(chunk_size=20_000)
         self.contacts = [(pk, fold(name)) for pk, name in contacts if pk in self.rows]
-        self.categories = dict(
-            DictionaryItem.objects.filter(kind="category").values_list("pk", "name")
-        )
+        # A category is found by its name in either language (customers.search).
+        self.categories = {
+            pk: names
+            for pk, *names in DictionaryItem.objects.filter(kind="category").values_list(
+                "pk", "name", "name_zh_hans"
+            )
+        }
         self.members = {
             key: sorted(rows.values_list("pk", flat=True).iterator(chunk_size=20_000))
             for key, rows in lists.items()
@@ -85,7 +89,11 @@ class Truth:
         if cached is None:
             typed = keyword.strip()
             folded = fold(typed)
-            categories = {pk for pk, name in self.categories.items() if _icontains(typed, name)}
+            categories = {
+                pk
+                for pk, names in self.categories.items()
+                if any(_icontains(typed, name) for name in names)
+            }
             cached = {
                 r.id
                 for r in self.rows.values()

@@ -48,7 +48,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("POOLCRM_SESSION_HOURS", "12")) * 3600
 SESSION_IDLE_MINUTES = int(os.environ.get("POOLCRM_SESSION_IDLE_MINUTES", "120"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "org.apps.SuperusersAdminConfig",  # Django admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

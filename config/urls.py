@@ -50,6 +50,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("org.urls")),
+    path("", include("settings_app.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("customers.urls")),

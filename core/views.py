@@ -31,8 +31,9 @@ class ServiceErrorPages:
 
 def page_status(error):
     """The status of a form shown again with a service's refusal: 409 when someone changed
-    the row meanwhile, else 400."""
-    return 409 if isinstance(error, Conflict) else 400
+    the row meanwhile, else 200, as for a form shown again with its own errors. A browser
+    logs every page answered 4xx as a failed request; the API keeps its 400s."""
+    return 409 if isinstance(error, Conflict) else 200
 
 
 def ticked_ids(request):

@@ -3,6 +3,10 @@
 Every read, count, export and bulk id list goes through these functions. The pool shows
 every live customer, but only through the public-field allow-list of its serializer."""
 
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 
 from org.hierarchy import subordinate_ids
@@ -143,6 +147,74 @@ def mark_readable(user, customers):
     for customer in customers:
         customer.readable = customer.pk not in doubtful or customer.pk in shared_to_me
     return customers
+
+
+@dataclass(frozen=True)
+class WhyListed:
+    """One reason a customer is on a person's shared list: `kind` is one of WHY_*;
+    `person` names the owner, creator or sharer (for a share of mine, whom I shared it
+    with: a person or a department); `department` is mine, for a share to it."""
+
+    kind: str
+    person: str = ""
+    department: str = ""
+
+
+WHY_YOURS = "yours"
+WHY_SHARED_BY_YOU = "shared_by_you"
+WHY_TEAM_OWNS = "team_owns"
+WHY_TEAM_CREATED = "team_created"
+WHY_SHARED_WITH_YOU = "shared_with_you"
+WHY_SHARED_WITH_DEPARTMENT = "shared_with_department"
+
+
+def mark_why_listed(user, customers):
+    """Sets `why_listed` on each of `customers` (a page of `shared(user, …)`, loaded with
+    its owner and creator): why it is there (SPEC S1, S2) — mine (and with whom I shared
+    it), a subordinate's or created by one, shared with me or my department and by whom.
+    One query for the page's shares, none per row."""
+    customers = list(customers)
+    subordinates = subordinate_ids(user)
+    ids = [c.pk for c in customers]
+    mine_ids = [c.pk for c in customers if c.owner_id == user.pk]
+    shares = defaultdict(list)
+    if ids:
+        found = shares_to(user).filter(customer_id__in=ids) | Share.objects.filter(
+            customer_id__in=mine_ids
+        )
+        for share in found.select_related("user", "department", "shared_by").order_by("id"):
+            shares[share.customer_id].append(share)
+    for customer in customers:
+        customer.why_listed = list(_why_listed(user, subordinates, customer, shares[customer.pk]))
+    return customers
+
+
+def _why_listed(user, subordinates, customer, shares):
+    if customer.owner_id == user.pk:
+        yield WhyListed(WHY_YOURS)
+        for share in shares:
+            yield WhyListed(WHY_SHARED_BY_YOU, person=share.target_label)
+        return
+    if customer.owner_id in subordinates:
+        yield WhyListed(WHY_TEAM_OWNS, person=customer.owner.label)
+    elif customer.created_by_id in subordinates:
+        yield WhyListed(WHY_TEAM_CREATED, person=customer.created_by.label)
+    for share in shares:
+        sharer = share.shared_by.label if share.shared_by_id else ""
+        if share.user_id == user.pk:
+            yield WhyListed(WHY_SHARED_WITH_YOU, person=sharer)
+        elif share.department_id and share.department_id == user.department_id:
+            yield WhyListed(
+                WHY_SHARED_WITH_DEPARTMENT, person=sharer, department=share.department.name
+            )
+
+
+def assignees(user):
+    """Whom `user` may give customers to or share them with, for the pickers: active
+    people other than `user` (who claims instead, and cannot share with themselves), and
+    not administrators, who keep the system rather than sell (SPEC O2)."""
+    people = get_user_model().objects.filter(is_active=True, is_staff=False, is_superuser=False)
+    return people.exclude(pk=user.pk).order_by("display_name", "username")
 
 
 def with_list_relations(rows):

@@ -99,8 +99,8 @@ def refuse_pool_edit(actor: Actor, c: CustomerState):
 
 
 def refuse_delete(actor: Actor, c: CustomerState):
-    if not actor.is_pool_manager:
-        return _("Only pool managers may delete customers.")
+    if reason := refuse_deleting(actor):
+        return reason
     if c.claimed:
         return _("Claimed by %(owner)s; only unclaimed customers can be deleted.") % {
             "owner": c.owner_label
@@ -113,4 +113,38 @@ def refuse_restore(actor: Actor, c: CustomerState):
         return _("Only pool managers may restore customers.")
     if not c.deleted:
         return _("It is not in the recycle bin.")
+    return None
+
+
+# What a list page offers before any row is ticked (issue 15): an action is offered to
+# those who may take it on some customers, and left out for those it would refuse on
+# every one. Whether it succeeds on the ticked rows is still the per-row rule's answer.
+
+
+def refuse_reclaiming(actor: Actor):
+    """None for pool managers and supervisors, who may reclaim some customers (P5, S3)."""
+    if not (actor.is_pool_manager or actor.subordinates):
+        return _("Only pool managers and supervisors may reclaim customers.")
+    return None
+
+
+def refuse_assigning_others(actor: Actor):
+    """None for those who may assign customers they do not own: pool managers and
+    supervisors (P6, S3). Owners assign their own from My customers (M6)."""
+    if not (actor.is_pool_manager or actor.subordinates):
+        return _("Only pool managers and supervisors may assign customers they do not own.")
+    return None
+
+
+def refuse_distributing(actor: Actor):
+    """None for pool managers, who may assign a batch or spread it over several users (P6)."""
+    if not actor.is_pool_manager:
+        return _("Only pool managers may assign several customers at once or to several users.")
+    return None
+
+
+def refuse_deleting(actor: Actor):
+    """None for pool managers, who may delete unclaimed customers (P3)."""
+    if not actor.is_pool_manager:
+        return _("Only pool managers may delete customers.")
     return None

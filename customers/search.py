@@ -95,8 +95,11 @@ def _by_contact(folded, lookup=None, among=None):
 
 
 def _by_category(keyword):
-    """Category names are a short list: compared here, so the query holds only ids."""
-    categories = DictionaryItem.objects.filter(kind="category", name__icontains=keyword)
+    """Category names are a short list: compared here, so the query holds only ids. A
+    category matches by its name in either language, whichever the page shows."""
+    categories = DictionaryItem.objects.filter(
+        Q(name__icontains=keyword) | Q(name_zh_hans__icontains=keyword), kind="category"
+    )
     ids = list(categories.values_list("pk", flat=True))
     return Q(category_id__in=ids) if ids else None
 

@@ -1,4 +1,6 @@
-"""Users and departments (SPEC O1, O2). Administrators call these through the API."""
+"""Users and departments (SPEC O1, O2). Administrators call these through the API and the
+settings pages. The audit rows of people and departments are written by audit.signals
+inside each of these transactions (every save of those models is traced)."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -8,10 +10,10 @@ from knox.models import AuthToken
 
 from audit import trail
 from audit.models import Action
-from core.errors import ServiceError
+from core.errors import NotAllowed, ServiceError
 
 from .hierarchy import would_create_cycle
-from .models import POOL_MANAGERS_GROUP, User
+from .models import POOL_MANAGERS_GROUP, Department, User
 
 
 def pool_managers_group():
@@ -36,10 +38,14 @@ def set_pool_manager(user, value: bool):
             delattr(user, cache)
 
 
-def save_user(data, user=None):
+def save_user(data, user=None, actor=None):
     """Create (user=None) or update a user. `password` is hashed; `is_pool_manager` maps
-    to the pool managers group; a supervisor loop is refused."""
+    to the pool managers group; `is_staff` is the administrator role; a supervisor loop is
+    refused. `actor`: the administrator making the change, when a person makes it (pages,
+    API): they may not lock themselves out, and only a superuser changes a superuser."""
     data = dict(data)
+    if actor is not None:
+        _refuse_for(actor, data, user)
     password = data.pop("password", None)
     pool_manager = data.pop("is_pool_manager", None)
     supervisor = data.get("supervisor")
@@ -63,6 +69,55 @@ def save_user(data, user=None):
     return user
 
 
+def check_may_administer(actor, user):
+    """Refuses (NotAllowed) unless `actor` may change `user`'s account: an administrator
+    may, but only a superuser changes a superuser's."""
+    if not actor.is_administrator:
+        raise NotAllowed(_("Only administrators may change people's accounts."))
+    if user is not None and user.is_superuser and not actor.is_superuser:
+        raise NotAllowed(_("Only a superuser may change a superuser's account."))
+
+
+def _refuse_for(actor, data, user):
+    check_may_administer(actor, user)
+    if user is None:
+        return
+    if user.pk == actor.pk and data.get("is_active") is False:
+        raise ServiceError(_("You cannot deactivate your own account."), field="is_active")
+    if user.pk == actor.pk and data.get("is_staff") is False and not user.is_superuser:
+        raise ServiceError(
+            _("You cannot take your own administrator role away: ask another administrator."),
+            field="is_staff",
+        )
+
+
+def save_department(name, department=None, actor=None):
+    """Create (department=None) or rename a department; names are unique, in any case."""
+    if actor is not None and not actor.is_administrator:
+        raise NotAllowed(_("Only administrators may change departments."))
+    name = str(name).strip()
+    limit = Department._meta.get_field("name").max_length
+    if not name:
+        raise ServiceError(_("A department needs a name."), field="name")
+    if len(name) > limit:
+        raise ServiceError(
+            _("A department's name is at most %(max)d characters long.") % {"max": limit},
+            field="name",
+        )
+    others = Department.objects.filter(name__iexact=name)
+    if department is not None:
+        others = others.exclude(pk=department.pk)
+    if others.exists():
+        raise ServiceError(
+            _("There is already a department named “%(name)s”.") % {"name": name}, field="name"
+        )
+    with transaction.atomic():
+        department = department or Department()
+        department.name = name
+        department.save()
+    return department
+
+
 def end_token(user, token_key):
     """Ends one of `user`'s API tokens, named by the first characters the account page
     shows (knox's token_key); False when they have none such."""
@@ -77,6 +132,8 @@ def sign_out_everywhere(user, actor=None):
     """Ends every session and API token of `user`, wherever they were begun: the session
     hash moves on (User.get_session_auth_hash), the tokens are deleted. `actor`: the
     administrator who did it, when it was not the person themselves."""
+    if actor is not None and actor.pk != user.pk:
+        check_may_administer(actor, user)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
         user.refresh_from_db(fields=["session_generation"])

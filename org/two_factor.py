@@ -24,6 +24,8 @@ from audit.models import Action
 from core.errors import NotAllowed, ServiceError
 from settings_app.models import SystemSettings
 
+from . import services
+
 PENDING = "two_factor_pending"  # the password passed, the code not yet
 SETUP_REQUIRED = "two_factor_setup_required"  # an administrator who must set it up first
 RECOVERY_CODES = 10
@@ -122,7 +124,10 @@ def turn_off(user, code):
 
 def reset(user, actor):
     """An administrator turns it off for someone who lost both their phone and their
-    recovery codes; they set it up again after signing in."""
+    recovery codes; they set it up again after signing in. (turn_off: the person
+    themselves.)"""
+    if actor.pk != user.pk:
+        services.check_may_administer(actor, user)
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=None):
             device.delete()

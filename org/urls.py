@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import people_views, views
 
 app_name = "org"
 
@@ -23,4 +23,29 @@ urlpatterns = [
         name="two-factor-recovery-codes",
     ),
     path("account/two-factor/off/", views.TwoFactorOffView.as_view(), name="two-factor-off"),
+    # The administrators' pages of people and departments, in the settings section.
+    path("settings/users/", people_views.UserListView.as_view(), name="users"),
+    path("settings/users/new/", people_views.UserCreateView.as_view(), name="user-new"),
+    path("settings/users/<int:pk>/", people_views.UserEditView.as_view(), name="user-edit"),
+    path(
+        "settings/users/<int:pk>/active/",
+        people_views.UserActiveView.as_view(),
+        name="user-active",
+    ),
+    path(
+        "settings/users/<int:pk>/sign-out-everywhere/",
+        people_views.UserSignOutView.as_view(),
+        name="user-sign-out-everywhere",
+    ),
+    path(
+        "settings/users/<int:pk>/two-factor-off/",
+        people_views.UserTwoFactorOffView.as_view(),
+        name="user-two-factor-off",
+    ),
+    path("settings/departments/", people_views.DepartmentListView.as_view(), name="departments"),
+    path(
+        "settings/departments/<int:pk>/",
+        people_views.DepartmentEditView.as_view(),
+        name="department-edit",
+    ),
 ]

@@ -115,7 +115,7 @@ class RecordFormView(LoginRequiredMixin, ServiceErrorPages, View):
         customer, record = self.objects(request, customer_pk, pk)
         form = self.form(request, customer, record)
         if not form.is_valid():
-            return self.page(request, customer, record, form, status=400)
+            return self.page(request, customer, record, form)
         data = form.service_data()
         service = self.module.service
         try:

@@ -15,7 +15,7 @@ POSITIVE = {"min_value": Decimal("0.01")}
 class OpportunitySerializer(RecordSerializer):
     stage = DictionaryRef("opportunity_stage")
     stage_name = serializers.CharField(
-        source="stage.name", default=None, allow_null=True, read_only=True
+        source="stage.label", default=None, allow_null=True, read_only=True
     )
 
     class Meta(RecordSerializer.Meta):
@@ -139,7 +139,7 @@ class PaymentSerializer(ContractMoneySerializer):
 class ExpenseSerializer(RecordSerializer):
     type = DictionaryRef("expense_type")
     type_name = serializers.CharField(
-        source="type.name", default=None, allow_null=True, read_only=True
+        source="type.label", default=None, allow_null=True, read_only=True
     )
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, **POSITIVE)
 

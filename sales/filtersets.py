@@ -61,7 +61,7 @@ class PaymentFilterSet(RecordFilterSet):
 
 
 class ExpenseFilterSet(RecordFilterSet):
-    search_fields = ("payee", "notes", "type__name")
+    search_fields = ("payee", "notes", "type__name", "type__name_zh_hans")
     ordering = ordering("spent_on", "amount", "payee")
 
     class Meta:

@@ -22,7 +22,7 @@ OPPORTUNITIES = Module(
     filterset_class=filtersets.OpportunityFilterSet,
     columns=(
         Column(_("Name"), "name"),
-        Column(_("Stage"), "stage.name"),
+        Column(_("Stage"), "stage.label"),
         Column(_("Expected amount"), "expected_amount"),
         Column(_("Expected close"), "expected_close"),
         Column(_("Probability (%)"), "probability"),
@@ -125,7 +125,7 @@ EXPENSES = Module(
     filterset_class=filtersets.ExpenseFilterSet,
     columns=(
         Column(_("Date"), "spent_on"),
-        Column(_("Type"), "type.name"),
+        Column(_("Type"), "type.label"),
         Column(_("Amount"), "amount"),
         Column(_("Payee"), "payee"),
         Column(_("Notes"), "notes"),

@@ -5,10 +5,10 @@ from .models import DictionaryItem, SystemSettings
 
 @admin.register(DictionaryItem)
 class DictionaryItemAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "sort_order", "is_active"]
+    list_display = ["name", "name_zh_hans", "kind", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_zh_hans"]
 
     def has_delete_permission(self, request, obj=None):
         # SPEC O4: never hard-deleted while in use; disable it instead.

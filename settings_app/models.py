@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import DatabaseError, models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # Shown in the pool to everyone (SPEC C2). An administrator may add from OPTIONAL only:
@@ -35,7 +36,7 @@ class SystemSettings(models.Model):
     force_hierarchical_sharing = models.BooleanField(
         _("force hierarchical sharing"),
         default=True,
-        help_text=_("Supervisors see every customer their subordinates own (SPEC O3)."),
+        help_text=_("Supervisors see every customer their subordinates own."),
     )
     extra_public_fields = models.JSONField(
         _("extra public fields"), default=list, blank=True, validators=[validate_public_fields]
@@ -97,6 +98,10 @@ class SystemSettings(models.Model):
         )
 
 
+# The longest name of a dictionary item, in either language.
+NAME_MAX_LENGTH = 100
+
+
 class DictionaryKind(models.TextChoices):
     # A contract's status is not a list here: receivables, totals and the contracts tab's
     # filter depend on its four fixed values, so renaming or adding one would change nothing
@@ -112,33 +117,75 @@ class DictionaryKind(models.TextChoices):
 
 
 class DictionaryItem(models.Model):
-    """An administrator-editable list entry (SPEC O4). Disabled, never deleted while in use."""
+    """An administrator-editable list entry (SPEC O4). Disabled, never deleted while in use.
+
+    It has a name per language, either of which may be empty (not both): the English one
+    is `name`, the Chinese one `name_zh_hans`. `label` is the one the current language
+    reads, or the other where that one is empty."""
 
     kind = models.CharField(_("kind"), max_length=30, choices=DictionaryKind.choices)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("English name"), max_length=NAME_MAX_LENGTH, blank=True)
+    name_zh_hans = models.CharField(_("Chinese name"), max_length=NAME_MAX_LENGTH, blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        ordering = ["kind", "sort_order", "name"]
+        ordering = ["kind", "sort_order", "name", "id"]
+        verbose_name = _("dictionary item")
+        verbose_name_plural = _("data dictionary")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "name"], name="dictionary_item_unique_name")
+            models.UniqueConstraint(
+                fields=["kind", "name"],
+                condition=~models.Q(name=""),
+                name="dictionary_item_unique_name",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "name_zh_hans"],
+                condition=~models.Q(name_zh_hans=""),
+                name="dictionary_item_unique_name_zh_hans",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name="") | ~models.Q(name_zh_hans=""),
+                name="dictionary_item_has_a_name",
+            ),
         ]
 
     def __str__(self):
-        return self.name
+        return self.label
 
-    def is_in_use(self):
-        """Referenced by any row, history snapshots included. The foreign keys pointing
-        here are hidden (related_name="+"), so they are looked up with include_hidden."""
-        relations = [
+    @property
+    def label(self):
+        """The name in the current language, else the other one."""
+        chinese = (get_language() or "").lower().startswith("zh")
+        first, second = (
+            (self.name_zh_hans, self.name) if chinese else (self.name, self.name_zh_hans)
+        )
+        return first or second
+
+    def _references(self):
+        """The relations of the rows that may point here. The foreign keys are hidden
+        (related_name="+"), so they are looked up with include_hidden."""
+        return [
             f
             for f in self._meta.get_fields(include_hidden=True)
             if f.auto_created and not f.concrete
         ]
+
+    def is_in_use(self):
+        """Referenced by any row, history snapshots included."""
         return any(
             rel.related_model._base_manager.filter(**{rel.field.name: self}).exists()
-            for rel in relations
+            for rel in self._references()
+        )
+
+    def use_count(self):
+        """How many customers and records (deleted ones too, which may be restored) refer
+        to it; the field histories' snapshots are not counted: they are not rows a person
+        works with, though they keep the item in use."""
+        return sum(
+            rel.related_model._base_manager.filter(**{rel.field.name: self}).count()
+            for rel in self._references()
+            if not hasattr(rel.related_model, "instance_type")  # django-simple-history's
         )
 
 

@@ -316,6 +316,57 @@ SCENARIOS = {
         f"/customers/{s.customer.pk}/interactions/delete/",
         {"ids": [s.fresh_row("interactions").pk]},
     ),
+    # The administrators' settings pages.
+    ("settings_app:system", "post"): lambda s: s.page(s.company.admin).post(
+        "/settings/system/",
+        {
+            "force_hierarchical_sharing": "on",
+            "currency": "USD",
+            "attachment_max_mb": "20",
+            "blocked_extensions": "exe",
+        },
+    ),
+    ("settings_app:dictionary", "post"): lambda s: s.page(s.company.admin).post(
+        "/settings/dictionary/category/", {"name": "Strategic", "name_zh_hans": "战略客户"}
+    ),
+    ("settings_app:dictionary-item", "post"): lambda s: s.page(s.company.admin).post(
+        f"/settings/dictionary/category/{_item(s).pk}/",
+        {"name": "Route Item", "name_zh_hans": "路线项目"},
+    ),
+    ("settings_app:dictionary-move", "post"): lambda s: s.page(s.company.admin).post(
+        f"/settings/dictionary/category/{_second_item(s).pk}/move/", {"direction": "up"}
+    ),
+    ("settings_app:dictionary-active", "post"): lambda s: s.page(s.company.admin).post(
+        f"/settings/dictionary/category/{_item(s).pk}/active/", {"active": "0"}
+    ),
+    ("settings_app:dictionary-delete", "post"): lambda s: s.page(s.company.admin).post(
+        f"/settings/dictionary/category/{_item(s).pk}/delete/"
+    ),
+    ("org:user-new", "post"): lambda s: s.page(s.company.admin).post(
+        "/settings/users/new/",
+        {"username": "pagenewbie", "display_name": "Page Newbie", "password": "Long-enough-9"},
+    ),
+    ("org:user-edit", "post"): lambda s: s.page(s.company.admin).post(
+        f"/settings/users/{s.company.junior.pk}/",
+        {
+            "display_name": "Junior Wu II",
+            "department": s.company.sales.pk,
+            "supervisor": s.company.rep.pk,
+        },
+    ),
+    ("org:user-active", "post"): lambda s: s.page(s.company.admin).post(
+        f"/settings/users/{s.company.junior.pk}/active/", {"active": "0"}
+    ),
+    ("org:user-sign-out-everywhere", "post"): lambda s: s.page(s.company.admin).post(
+        f"/settings/users/{s.company.rep.pk}/sign-out-everywhere/"
+    ),
+    ("org:user-two-factor-off", "post"): lambda s: _two_factor_off_by_an_administrator(s),
+    ("org:departments", "post"): lambda s: s.page(s.company.admin).post(
+        "/settings/departments/", {"name": "Page Logistics"}
+    ),
+    ("org:department-edit", "post"): lambda s: s.page(s.company.admin).post(
+        f"/settings/departments/{s.company.support.pk}/", {"name": "Customer Support"}
+    ),
 }
 
 
@@ -370,8 +421,19 @@ def _two_factor_with_code(s, url):
     return page.post(url, {"code": _current_code(device)})
 
 
+def _two_factor_off_by_an_administrator(s):
+    _two_factor_on(s)
+    page = s.page(s.company.admin)
+    return page.post(f"/settings/users/{s.company.rep.pk}/two-factor-off/")
+
+
 def _item(s):
     return DictionaryItem.objects.get_or_create(kind="category", name="Route Item")[0]
+
+
+def _second_item(s):
+    _item(s)
+    return DictionaryItem.objects.get_or_create(kind="category", name="Route Second")[0]
 
 
 def test_every_write_route_has_a_scenario():

@@ -276,11 +276,10 @@ def chinese_in(text, entries):
     """Catalog translations found in the text, and any other run of Chinese characters
     (the language picker names its languages in their own script, so those are allowed)."""
     translations = {t for e in entries for t in e.msgstr.values() if CJK.search(t)}
-    found = sorted(t for t in translations if t in text)
-    allowed = [name for _, name in settings.LANGUAGES]
     rest = text
-    for name in allowed:
+    for _code, name in settings.LANGUAGES:
         rest = rest.replace(name, "")
+    found = sorted(t for t in translations if t in rest)
     return found + sorted(set(CJK.findall(rest)) - set(found))
 
 

@@ -40,7 +40,7 @@ def department_ids(**kwargs):
 def item_name(field):
     """The name of the dictionary item in `field`, or null where it has none."""
     return serializers.CharField(
-        source=f"{field}.name", default=None, allow_null=True, read_only=True
+        source=f"{field}.label", default=None, allow_null=True, read_only=True
     )
 
 
@@ -290,7 +290,7 @@ class NewCustomerSerializer(CustomerSerializer):
 
 class RelationSerializer(serializers.ModelSerializer):
     relation_type = DictionaryRef("relation", required=True)
-    relation_type_name = serializers.CharField(source="relation_type.name", read_only=True)
+    relation_type_name = serializers.CharField(source="relation_type.label", read_only=True)
 
     class Meta:
         model = SocialRelation

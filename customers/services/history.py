@@ -37,7 +37,7 @@ def field_edits(customer: Customer):
     }
     # The request's one read of the dictionary, which the record's own fields used too.
     known = dictionary.items() if item_ids else {}
-    names = {pk: known[pk].name for pk in item_ids if pk in known}
+    names = {pk: known[pk].label for pk in item_ids if pk in known}
 
     def shown(field, value):
         if value is None:

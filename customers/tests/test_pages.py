@@ -87,12 +87,14 @@ def test_new_customer_form_keeps_what_was_typed_on_error(company, browser):
         "/customers/new/",
         {"name": "x" * 201, "phone": "0571-1234", "notes": "keep me", "claim": "1"},
     )
-    assert too_long.status_code == 400
+    # The form comes back with its errors at 200: a browser logs a page answered 400 as a
+    # failed request (issue 15); the API keeps its 400s.
+    assert too_long.status_code == 200
     page = too_long.content.decode()
     assert 'value="0571-1234"' in page and "keep me" in page
     assert "at most 200 characters" in page
     duplicate = client.post("/customers/new/", {"name": "EXISTING TRADING", "claim": "1"})
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 200
     assert "Deputy Du" in duplicate.content.decode()
     assert Customer.objects.count() == 1
 

@@ -7,8 +7,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views import View
 
 from core.counting import capped_total
@@ -18,10 +19,10 @@ from core.keyset import LAST, InvalidCursor, KeysetPaginator
 from core.listing import FilteredListView, Paging
 from core.views import safe_next, ticked_ids
 from core.widgets import option_tags
-from org.models import Department, person_choices
+from org.models import LABEL_FIELDS, Department, person_choices, person_label
 
-from .. import querysets
-from ..filtersets import CustomerFilterSet, PoolFilterSet, SharedFilterSet, active_people
+from .. import querysets, rules
+from ..filtersets import CustomerFilterSet, PoolFilterSet, SharedFilterSet
 from ..forms import BatchForm
 from ..models import Customer
 from ..sorting import DELETED_SORT, sort_for
@@ -63,23 +64,38 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
             last=LAST if page.has_next else None,
         )
 
+    def filtered(self, filterset):
+        """Whether the query string narrows the list (an empty list then says "no match",
+        not "none yet")."""
+        return any(self.request.GET.get(name) for name in filterset.filters if name != "ordering")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        me = self.request.user.pk
+        user = self.request.user
+        actor = rules.Actor.of(user)
+        refusals = {
+            "reclaim": rules.refuse_reclaiming(actor),
+            "assign": rules.refuse_assigning_others(actor),
+            "distribute": rules.refuse_distributing(actor),
+            "delete": rules.refuse_deleting(actor),
+        }
 
         @functools.cache
         def people():
-            return person_choices(active_people(self.request))
+            return person_choices(querysets.assignees(user))
 
         context.update(
             section=self.section,
             row_template=self.row_template,
+            offers={action for action, refusal in refusals.items() if refusal is None},
+            refusals=refusals,
+            has_subordinates=bool(actor.subordinates),
+            filtered=self.filtered(context["filterset"]),
             # Written once per page, not by a template per option: a company has thousands.
-            # Callables, which the template calls only on a page that shows the picker.
+            # A callable, which the template calls only on a page that shows a picker.
             people_options=lambda: option_tags(people()),
-            colleague_options=lambda: option_tags(p for p in people() if p[0] != me),
             departments=Department.objects.all(),
-            is_pool_manager=self.request.user.is_pool_manager,
+            is_pool_manager=user.is_pool_manager,
             batch_result=self.request.session.pop(BATCH_RESULT_KEY, None),
         )
         return context
@@ -136,7 +152,14 @@ class SharedListView(CustomerListView):
         return querysets.with_record_relations(rows)
 
     def load_page(self, ids):
-        return querysets.mark_readable(self.request.user, super().load_page(ids))
+        user = self.request.user
+        return querysets.mark_why_listed(
+            user, querysets.mark_readable(user, super().load_page(ids))
+        )
+
+    def filtered(self, filterset):
+        narrowed = self.scope() != querysets.SCOPE_ALL or self.shared_by() is not None
+        return narrowed or super().filtered(filterset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -152,8 +175,61 @@ class SharedListView(CustomerListView):
         return context
 
 
-def _names(ids):
-    return dict(Customer.objects.filter(pk__in=ids).values_list("id", "name"))
+# What a batch action did, said of what it did it to (issue 15: "Claimed 3 customers",
+# not "Saved."). `to`: the people or departments it went to, where it went anywhere.
+OUTCOMES = {
+    "claim": ngettext_lazy("Claimed %(count)d customer.", "Claimed %(count)d customers.", "count"),
+    "return": ngettext_lazy(
+        "Returned %(count)d customer to the pool.",
+        "Returned %(count)d customers to the pool.",
+        "count",
+    ),
+    "reclaim": ngettext_lazy(
+        "Reclaimed %(count)d customer into the pool.",
+        "Reclaimed %(count)d customers into the pool.",
+        "count",
+    ),
+    "assign": ngettext_lazy(
+        "Assigned %(count)d customer to %(to)s.", "Assigned %(count)d customers to %(to)s.", "count"
+    ),
+    "share": ngettext_lazy(
+        "Shared %(count)d customer with %(to)s.", "Shared %(count)d customers with %(to)s.", "count"
+    ),
+    "unshare": ngettext_lazy(
+        "Removed the shares with %(to)s from %(count)d customer.",
+        "Removed the shares with %(to)s from %(count)d customers.",
+        "count",
+    ),
+    "delete": ngettext_lazy(
+        "Moved %(count)d customer to the recycle bin.",
+        "Moved %(count)d customers to the recycle bin.",
+        "count",
+    ),
+    "restore": ngettext_lazy(
+        "Restored %(count)d customer from the recycle bin.",
+        "Restored %(count)d customers from the recycle bin.",
+        "count",
+    ),
+}
+
+
+def _outcome(data, done):
+    """The sentence that heads a batch result: what `done` customers had done to them."""
+    targets = [*data.get("to", ()), *data.get("users", ()), *data.get("departments", ())]
+    to = get_text_list([str(target) for target in targets], _("and"))
+    return OUTCOMES[data["action"]] % {"count": done, "to": to}
+
+
+def _done_rows(ids, spread):
+    """Name of each customer done; and its owner now, when an assignment `spread` them
+    over several people (P6)."""
+    rows = Customer.objects.filter(pk__in=ids)
+    owners = [f"owner__{field}" for field in LABEL_FIELDS]
+    found = {
+        pk: {"id": pk, "name": name, "to": person_label(*owner) if spread and any(owner) else ""}
+        for pk, name, *owner in rows.values_list("id", "name", *owners)
+    }
+    return [found.get(pk, {"id": pk, "name": "", "to": ""}) for pk in ids]
 
 
 class BatchActionView(LoginRequiredMixin, View):
@@ -171,14 +247,15 @@ class BatchActionView(LoginRequiredMixin, View):
             request.session[BATCH_RESULT_KEY] = {"error": " ".join(errors)}
             return redirect(back, permanent=False)
         try:
-            label, result = form.run(request.user)
+            _label, result = form.run(request.user)
         except ServiceError as error:
             request.session[BATCH_RESULT_KEY] = {"error": error.message}
             return redirect(back)
-        names = _names(result.done)
+        data = form.cleaned_data
+        spread = data["action"] == "assign" and len(data["to"]) > 1
         request.session[BATCH_RESULT_KEY] = {
-            "label": str(label),
-            "done": [{"id": i, "name": names.get(i, "")} for i in result.done],
+            "outcome": str(_outcome(data, len(result.done))),
+            "done": _done_rows(result.done, spread),
             "refused": result.refused,
         }
         response = redirect(back)

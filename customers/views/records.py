@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from core.concurrency import posted_version
 from core.errors import NotAllowed, ServiceError
+from core.forms import named_errors
 from core.listing import filtered_page, numbered_paging, paging_context, requested_page_size
 from core.views import ServiceErrorPages, page_status, safe_next, ticked_ids
 from core.widgets import option_tags
@@ -228,13 +229,13 @@ class CustomerCreateView(LoginRequiredMixin, View):
     def post(self, request):
         form = CustomerForm(request.POST)
         if not form.is_valid():
-            return self.page(request, form, status=400)
+            return self.page(request, form)
         claim = self.claim(request)
         try:
             customer = ownership.create(request.user, form.cleaned_data, claim=claim)
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.page(request, form, status=400)
+            return self.page(request, form, status=page_status(error))
         messages.success(request, _("Saved %(name)s.") % {"name": customer.name})
         if "save_and_opportunity" in request.POST and claim:
             return redirect("records:new", customer_pk=customer.pk, module="opportunities")
@@ -280,7 +281,7 @@ class CustomerEditView(LoginRequiredMixin, ServiceErrorPages, View):
         customer = self.customer(request, pk)
         form = self.form_class(request.POST, instance=Customer.objects.get(pk=customer.pk))
         if not form.is_valid():
-            return self.page(request, form, customer, status=400)
+            return self.page(request, form, customer)
         try:
             self.save(request, customer, form.cleaned_changes())
         except ServiceError as error:
@@ -359,8 +360,7 @@ class ContactAddView(CustomerActionView):
     def act(self, request, customer):
         form, relation = ContactForm(request.POST), first_relation_form(request.POST)
         if not (form.is_valid() and relation.is_valid()):
-            errors = [*form.errors.values(), *relation.errors.values()]
-            raise ServiceError(" ".join(m for ms in errors for m in ms))
+            raise ServiceError(named_errors(form, relation))
         relations = [relation.cleaned_data] if relation.has_changed() else []
         contact = contacts.add(request.user, customer, form.cleaned_data, relations=relations)
         messages.success(request, _("Added contact %(name)s.") % {"name": contact.name})
@@ -391,7 +391,7 @@ class ShareAddView(CustomerActionView):
     def act(self, request, customer):
         form = ShareForm(request.POST)
         if not form.is_valid():
-            raise ServiceError(" ".join(m for ms in form.errors.values() for m in ms))
+            raise ServiceError(named_errors(form))
         result = ownership.share(request.user, [customer.pk], **form.cleaned_data)
         _report(request, result)
 
@@ -435,7 +435,8 @@ class ContactEditView(LoginRequiredMixin, ServiceErrorPages, View):
             "customer": customer,
             "contact": contact,
             "form": form,
-            "relation_form": RelationForm(),
+            # Its own ids: the contact's form above has fields of the same names (notes).
+            "relation_form": RelationForm(auto_id="id_relation_%s"),
             "relations": contact.relations.select_related("relation_type"),
             "can_edit": may_edit(request.user, customer),
         }
@@ -450,12 +451,12 @@ class ContactEditView(LoginRequiredMixin, ServiceErrorPages, View):
         details.ensure_can_edit(request.user, customer)
         form = ContactForm(request.POST, instance=customer.contacts.get(pk=contact.pk))
         if not form.is_valid():
-            return self.page(request, customer, contact, form, status=400)
+            return self.page(request, customer, contact, form)
         try:
             contacts.update(request.user, customer, contact, form.cleaned_data)
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.page(request, customer, contact, form, status=400)
+            return self.page(request, customer, contact, form, status=page_status(error))
         messages.success(request, _("Saved contact %(name)s.") % {"name": contact.name})
         return redirect(f"{reverse('customers:detail', args=[pk])}?tab=contacts")
 
@@ -468,7 +469,7 @@ class RelationAddView(LoginRequiredMixin, ServiceErrorPages, View):
         if form.is_valid():
             contacts.add_relation(request.user, customer, contact, form.cleaned_data)
         else:
-            messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+            messages.error(request, named_errors(form))
         return redirect("customers:contact-edit", pk=pk, contact_pk=contact_pk)
 
 

@@ -38,13 +38,20 @@ class UserViewSet(
         return User.objects.with_roles().select_related("department").order_by("username")
 
     def perform_create(self, serializer):
-        serializer.instance = services.save_user(serializer.validated_data)
+        serializer.instance = services.save_user(serializer.validated_data, actor=self.request.user)
 
     def perform_update(self, serializer):
-        serializer.instance = services.save_user(serializer.validated_data, serializer.instance)
+        serializer.instance = services.save_user(
+            serializer.validated_data, serializer.instance, actor=self.request.user
+        )
 
 
 class DepartmentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = DepartmentSerializer
     permission_classes = [AdministratorWrites]
     queryset = Department.objects.order_by("name")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_department(
+            serializer.validated_data["name"], actor=self.request.user
+        )

@@ -1,8 +1,8 @@
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import formats, numberformat, timezone
 from django.utils.html import format_html
 
 from records import access
@@ -27,8 +27,26 @@ def formatted(value):
     if isinstance(value, datetime.date):
         return formats.date_format(value, "Y-m-d")
     if isinstance(value, Decimal):
-        return formats.number_format(value, 2, force_grouping=True)
+        return money(value)
     return value
+
+
+@register.filter
+def money(value):
+    """An amount with two places and its thousands grouped, 1,234,567.00, in every
+    language: Django's Chinese format groups nothing (no separator), and a ledger's
+    figures are read by their commas."""
+    if value is None or value == "":
+        return ""
+    places = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return numberformat.format(
+        places,
+        formats.get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=2,
+        grouping=3,
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR") or ",",
+        force_grouping=True,
+    )
 
 
 @register.filter
@@ -45,8 +63,15 @@ def column_cell(record, column):
     value = value_at(record, column.path)
     if value is None:
         text = ""
+    elif column.format:
+        text = column.format(value)
+    elif isinstance(value, datetime.date):
+        # A date never breaks at its hyphens ("2026-11-" above "30") in a narrow column.
+        text = format_html(
+            '<time class="text-nowrap" datetime="{}">{}</time>', value.isoformat(), formatted(value)
+        )
     else:
-        text = column.format(value) if column.format else formatted(value)
+        text = formatted(value)
     if column.link:
         return format_html('<a href="{}">{}</a>', column.link(record), text)
     return text

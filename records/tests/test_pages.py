@@ -86,7 +86,7 @@ def test_owner_adds_changes_and_deletes_through_the_pages(company, browser, alph
         assert changed.status_code == 302, text(changed)[:2000]
         assert "zqchanged" in texts_of(key, row.pk)
     else:  # refused with a reason on the form, nothing changed
-        assert changed.status_code == 400 and 'data-testid="form-errors"' in text(changed)
+        assert changed.status_code == 200 and 'data-testid="form-errors"' in text(changed)
         assert "zqchanged" not in texts_of(key, row.pk)
 
     deleted = client.post(f"/customers/{alpha.pk}/{key}/{row.pk}/delete/")

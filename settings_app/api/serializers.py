@@ -1,7 +1,6 @@
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from ..models import OPTIONAL_PUBLIC_FIELDS, DictionaryItem, SystemSettings
+from ..models import NAME_MAX_LENGTH, OPTIONAL_PUBLIC_FIELDS, DictionaryItem, SystemSettings
 
 
 class SystemSettingsSerializer(serializers.ModelSerializer):
@@ -22,26 +21,19 @@ class SystemSettingsSerializer(serializers.ModelSerializer):
             "blocked_extensions",
         ]
 
-    def validate_currency(self, value):
-        if not (len(value) == 3 and value.isalpha()):
-            raise serializers.ValidationError(_("A currency is a three-letter code such as CNY."))
-        return value.upper()
-
 
 class DictionaryItemSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(max_length=100)
+    """An item with its name in each language (either may be empty, not both: the service
+    checks, with the names' uniqueness in the list) and `label`, the one the request's
+    language reads."""
+
+    name = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False, allow_blank=True)
+    name_zh_hans = serializers.CharField(
+        max_length=NAME_MAX_LENGTH, required=False, allow_blank=True
+    )
+    label = serializers.CharField(read_only=True)
 
     class Meta:
         model = DictionaryItem
-        fields = ["id", "kind", "name", "sort_order", "is_active"]
+        fields = ["id", "kind", "name", "name_zh_hans", "label", "sort_order", "is_active"]
         read_only_fields = ["kind"]
-
-    def validate_name(self, value):
-        value = value.strip()
-        kind = self.context["kind"]
-        clash = DictionaryItem.objects.filter(kind=kind, name=value)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError(_("This list already has an item named %s.") % value)
-        return value

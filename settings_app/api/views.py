@@ -1,12 +1,12 @@
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit import trail
 from core.api.permissions import AdministratorWrites
 
+from .. import services
 from ..models import DictionaryItem, DictionaryKind, SystemSettings
 from .serializers import DictionaryItemSerializer, SystemSettingsSerializer
 
@@ -22,8 +22,8 @@ class SystemSettingsView(APIView):
     def patch(self, request):
         form = SystemSettingsSerializer(SystemSettings.load(), data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        form.save()
-        return Response(form.data)
+        saved = services.save_settings(request.user, form.validated_data)
+        return Response(SystemSettingsSerializer(saved).data)
 
 
 class DictionaryViewSet(
@@ -46,29 +46,25 @@ class DictionaryViewSet(
     def kind(self):
         if getattr(self, "swagger_fake_view", False):
             return DictionaryKind.CATEGORY
-        kind = self.kwargs["kind"]
-        if kind not in DictionaryKind.values:
-            raise NotFound(
-                _("No dictionary named %(kind)s. Known: %(known)s.")
-                % {"kind": kind, "known": ", ".join(DictionaryKind.values)}
-            )
-        return kind
+        return services.kind_named(self.kwargs["kind"])
 
     def get_queryset(self):
-        return DictionaryItem.objects.filter(kind=self.kind).order_by("sort_order", "name")
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "kind": self.kwargs.get("kind")}
+        return DictionaryItem.objects.filter(kind=self.kind).order_by("sort_order", "name", "id")
 
     def perform_create(self, serializer):
-        serializer.save(kind=self.kind)
+        serializer.instance = services.add_item(
+            self.request.user, self.kind, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.change_item(
+            self.request.user, serializer.instance, **serializer.validated_data
+        )
 
     def destroy(self, request, *args, **kwargs):
-        item = self.get_object()
-        if item.is_in_use():
-            return Response(
-                {"detail": _("%s is in use; disable it instead of deleting it.") % item.name},
-                status=status.HTTP_409_CONFLICT,
-            )
-        item.delete()
+        try:
+            services.delete_item(request.user, self.get_object())
+        except services.InUse as refused:
+            trail.refused(request, refused.message, status.HTTP_409_CONFLICT)
+            return Response({"detail": refused.message}, status=status.HTTP_409_CONFLICT)
         return Response(status=status.HTTP_204_NO_CONTENT)

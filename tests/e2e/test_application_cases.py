@@ -49,7 +49,7 @@ TEXT = {
         "no_contacts": "暂无联系人。",
         "primary": "主联系人",
         "not_shared": "尚未共享给任何人。",
-        "department": "部门",
+        "department": "部门：",
         "no_match": "没有符合条件的客户。",
         "read_only": "只读：共享给您的客户",
         "saved": "已保存",
@@ -65,7 +65,7 @@ TEXT = {
         "no_contacts": "No contacts yet.",
         "primary": "primary",
         "not_shared": "Not shared with anyone.",
-        "department": "Department",
+        "department": "Department: ",
         "no_match": "No customers match.",
         "read_only": "Read-only: shared with you",
         "saved": "Saved",
@@ -84,6 +84,9 @@ DATA = {
         "call": "客户来电：询问交货期",
         "visit": "首次拜访，介绍方案",
         "support": "客户来电咨询，已记录需求（{}）",
+        # The demo's interaction types, as the language names them.
+        "visit_kind": "拜访",
+        "call_kind": "电话",
     },
     "en": {
         "new_customer": "Lighthouse Robotics Ltd.",
@@ -95,6 +98,8 @@ DATA = {
         "call": "Customer called about delivery dates",
         "visit": "First visit, presented the offer",
         "support": "Customer called in, needs noted ({})",
+        "visit_kind": "Visit",
+        "call_kind": "Phone call",
     },
 }
 
@@ -232,7 +237,7 @@ def test_case1_ceo_creates_in_pool_assigns_to_manager_who_records_on_it(
         True,
     )
 
-    visit = record_interaction(page, data["visit"], "拜访", contact=data["contact"])
+    visit = record_interaction(page, data["visit"], data["visit_kind"], contact=data["contact"])
     expect(visit).to_have_count(1)
     expect(visit).to_contain_text(manager.label)
     interaction = Interaction.objects.get(customer=customer)
@@ -364,7 +369,7 @@ def test_case3_manager_shares_with_deputy_for_a_trip_then_removes_the_share(
 
     open_as_sharee(page, ui, "east_rep1", lang, name, text)
     expect(page.get_by_test_id("basic-info")).to_contain_text(customer.phone)
-    call = record_interaction(page, data["call"], "电话")
+    call = record_interaction(page, data["call"], data["call_kind"])
     expect(call).to_have_count(1)
     expect(call).to_contain_text(deputy.label)
     screenshot(page, "deputy-records")
@@ -436,7 +441,7 @@ def test_case4_manager_shares_with_his_department_and_other_departments_all_reco
     expect(rows).to_have_count(3)
     for label in [
         *(person.label for person in colleagues),
-        f"{text['department']}: {department.name}",
+        f"{text['department']}{department.name}",
     ]:
         expect(rows.filter(has_text=label)).to_have_count(1)
     screenshot(page, "shares-tab")
@@ -444,7 +449,7 @@ def test_case4_manager_shares_with_his_department_and_other_departments_all_reco
     for reader in readers:
         open_as_sharee(page, ui, reader.username, lang, name, text)
         subject = data["support"].format(reader.username)
-        row = record_interaction(page, subject, "电话")
+        row = record_interaction(page, subject, data["call_kind"])
         expect(row).to_have_count(1)
         expect(row).to_contain_text(reader.label)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from activities.services import interactions
@@ -19,15 +20,57 @@ from settings_app.models import DictionaryItem
 
 DEMO_PASSWORD = "poolcrm-demo"
 
+# Each item's (English name, Chinese name): the pages show the one of their language.
 DICTIONARY = {
-    "category": ["重点客户", "普通客户", "潜在客户", "Key account"],
-    "industry": ["制造业", "软件与信息技术", "金融", "零售", "教育", "Healthcare"],
-    "source": ["展会", "官网", "转介绍", "电话营销", "Trade show"],
-    "region": ["北京", "上海", "广州", "深圳", "杭州", "成都", "Singapore"],
-    "relation": ["配偶", "朋友", "同学", "前同事"],
-    "interaction": ["电话", "拜访", "邮件", "会议"],
-    "opportunity_stage": ["初步接触", "需求确认", "方案报价", "商务谈判", "Closing"],
-    "expense_type": ["差旅费", "招待费", "样品费", "Gifts"],
+    "category": [("Key account", "重点客户"), ("Regular", "普通客户"), ("Prospect", "潜在客户")],
+    "industry": [
+        ("Manufacturing", "制造业"),
+        ("Software and IT", "软件与信息技术"),
+        ("Finance", "金融"),
+        ("Retail", "零售"),
+        ("Education", "教育"),
+        ("Healthcare", "医疗健康"),
+    ],
+    "source": [
+        ("Trade show", "展会"),
+        ("Website", "官网"),
+        ("Referral", "转介绍"),
+        ("Telemarketing", "电话营销"),
+    ],
+    "region": [
+        ("Beijing", "北京"),
+        ("Shanghai", "上海"),
+        ("Guangzhou", "广州"),
+        ("Shenzhen", "深圳"),
+        ("Hangzhou", "杭州"),
+        ("Chengdu", "成都"),
+        ("Singapore", "新加坡"),
+    ],
+    "relation": [
+        ("Spouse", "配偶"),
+        ("Friend", "朋友"),
+        ("Classmate", "同学"),
+        ("Former colleague", "前同事"),
+    ],
+    "interaction": [
+        ("Phone call", "电话"),
+        ("Visit", "拜访"),
+        ("Email", "邮件"),
+        ("Meeting", "会议"),
+    ],
+    "opportunity_stage": [
+        ("Initial contact", "初步接触"),
+        ("Needs confirmed", "需求确认"),
+        ("Proposal and quote", "方案报价"),
+        ("Negotiation", "商务谈判"),
+        ("Closing", "成交"),
+    ],
+    "expense_type": [
+        ("Travel", "差旅费"),
+        ("Entertainment", "招待费"),
+        ("Samples", "样品费"),
+        ("Gifts", "礼品费"),
+    ],
 }
 
 # (username, display name, department, supervisor, pool manager, administrator)
@@ -143,14 +186,23 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<11} {role:<13} {label}")
 
     def dictionary(self):
+        """The items, each with both names. One there already under either name (a name
+        moved to its language by settings_app's migration 0005) is completed, not doubled;
+        two there already, one under each name, are both kept as they are."""
         items = {}
         for kind, names in DICTIONARY.items():
-            items[kind] = [
-                DictionaryItem.objects.get_or_create(
-                    kind=kind, name=name, defaults={"sort_order": i}
-                )[0]
-                for i, name in enumerate(names)
-            ]
+            items[kind] = []
+            for order, (english, chinese) in enumerate(names):
+                found = list(
+                    DictionaryItem.objects.filter(
+                        Q(name=english) | Q(name_zh_hans=chinese), kind=kind
+                    )
+                )
+                item = found[0] if found else DictionaryItem(kind=kind, sort_order=order)
+                if len(found) < 2:
+                    item.name, item.name_zh_hans = english, chinese
+                    item.save()
+                items[kind].append(item)
         return items
 
     def people(self):
