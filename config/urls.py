@@ -31,6 +31,7 @@ api = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("customers.api.urls")),
+    path("", include("transfers.api.urls")),
     *records_api_urls(),
     *router.urls,
 ]
@@ -50,6 +51,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("org.urls")),
+    path("", include("transfers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("customers.urls")),

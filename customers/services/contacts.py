@@ -53,6 +53,14 @@ def add(user, customer, data, relations=()):
     return contact
 
 
+def add_first(user, customer, data):
+    """The primary contact of a customer `user` creates in the same transaction (an
+    import's row names its contact beside the customer, SPEC B2)."""
+    contact = Contact.objects.create(customer=customer, is_primary=True, **data)
+    trail.created(user, contact, customer_id=customer.pk, untraced=CONTACT_UNTRACED)
+    return contact
+
+
 def update(user, customer, contact, data):
     ensure_can_edit(user, customer)
     wants_primary = data.pop("is_primary", None)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "transfers"
+
+urlpatterns = [
+    path("imports/", views.ImportListView.as_view(), name="imports"),
+    path("imports/new/", views.NewImportView.as_view(), name="new-import"),
+    path("imports/<int:pk>/", views.ImportView.as_view(), name="import"),
+    path("imports/<int:pk>/progress/", views.ProgressView.as_view(), name="progress"),
+    path("imports/<int:pk>/cancel/", views.CancelView.as_view(), name="cancel"),
+    path("imports/<int:pk>/not-imported.csv", views.RefusalsView.as_view(), name="refusals"),
+]
