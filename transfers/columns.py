@@ -3,6 +3,10 @@
 A header is recognised by its folded text in Chinese or English (名称, 客户名称, Name …);
 the person can change every column's field before importing."""
 
+import functools
+
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from customers.normalize import fold
@@ -52,7 +56,22 @@ CONTACT_FIELDS = {
     "contact_email": "email",
 }
 
-_KNOWN = {fold(alias): field for field, (_label, aliases) in FIELDS.items() for alias in aliases}
+
+@functools.cache
+def known_headers():
+    """{folded header: field}: the aliases above, and the headers of our own exports in
+    every language (an export imports again as it is, SPEC B2)."""
+    from .exporting import PRIVATE_COLUMNS, PUBLIC_COLUMNS
+
+    known = {fold(alias): field for field, (_label, aliases) in FIELDS.items() for alias in aliases}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for field, label, _value in (*PUBLIC_COLUMNS, *PRIVATE_COLUMNS):
+                if field in FIELDS:
+                    known.setdefault(fold(str(label)), field)
+            for field, (label, _aliases) in FIELDS.items():
+                known.setdefault(fold(str(label)), field)
+    return known
 
 
 def choices():
@@ -63,7 +82,7 @@ def guess(header):
     """The field of each column, "" where none is recognised; each field at most once."""
     mapping, taken = [], set()
     for title in header:
-        field = _KNOWN.get(fold(title), "")
+        field = known_headers().get(fold(title), "")
         if field in taken:
             field = ""
         taken.add(field)

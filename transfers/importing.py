@@ -29,6 +29,7 @@ from customers.services import contacts, details, ownership
 from settings_app.models import DictionaryItem
 
 from . import columns
+from .exporting import neutralised
 from .models import ImportJob
 from .reading import Table
 
@@ -450,11 +451,5 @@ def refusals_csv(job):
     writer = csv.writer(out)
     writer.writerow([_("Line"), _("Customer name"), _("Reason")])
     for line, name, reason in job.refusals:
-        writer.writerow([line or "", neutralised(name), reason])
+        writer.writerow([line or "", neutralised(name), neutralised(reason)])
     return out.getvalue()
-
-
-def neutralised(value):
-    """A cell Excel will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -11,4 +11,8 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", views.ProgressView.as_view(), name="progress"),
     path("imports/<int:pk>/cancel/", views.CancelView.as_view(), name="cancel"),
     path("imports/<int:pk>/not-imported.csv", views.RefusalsView.as_view(), name="refusals"),
+    path("pool/export/", views.PoolExportView.as_view(), name="export-pool"),
+    path("mine/export/", views.MineExportView.as_view(), name="export-mine"),
+    path("shared/export/", views.SharedExportView.as_view(), name="export-shared"),
+    path("recycle-bin/export/", views.RecycleBinExportView.as_view(), name="export-bin"),
 ]

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import ServiceError
-from core.views import ServiceErrorPages
+from core.views import ServiceErrorPages, refusal
+from customers.views import lists
 
-from . import columns, importing
+from . import columns, exporting, importing
 from .forms import StartForm, UploadForm
 from .models import ImportJob
 from .tasks import resume_stalled
@@ -139,3 +140,49 @@ class ImportListView(LoginRequiredMixin, View):
     def get(self, request):
         jobs = ImportJob.objects.filter(created_by=request.user)[:50]
         return render(request, "transfers/list.html", {"jobs": jobs})
+
+
+class ExportMixin:
+    """A list page's rows as a file (`?format=csv|xlsx` and the list's own query string):
+    the list view's queryset, filters and order, exported (transfers.exporting)."""
+
+    full_record = True
+    shared = False
+
+    def get(self, request, *args, **kwargs):
+        file_format = request.GET.get("format", exporting.CSV)
+        filterset = self.get_filterset()
+        if file_format not in exporting.FORMATS or not filterset.is_valid():
+            errors = [str(e) for field in filterset.errors.values() for e in field]
+            if file_format not in exporting.FORMATS:
+                errors.append(_("Export as csv or xlsx."))
+            return refusal(request, " ".join(errors), 400)
+        rows = filterset.qs.order_by(*self.sort(filterset).order_by())
+        query = request.GET.copy()
+        query.pop("format", None)
+        return exporting.export(
+            request.user,
+            self.section,
+            rows,
+            self.decorate,
+            file_format,
+            query.urlencode(),
+            full_record=self.full_record,
+            shared=self.shared,
+        )
+
+
+class PoolExportView(ExportMixin, lists.PoolListView):
+    full_record = False
+
+
+class MineExportView(ExportMixin, lists.MineListView):
+    pass
+
+
+class SharedExportView(ExportMixin, lists.SharedListView):
+    shared = True
+
+
+class RecycleBinExportView(ExportMixin, lists.RecycleBinView):
+    full_record = False
