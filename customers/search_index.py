@@ -87,6 +87,18 @@ class GramIndex:
         rows = [self.model(gram=gram, **{column: pk}) for gram in entries]
         self.model.objects.bulk_create(rows, ignore_conflicts=True)
 
+    def add_many(self, rows):
+        """Index new rows at once: `rows` are the saved rows themselves (a bulk insert)."""
+        column = self.owner_column
+        entries = [
+            self.model(gram=gram, **{column: row.pk})
+            for row in rows
+            for gram in self.entries(row.search_name)
+        ]
+        self.model.objects.bulk_create(entries, batch_size=5000, ignore_conflicts=True)
+        for row in rows:
+            row.indexed_search_name = row.search_name
+
     def remove(self, pk, entries):
         if entries:
             self.model.objects.filter(gram__in=entries, **{self.owner_column: pk}).delete()

@@ -25,15 +25,15 @@ from audit.models import Action
 from core.errors import NotAllowed, ServiceError
 from customers.models import Contact, Customer
 from customers.normalize import fold, name_key
-from customers.services import contacts, details, ownership
+from customers.services import details, ownership
 from settings_app.models import DictionaryItem
 
 from . import columns
 from .exporting import neutralised
-from .models import ImportJob
+from .models import ImportJob, NotImported
 from .reading import Table
 
-CHUNK = 200  # rows per transaction: a stopped worker loses at most this much work
+CHUNK = 500  # rows per transaction: a stopped worker loses at most this much work
 PREVIEW_ROWS = 10
 PREVIEW_DUPLICATES = 100
 Target = ImportJob.Target
@@ -337,7 +337,9 @@ def _run(job, table):
                 break
             chunk = table.rows[locked.done : locked.done + CHUNK]
             rows = [convert(line, cells, mapping, dictionary) for line, cells in chunk]
+            locked.pending_notes = []
             _import_chunk(user, locked, rows, seen, assignees)
+            NotImported.objects.bulk_create(locked.pending_notes)
             locked.done += len(chunk)
             locked.heartbeat_at = timezone.now()
             locked.save()
@@ -363,37 +365,53 @@ def _run(job, table):
 
 def _refuse(job, row, reason):
     job.refused += 1
-    job.refusals.append([row.line, row.name, reason])
+    _note(job, row.line, row.name, reason)
+
+
+def _note(job, line, name, reason):
+    """A row not imported, written with the chunk's counters."""
+    job.pending_notes.append(NotImported(job=job, line=line, name=name[:300], reason=reason[:500]))
 
 
 def _import_chunk(user, job, rows, seen, assignees):
     existing = _existing({name_key(row.name) for row in rows if name_key(row.name)})
-    created = []
+    fresh = []
     for row in rows:
         key = name_key(row.name)
         if row.problems:
             _refuse(job, row, "; ".join(row.problems))
-            continue
-        if key in seen:
+        elif key in seen:
             job.skipped += 1
-            job.refusals.append([row.line, row.name, _("same name as line %d") % seen[key]])
-            continue
-        seen[key] = row.line
-        if key in existing:
+            _note(job, row.line, row.name, _("same name as line %d") % seen[key])
+        elif key in existing:
+            seen[key] = row.line
             _duplicate(user, job, row, existing[key])
-            continue
-        try:
-            with transaction.atomic():  # a refused row leaves nothing behind
-                customer = ownership.create(user, row.customer, claim=job.target == Target.MINE)
-                if row.contact:
-                    contacts.add_first(user, customer, row.contact)
-        except ServiceError as error:
-            _refuse(job, row, error.message)
-            continue
-        job.imported += 1
-        created.append(customer.pk)
+        else:
+            seen[key] = row.line
+            fresh.append(row)
+    created = _create(user, job, fresh)
+    job.imported += len(created)
     if job.target == Target.SPREAD and created:
-        _spread(user, job, created, assignees)
+        _spread(user, job, [customer.pk for customer in created], assignees)
+
+
+def _create(user, job, rows):
+    """The new customers of `rows`, written together; when a name was taken meanwhile (the
+    batch is refused as a whole), one by one, refusing only that row."""
+    claim = job.target == Target.MINE
+    pairs = [({**row.customer, "name": row.name.strip()}, row.contact or None) for row in rows]
+    try:
+        with transaction.atomic():
+            return ownership.create_many(user, pairs, claim=claim)
+    except ServiceError:
+        created = []
+        for row, pair in zip(rows, pairs, strict=True):
+            try:
+                with transaction.atomic():
+                    created += ownership.create_many(user, [pair], claim=claim)
+            except ServiceError as error:
+                _refuse(job, row, error.message)
+        return created
 
 
 def _duplicate(user, job, row, customer):
@@ -401,7 +419,7 @@ def _duplicate(user, job, row, customer):
     while it is in the pool."""
     if job.on_duplicate != ImportJob.OnDuplicate.FILL:
         job.skipped += 1
-        job.refusals.append([row.line, row.name, _("already a customer (id %d)") % customer.pk])
+        _note(job, row.line, row.name, _("already a customer (id %d)") % customer.pk)
         return
     empty = {
         name: value
@@ -410,13 +428,8 @@ def _duplicate(user, job, row, customer):
     }
     if customer.owner_id is not None:
         job.skipped += 1
-        job.refusals.append(
-            [
-                row.line,
-                row.name,
-                _("already a customer of %s: left as it is") % customer.owner.label,
-            ]
-        )
+        owner = customer.owner.label
+        _note(job, row.line, row.name, _("already a customer of %s: left as it is") % owner)
         return
     try:
         if empty:
@@ -438,7 +451,7 @@ def _spread(user, job, ids, assignees):
     for person, customer_ids in turns.items():
         result = ownership.assign(user, customer_ids, [person], reason=_("import"))
         for refused in result.refused:
-            job.refusals.append([None, refused["name"] or "", refused["reason"]])
+            _note(job, None, refused["name"] or "", refused["reason"])
 
 
 # ---------------------------------------------------------------------------- the result
@@ -450,6 +463,6 @@ def refusals_csv(job):
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow([_("Line"), _("Customer name"), _("Reason")])
-    for line, name, reason in job.refusals:
+    for line, name, reason in job.not_imported.values_list("line", "name", "reason"):
         writer.writerow([line or "", neutralised(name), neutralised(reason)])
     return out.getvalue()

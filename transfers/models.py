@@ -51,7 +51,6 @@ class ImportJob(models.Model):
     filled = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     refused = models.PositiveIntegerField(default=0)
-    refusals = models.JSONField(default=list)  # [line, name, reason] of each refused row
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)  # last chunk committed
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -72,3 +71,18 @@ class ImportJob(models.Model):
     @property
     def percent(self):
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class NotImported(models.Model):
+    """A row of an import's file that was refused or skipped, and why."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="not_imported")
+    line = models.PositiveIntegerField(null=True)  # None: not a row's own refusal
+    name = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["job", "id"]
+
+    def __str__(self):
+        return f"{self.line}: {self.reason}"

@@ -52,6 +52,7 @@ class ImportView(LoginRequiredMixin, ServiceErrorPages, View):
             "form": form,
             "field_choices": columns.choices(),
             "pace": importing.pace(job),
+            "not_imported": job.not_imported.exists(),
         }
         if job.state == ImportJob.State.DRAFT:
             try:
@@ -107,7 +108,11 @@ class ProgressView(LoginRequiredMixin, View):
     def get(self, request, pk):
         job = own_job(request, pk)
         resume_stalled(ImportJob.objects.filter(pk=job.pk))
-        context = {"job": job, "pace": importing.pace(job)}
+        context = {
+            "job": job,
+            "pace": importing.pace(job),
+            "not_imported": job.not_imported.exists(),
+        }
         return render(request, "transfers/_progress.html", context)
 
 
@@ -129,7 +134,7 @@ class CancelView(LoginRequiredMixin, ServiceErrorPages, View):
 class RefusalsView(LoginRequiredMixin, View):
     def get(self, request, pk):
         job = own_job(request, pk)
-        if not job.refusals:
+        if not job.not_imported.exists():
             raise Http404
         response = HttpResponse(importing.refusals_csv(job), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-not-imported.csv"'

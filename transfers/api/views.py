@@ -75,7 +75,8 @@ class ImportSerializer(serializers.ModelSerializer):
 
     def get_not_imported(self, job) -> list[dict]:
         return [
-            {"line": line, "name": name, "reason": reason} for line, name, reason in job.refusals
+            {"line": line, "name": name, "reason": reason}
+            for line, name, reason in job.not_imported.values_list("line", "name", "reason")
         ]
 
 

@@ -108,7 +108,10 @@ def test_import_into_the_pool_through_the_services(
     assert AuditEntry.objects.filter(
         object_type="customers.customer", object_id=str(first.pk)
     ).exists()
-    assert [line for line, _name, _reason in job.refusals] == [4]
+    assert [
+        line
+        for line, _name, _reason in list(job.not_imported.values_list("line", "name", "reason"))
+    ] == [4]
 
 
 def test_importing_the_same_file_again_imports_nothing_twice(
@@ -230,7 +233,10 @@ def test_limits_of_size_and_rows(company, settings):
 def test_rows_with_bad_values_are_refused_with_reasons(company, django_capture_on_commit_callbacks):
     data = ("名称,邮箱\n" + "x" * 300 + ",\n,a@b.test\n好,not-an-email\n=HYPERLINK(1),\n").encode()
     job = run(company.marketer, data, capture=django_capture_on_commit_callbacks)
-    reasons = {line: reason for line, _name, reason in job.refusals}
+    reasons = {
+        line: reason
+        for line, _name, reason in list(job.not_imported.values_list("line", "name", "reason"))
+    }
     assert "300 characters" in reasons[2]
     assert "no customer name" in reasons[3]
     assert "not an email address" in reasons[4]
