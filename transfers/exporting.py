@@ -74,9 +74,9 @@ PRIVATE_COLUMNS = (
 )
 
 
-class Columns:
-    """The columns of one export: the public ones the settings make public (all of them for
-    a full-record list), then, for a full-record list, the private ones."""
+class CustomerColumns:
+    """The columns of a customer list's export: the public ones the settings make public
+    (all of them for a full-record list), then, for a full-record list, the private ones."""
 
     def __init__(self, full_record):
         public = set(SystemSettings.current_public_fields())
@@ -151,19 +151,73 @@ def xlsx_response(columns, customers, filename):
     )
 
 
-def export(user, list_name, rows, decorate, file_format, query, *, full_record, shared=False):
-    """The response of an export of the ordered `rows` of list `list_name`, recorded in
-    the audit trail with its query string."""
-    columns = Columns(full_record)
-    customers = rows_of(user, rows, decorate, shared=shared)
+class ModuleColumns:
+    """A record module's list (records.modules): the customer, then the module's columns,
+    each as its table cell shows it."""
+
+    def __init__(self, module):
+        from records.templatetags.record_cells import formatted, value_at
+
+        self.module, self.formatted, self.value_at = module, formatted, value_at
+
+    @property
+    def labels(self):
+        return [str(_("Customer")), *(str(column.label) for column in self.module.columns)]
+
+    def values(self, record):
+        cells = [record.customer.name]
+        for column in self.module.columns:
+            value = self.value_at(record, column.path)
+            if value is None:
+                cells.append("")
+            else:
+                cells.append(column.format(value) if column.format else self.formatted(value))
+        return [neutralised(cell) for cell in cells]
+
+
+class AuditColumns:
+    """The audit trail (administrators)."""
+
+    FIELDS = ("at", "actor", "action", "object_type", "object_id", "object_label", "customer")
+    FIELDS += ("changes", "reason", "request_id", "ip", "username")
+
+    @property
+    def labels(self):
+        from audit.models import AuditEntry
+
+        return [str(AuditEntry._meta.get_field(name).verbose_name) for name in self.FIELDS]
+
+    def values(self, entry):
+        import json
+
+        cells = [
+            _when(entry.at),
+            _label(entry.actor),
+            entry.get_action_display(),
+            entry.object_type,
+            entry.object_id,
+            entry.object_label,
+            entry.customer_id or "",
+            json.dumps(entry.changes, ensure_ascii=False) if entry.changes else "",
+            entry.reason,
+            entry.request_id,
+            entry.ip or "",
+            entry.username,
+        ]
+        return [neutralised(cell) for cell in cells]
+
+
+def export(user, list_name, rows, columns, file_format, query):
+    """The response of an export of `rows` (an iterable, in the list's order) of the list
+    `list_name` in `columns`, recorded in the audit trail with its query string."""
     filename = f"{list_name}-{timezone.localtime():%Y%m%d-%H%M}"
     trail.record(
         user,
         Action.EXPORT,
-        object_type="customers.customer",
+        object_type="export",
         label=list_name,
         changes={"list": list_name, "format": file_format, "query": query},
     )
     if file_format == XLSX:
-        return xlsx_response(columns, customers, filename)
-    return csv_response(columns, customers, filename)
+        return xlsx_response(columns, rows, filename)
+    return csv_response(columns, rows, filename)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("mine/export/", views.MineExportView.as_view(), name="export-mine"),
     path("shared/export/", views.SharedExportView.as_view(), name="export-shared"),
     path("recycle-bin/export/", views.RecycleBinExportView.as_view(), name="export-bin"),
+    path("records/<slug:module>/export/", views.ModuleExportView.as_view(), name="export-module"),
 ]

@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import ServiceError
+from core.listing import in_one_order
 from core.views import ServiceErrorPages, refusal
 from customers.views import lists
+from records.views import ModuleListPage
 
 from . import columns, exporting, importing
 from .forms import StartForm, UploadForm
@@ -151,9 +153,6 @@ class ExportMixin:
     """A list page's rows as a file (`?format=csv|xlsx` and the list's own query string):
     the list view's queryset, filters and order, exported (transfers.exporting)."""
 
-    full_record = True
-    shared = False
-
     def get(self, request, *args, **kwargs):
         file_format = request.GET.get("format", exporting.CSV)
         filterset = self.get_filterset()
@@ -162,23 +161,27 @@ class ExportMixin:
             if file_format not in exporting.FORMATS:
                 errors.append(_("Export as csv or xlsx."))
             return refusal(request, " ".join(errors), 400)
-        rows = filterset.qs.order_by(*self.sort(filterset).order_by())
         query = request.GET.copy()
         query.pop("format", None)
-        return exporting.export(
-            request.user,
-            self.section,
-            rows,
-            self.decorate,
-            file_format,
-            query.urlencode(),
-            full_record=self.full_record,
-            shared=self.shared,
-        )
+        name = self.export_name()
+        rows = self.export_rows(filterset)
+        columns = self.export_columns()
+        return exporting.export(request.user, name, rows, columns, file_format, query.urlencode())
+
+    def export_name(self):
+        return self.section
+
+    def export_rows(self, filterset):
+        rows = filterset.qs.order_by(*self.sort(filterset).order_by())
+        return exporting.rows_of(self.request.user, rows, self.decorate, shared=False)
+
+    def export_columns(self):
+        return exporting.CustomerColumns(full_record=True)
 
 
 class PoolExportView(ExportMixin, lists.PoolListView):
-    full_record = False
+    def export_columns(self):
+        return exporting.CustomerColumns(full_record=False)
 
 
 class MineExportView(ExportMixin, lists.MineListView):
@@ -186,8 +189,27 @@ class MineExportView(ExportMixin, lists.MineListView):
 
 
 class SharedExportView(ExportMixin, lists.SharedListView):
-    shared = True
+    def export_rows(self, filterset):
+        rows = filterset.qs.order_by(*self.sort(filterset).order_by())
+        return exporting.rows_of(self.request.user, rows, self.decorate, shared=True)
 
 
 class RecycleBinExportView(ExportMixin, lists.RecycleBinView):
-    full_record = False
+    def export_columns(self):
+        return exporting.CustomerColumns(full_record=False)
+
+
+class ModuleExportView(ExportMixin, ModuleListPage):
+    """A record module's own list (every row I may read), in its order."""
+
+    def export_name(self):
+        return self.module.key
+
+    def export_rows(self, filterset):
+        rows = filterset.qs
+        if not self.request.GET.get("ordering"):
+            rows = rows.order_by(*self.default_ordering)
+        return self.decorate(in_one_order(rows)).iterator(chunk_size=exporting.BATCH)
+
+    def export_columns(self):
+        return exporting.ModuleColumns(self.module)

@@ -2,15 +2,18 @@
 it. The rules are transfers.importing's, as on the pages."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, serializers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import parsers, renderers, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.api import AuditTrailView
+from customers.api import views as customer_views
 from org.models import User
 
-from .. import columns, importing
+from .. import columns, exporting, importing
 from ..models import ImportJob
 from ..reading import ENCODING_CHOICES
 
@@ -182,3 +185,98 @@ class CancelImportView(APIView):
     @extend_schema(request=None, responses=ImportWithPreviewSerializer)
     def post(self, request, pk):
         return _answer(importing.cancel(request.user, _own(request, pk)))
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Names the format `?format=csv` asks for; the export writes the body itself."""
+
+    media_type = "text/csv"
+    format = exporting.CSV
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class XLSXRenderer(CSVRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = exporting.XLSX
+    charset = None
+
+
+EXPORT_DOC = extend_schema(
+    summary="The whole list as a file, with the list's search, filters and order",
+    parameters=[
+        OpenApiParameter("format", str, enum=list(exporting.FORMATS), description="csv or xlsx")
+    ],
+    responses={
+        (200, "text/csv"): OpenApiTypes.BINARY,
+        (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+    },
+)
+
+
+class ExportAPIMixin:
+    """GET …/export/?format=csv|xlsx: the list the API view answers, every page of it, as
+    a file (transfers.exporting), audited."""
+
+    renderer_classes = [CSVRenderer, XLSXRenderer]
+    pagination_class = None
+    columns = staticmethod(lambda: exporting.CustomerColumns(full_record=True))
+    marks_readable = False
+
+    @EXPORT_DOC
+    def get(self, request, *args, **kwargs):
+        rows = self.filter_queryset(self.get_queryset())
+        rows = self.export_order(rows)
+        file_format = request.accepted_renderer.format
+        query = request.query_params.copy()
+        query.pop("format", None)
+        return exporting.export(
+            request.user,
+            self.export_name,
+            self.export_rows(rows),
+            self.columns(),
+            file_format,
+            query.urlencode(),
+        )
+
+    def export_order(self, rows):
+        return rows.order_by(*self.get_sort().order_by())
+
+    def export_rows(self, rows):
+        return exporting.rows_of(
+            self.request.user, rows, self.relations, shared=self.marks_readable
+        )
+
+
+class PoolExportAPI(ExportAPIMixin, customer_views.PoolView):
+    export_name = "pool"
+    http_method_names = ["get", "head", "options"]
+    columns = staticmethod(lambda: exporting.CustomerColumns(full_record=False))
+
+
+class MineExportAPI(ExportAPIMixin, customer_views.MineView):
+    export_name = "mine"
+    http_method_names = ["get", "head", "options"]
+
+
+class SharedExportAPI(ExportAPIMixin, customer_views.SharedView):
+    export_name = "shared"
+    marks_readable = True
+
+
+class RecycleBinExportAPI(ExportAPIMixin, customer_views.RecycleBinView):
+    export_name = "recycle-bin"
+    columns = staticmethod(lambda: exporting.CustomerColumns(full_record=False))
+
+
+class AuditExportAPI(ExportAPIMixin, AuditTrailView):
+    export_name = "audit"
+    columns = staticmethod(exporting.AuditColumns)
+
+    def export_order(self, rows):
+        return rows.order_by("-at", "-id")
+
+    def export_rows(self, rows):
+        return rows.iterator(chunk_size=exporting.BATCH)

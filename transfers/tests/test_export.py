@@ -151,3 +151,31 @@ def test_round_trip_export_mine_then_import_into_an_empty_instance(
     }
     contact = again.contacts.get()
     assert (contact.name, contact.mobile, contact.email) == ("王芳", "13900000000", "w@example.cn")
+
+
+@pytest.mark.parametrize("who", ["rep", "peer"])
+def test_a_record_module_exports_the_rows_its_list_shows(company, client, book, who):
+    client.force_login(getattr(company, who))
+    shown = list(client.get("/records/contracts/").context["rows"])
+    rows = read_csv(client.get("/records/contracts/export/", {"format": "csv"}))
+    assert rows[0][:3] == ["Customer", "Number", "Title"]
+    numbers = [row[1] for row in rows[1:]]
+    assert numbers == [record.number for record in shown] and numbers  # the list's rows, in order
+    assert client.get("/records/nothing/export/").status_code == 404
+
+
+def test_the_api_exports_the_same_lists(company, api, customers):
+    mine = read_csv(api(company.rep).get("/api/mine/export/?format=csv&ordering=-name"))
+    assert [row[mine[0].index("Name")] for row in mine[1:]] == ["Beta Trading", "Alpha Works"]
+    pool = read_xlsx(api(company.rep).get("/api/pool/export/?format=xlsx&search=Pool"))
+    assert [row[pool[0].index("Name")] for row in pool[1:]] == ["Gamma Pool"]
+    assert "PRIVATE" not in str(pool) and "Phone" not in pool[0]
+    assert api(company.rep).get("/api/recycle-bin/export/?format=csv").status_code == 403
+    assert api(company.rep).get("/api/audit/export/?format=csv").status_code == 403
+    audit = read_csv(api(company.admin).get("/api/audit/export/?format=csv"))
+    assert len(audit[0]) == 12 and "when" in audit[0]
+    assert any(row[2] == "exported" for row in audit[1:])  # the exports above, traced
+    assert api(None).get("/api/mine/export/?format=csv").status_code == 401
+    assert api(company.rep).get("/api/mine/export/?format=pdf").status_code == 404
+    schema = api(company.rep).get("/api/schema/").content.decode()
+    assert "/api/mine/export/" in schema and "/api/imports/" in schema
