@@ -19,6 +19,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import sqlite3
 import sys
 import time
@@ -129,6 +130,9 @@ def main(argv=None):
 
     url, drop = copy_dataset(database_url(args.db, args.size))
     os.environ["DATABASE_URL"] = url
+    # As a worker runs in production: DEBUG on would keep every query in memory.
+    os.environ["POOLCRM_DEBUG"] = "0"
+    os.environ.setdefault("POOLCRM_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import tempfile
