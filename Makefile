@@ -16,11 +16,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Set up, migrate the SQLite database under var/, load demo data once, serve on :8000.
+## Set up, migrate the SQLite database under var/, load demo data once, serve on :8000
+## with one background-job worker beside the server (imports).
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data --if-empty
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python scripts/serve.py 127.0.0.1:8000
 
 ## Lint, then the whole suite on SQLite and again on PostgreSQL (skipped with a notice when
 ## no server answers, unless REQUIRE_POSTGRES=1, as CI sets).

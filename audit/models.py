@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     LOGIN = "login", _("signed in")
     LOGIN_FAILED = "login_failed", _("sign-in failed")
     LOGOUT = "logout", _("signed out")
+    EXPORT = "export", _("exported")
 
 
 class AuditEntry(models.Model):

@@ -115,9 +115,16 @@ def record_many(rows):
     AuditEntry.objects.bulk_create(rows)
 
 
-def created(actor, obj, *, customer_id=None, untraced=UNTRACED):
+def created_entry(actor, obj, *, customer_id=None, untraced=UNTRACED):
+    """The unsaved row of `obj`'s creation (for record_many), its values as created."""
     values = {k: [None, v] for k, v in snapshot(obj, untraced).items() if v is not None}
-    return record(actor, Action.CREATE, obj, customer_id=customer_id, changes=values)
+    return entry(actor, Action.CREATE, obj, customer_id=customer_id, changes=values)
+
+
+def created(actor, obj, *, customer_id=None, untraced=UNTRACED):
+    row = created_entry(actor, obj, customer_id=customer_id, untraced=untraced)
+    row.save()
+    return row
 
 
 def updated(actor, obj, before, *, customer_id=None, untraced=UNTRACED):

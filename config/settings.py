@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "sales",
     "attachments",
     "audit",
+    "transfers",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +227,13 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # through WhiteNoise: nothing is fetched from the internet, no collectstatic step needed.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Background jobs (imports): Django's tasks API (the django-tasks backport), kept in the
+# database; `manage.py db_worker` runs them (`make run` starts one beside the server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Imports (transfers/): the largest file and the most rows one import takes.
+IMPORT_MAX_MB = int(os.environ.get("POOLCRM_IMPORT_MAX_MB", "20"))
+IMPORT_MAX_ROWS = int(os.environ.get("POOLCRM_IMPORT_MAX_ROWS", "200000"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:pool"

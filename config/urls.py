@@ -31,6 +31,7 @@ api = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("customers.api.urls")),
+    path("", include("transfers.api.urls")),
     *records_api_urls(),
     *router.urls,
 ]
@@ -51,6 +52,7 @@ urlpatterns = [
     ),
     path("", include("org.urls")),
     path("", include("settings_app.urls")),
+    path("", include("transfers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("customers.urls")),

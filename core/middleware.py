@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,7 +48,7 @@ class BodyLimitMiddleware:
         if length > SMALL_BODY:
             from settings_app.models import SystemSettings
 
-            largest = SystemSettings.load().attachment_max_mb
+            largest = max(SystemSettings.load().attachment_max_mb, settings.IMPORT_MAX_MB)
             if length > (largest + 1) * 1024 * 1024:
                 message = _("The upload is %(size).1f MB; files may be at most %(limit)d MB.") % {
                     "size": length / 1024 / 1024,

@@ -436,6 +436,53 @@ def _second_item(s):
     return DictionaryItem.objects.get_or_create(kind="category", name="Route Second")[0]
 
 
+def _upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("route.csv", "名称\nRoute Imported\n".encode())
+
+
+def _draft_import(s, user):
+    from transfers import importing
+
+    return importing.prepare(user, _upload())
+
+
+def _started_import(s, user):
+    from transfers import importing
+
+    job = _draft_import(s, user)
+    importing.start(user, job, target="mine")
+    return job
+
+
+SCENARIOS.update(
+    {
+        ("transfers:new-import", "post"): lambda s: s.page(s.company.rep).post(
+            "/imports/new/", {"file": _upload()}
+        ),
+        ("transfers:import", "post"): lambda s: s.page(s.company.rep).post(
+            f"/imports/{_draft_import(s, s.company.rep).pk}/",
+            {"start": "1", "target": "mine", "on_duplicate": "skip", "column-0": "name"},
+        ),
+        ("transfers:cancel", "post"): lambda s: s.page(s.company.rep).post(
+            f"/imports/{_started_import(s, s.company.rep).pk}/cancel/"
+        ),
+        ("api-imports", "post"): lambda s: s.rep.post(
+            "/api/imports/", {"file": _upload()}, format="multipart"
+        ),
+        ("api-import-start", "post"): lambda s: s.rep.post(
+            f"/api/imports/{_draft_import(s, s.company.rep).pk}/start/",
+            {"target": "mine"},
+            format="json",
+        ),
+        ("api-import-cancel", "post"): lambda s: s.rep.post(
+            f"/api/imports/{_started_import(s, s.company.rep).pk}/cancel/"
+        ),
+    }
+)
+
+
 def test_every_write_route_has_a_scenario():
     missing = write_routes() - set(SCENARIOS)
     assert not missing, f"routes that change data with no audit scenario here: {missing}"

@@ -44,8 +44,11 @@ class Contact(NameIndexed):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def normalise(self):
         self.search_name = fold(self.name)
+
+    def save(self, *args, **kwargs):
+        self.normalise()
         super().save(*args, **kwargs)
 
 

@@ -149,10 +149,15 @@ class Customer(NameIndexed):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def normalise(self):
+        """The name as stored and the columns derived from it (a bulk insert, which calls
+        no save(), calls this itself)."""
         self.name = (self.name or "").strip()
         self.name_key = name_key(self.name)
         self.search_name = fold(self.name)
+
+    def save(self, *args, **kwargs):
+        self.normalise()
         super().save(*args, **kwargs)
 
     @property

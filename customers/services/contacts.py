@@ -53,6 +53,24 @@ def add(user, customer, data, relations=()):
     return contact
 
 
+def add_first_contacts(user, pairs):
+    """The primary contacts of customers `user` has just created: `pairs` of (customer,
+    contact fields or None). Written in bulk, with their history; returns their unsaved
+    audit rows, for the caller to write with its own."""
+    contacts = [
+        Contact(customer=customer, is_primary=True, **data) for customer, data in pairs if data
+    ]
+    for contact in contacts:
+        contact.normalise()
+    Contact.objects.bulk_create(contacts)
+    Contact.name_index.add_many(contacts)
+    Contact.history.bulk_history_create(contacts, default_user=user)
+    return [
+        trail.created_entry(user, c, customer_id=c.customer_id, untraced=CONTACT_UNTRACED)
+        for c in contacts
+    ]
+
+
 def update(user, customer, contact, data):
     ensure_can_edit(user, customer)
     wants_primary = data.pop("is_primary", None)

@@ -214,3 +214,15 @@ document.addEventListener("htmx:configRequest", function (event) {
   url.search = keepOnce(kept.concat(sent)).toString();
   detail.path = url.pathname + url.search + url.hash;
 });
+
+// Export links: the list as the address shows it now (HTMX may have searched, filtered or
+// sorted it since the page loaded), from its first row, in the link's format.
+document.addEventListener("click", function (event) {
+  const link = event.target.closest("a[data-export]");
+  if (!link) return;
+  const target = new URL(link.href, window.location.href);
+  const params = new URLSearchParams(window.location.search);
+  ["cursor", "page", "print"].forEach(function (name) { params.delete(name); });
+  params.set("format", target.searchParams.get("format") || "csv");
+  link.href = target.pathname + "?" + params.toString();
+});

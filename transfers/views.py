@@ -1,0 +1,215 @@
+"""The import pages: upload, preview and choices, progress and result. The rules are in
+transfers.importing; these views parse, call it and render."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core.errors import ServiceError
+from core.listing import in_one_order
+from core.views import ServiceErrorPages, refusal
+from customers.views import lists
+from records.views import ModuleListPage
+
+from . import columns, exporting, importing
+from .forms import StartForm, UploadForm
+from .models import ImportJob
+from .tasks import resume_stalled
+
+
+def own_job(request, pk):
+    """The person's own import; anyone else's is not found."""
+    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+
+
+class NewImportView(LoginRequiredMixin, View):
+    def get(self, request):
+        return render(request, "transfers/new.html", {"form": UploadForm()})
+
+    def post(self, request):
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                job = importing.prepare(
+                    request.user, form.cleaned_data["file"], form.cleaned_data["encoding"]
+                )
+            except ServiceError as error:
+                form.add_error("file", error.message)
+            else:
+                return redirect("transfers:import", job.pk)
+        return render(request, "transfers/new.html", {"form": form}, status=400)
+
+
+class ImportView(LoginRequiredMixin, ServiceErrorPages, View):
+    def get(self, request, pk):
+        job = own_job(request, pk)
+        return self.page(request, job, StartForm(user=request.user))
+
+    def page(self, request, job, form, status=200):
+        context = {
+            "job": job,
+            "form": form,
+            "field_choices": columns.choices(),
+            "pace": importing.pace(job),
+            "not_imported": job.not_imported.exists(),
+        }
+        if job.state == ImportJob.State.DRAFT:
+            try:
+                preview = importing.preview(job)
+            except ServiceError as error:  # the stored file became unreadable: say so
+                context["preview_error"] = error.message
+            else:
+                context["preview"] = preview
+                context["mapping_rows"] = list(
+                    zip(preview["header"], preview["mapping"], strict=True)
+                )
+                context["preview_fields"], context["preview_rows"] = importing.shown(preview)
+        return render(request, "transfers/import.html", context, status=status)
+
+    def post(self, request, pk):
+        """The column mapping changed ("mapping"), or the import is started."""
+        job = own_job(request, pk)
+        form = StartForm(request.POST, user=request.user)
+        if job.state == ImportJob.State.DRAFT:
+            count = len(job.mapping)
+            try:
+                importing.set_mapping(
+                    job, [request.POST.get(f"column-{i}", "") for i in range(count)]
+                )
+            except ServiceError as error:
+                messages.error(request, error.message)
+                return self.page(request, job, form, status=400)
+            job.save(update_fields=["mapping"])
+        if "start" not in request.POST:
+            return self.page(request, job, form)
+        if not form.is_valid():
+            return self.page(request, job, form, status=400)
+        try:
+            importing.start(
+                request.user,
+                job,
+                target=form.cleaned_data["target"],
+                assignees=list(form.cleaned_data.get("assignees") or []),
+                on_duplicate=form.cleaned_data["on_duplicate"],
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+            return self.page(request, job, form, status=400)
+        messages.success(
+            request, _("The import has started: %(rows)s rows.") % {"rows": f"{job.total:,}"}
+        )
+        return redirect("transfers:import", job.pk)
+
+
+class ProgressView(LoginRequiredMixin, View):
+    """The progress part of the import page, polled while the import runs."""
+
+    def get(self, request, pk):
+        job = own_job(request, pk)
+        resume_stalled(ImportJob.objects.filter(pk=job.pk))
+        context = {
+            "job": job,
+            "pace": importing.pace(job),
+            "not_imported": job.not_imported.exists(),
+        }
+        return render(request, "transfers/_progress.html", context)
+
+
+class CancelView(LoginRequiredMixin, ServiceErrorPages, View):
+    def post(self, request, pk):
+        job = own_job(request, pk)
+        importing.cancel(request.user, job)
+        messages.success(
+            request,
+            _(
+                "Import cancelled: %(done)s of %(total)s rows were handled; "
+                "what they imported stays."
+            )
+            % {"done": f"{job.done:,}", "total": f"{job.total:,}"},
+        )
+        return redirect("transfers:import", job.pk)
+
+
+class RefusalsView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        job = own_job(request, pk)
+        if not job.not_imported.exists():
+            raise Http404
+        response = HttpResponse(importing.refusals_csv(job), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-not-imported.csv"'
+        return response
+
+
+class ImportListView(LoginRequiredMixin, View):
+    def get(self, request):
+        jobs = ImportJob.objects.filter(created_by=request.user)[:50]
+        return render(request, "transfers/list.html", {"jobs": jobs})
+
+
+class ExportMixin:
+    """A list page's rows as a file (`?format=csv|xlsx` and the list's own query string):
+    the list view's queryset, filters and order, exported (transfers.exporting)."""
+
+    def get(self, request, *args, **kwargs):
+        file_format = request.GET.get("format", exporting.CSV)
+        filterset = self.get_filterset()
+        if file_format not in exporting.FORMATS or not filterset.is_valid():
+            errors = [str(e) for field in filterset.errors.values() for e in field]
+            if file_format not in exporting.FORMATS:
+                errors.append(_("Export as csv or xlsx."))
+            return refusal(request, " ".join(errors), 400)
+        query = request.GET.copy()
+        query.pop("format", None)
+        name = self.export_name()
+        rows = self.export_rows(filterset)
+        columns = self.export_columns()
+        return exporting.export(request.user, name, rows, columns, file_format, query.urlencode())
+
+    def export_name(self):
+        return self.section
+
+    def export_rows(self, filterset):
+        rows = filterset.qs.order_by(*self.sort(filterset).order_by())
+        return exporting.rows_of(self.request.user, rows, self.decorate, shared=False)
+
+    def export_columns(self):
+        return exporting.CustomerColumns(full_record=True)
+
+
+class PoolExportView(ExportMixin, lists.PoolListView):
+    def export_columns(self):
+        return exporting.CustomerColumns(full_record=False)
+
+
+class MineExportView(ExportMixin, lists.MineListView):
+    pass
+
+
+class SharedExportView(ExportMixin, lists.SharedListView):
+    def export_rows(self, filterset):
+        rows = filterset.qs.order_by(*self.sort(filterset).order_by())
+        return exporting.rows_of(self.request.user, rows, self.decorate, shared=True)
+
+
+class RecycleBinExportView(ExportMixin, lists.RecycleBinView):
+    def export_columns(self):
+        return exporting.CustomerColumns(full_record=False)
+
+
+class ModuleExportView(ExportMixin, ModuleListPage):
+    """A record module's own list (every row I may read), in its order."""
+
+    def export_name(self):
+        return self.module.key
+
+    def export_rows(self, filterset):
+        rows = filterset.qs
+        if not self.request.GET.get("ordering"):
+            rows = rows.order_by(*self.default_ordering)
+        return self.decorate(in_one_order(rows)).iterator(chunk_size=exporting.BATCH)
+
+    def export_columns(self):
+        return exporting.ModuleColumns(self.module)
