@@ -165,6 +165,13 @@ def test_pickers_leave_out_the_person_themselves_and_administrators(company, bro
         assert "Deputy Du" in offered
         assert not {"Rep Li", "Admin An", "Gone Guo"} & offered, select_id
 
+    # The customer's own page offers the same people.
+    customer = CustomerFactory(owner=company.rep)
+    detail = html(browser(company.rep), f"/customers/{customer.pk}/")
+    offered = {label for _pk, label in picker(detail, "detail-assign-to")}
+    assert "Deputy Du" in offered
+    assert not {"Rep Li", "Admin An", "Gone Guo"} & offered
+
 
 # --- Why a row is on the shared list ------------------------------------------------------
 

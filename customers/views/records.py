@@ -23,7 +23,7 @@ from records.views import bin_context, tab_context
 
 from .. import querysets, rules
 from ..api.serializers import PoolCustomerSerializer
-from ..filtersets import ContactFilterSet, PoolFilterSet, ShareFilterSet, active_people
+from ..filtersets import ContactFilterSet, PoolFilterSet, ShareFilterSet
 from ..forms import (
     ContactForm,
     CustomerForm,
@@ -110,7 +110,9 @@ def ownership_actions(user, customer):
     else:
         back = reverse("customers:pool")
     people = (
-        (lambda: option_tags(person_choices(active_people(None)))) if offers["may_assign"] else None
+        (lambda: option_tags(person_choices(querysets.assignees(user))))
+        if offers["may_assign"]
+        else None
     )
     return {
         **offers,
