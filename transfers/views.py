@@ -20,6 +20,11 @@ from .models import ImportJob
 from .tasks import resume_stalled
 
 
+def progress_context(job):
+    """What the progress part of the import page (_progress.html) shows."""
+    return {"job": job, "pace": importing.pace(job), "not_imported": job.not_imported.exists()}
+
+
 def own_job(request, pk):
     """The person's own import; anyone else's is not found."""
     return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
@@ -49,13 +54,7 @@ class ImportView(LoginRequiredMixin, ServiceErrorPages, View):
         return self.page(request, job, StartForm(user=request.user))
 
     def page(self, request, job, form, status=200):
-        context = {
-            "job": job,
-            "form": form,
-            "field_choices": columns.choices(),
-            "pace": importing.pace(job),
-            "not_imported": job.not_imported.exists(),
-        }
+        context = {**progress_context(job), "form": form, "field_choices": columns.choices()}
         if job.state == ImportJob.State.DRAFT:
             try:
                 preview = importing.preview(job)
@@ -110,12 +109,7 @@ class ProgressView(LoginRequiredMixin, View):
     def get(self, request, pk):
         job = own_job(request, pk)
         resume_stalled(ImportJob.objects.filter(pk=job.pk))
-        context = {
-            "job": job,
-            "pace": importing.pace(job),
-            "not_imported": job.not_imported.exists(),
-        }
-        return render(request, "transfers/_progress.html", context)
+        return render(request, "transfers/_progress.html", progress_context(job))
 
 
 class CancelView(LoginRequiredMixin, ServiceErrorPages, View):
