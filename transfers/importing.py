@@ -329,8 +329,9 @@ def _run(job, table):
     dictionary = Dictionary()
     seen = {}
     for line, cells in table.rows[: job.done]:  # the rows of chunks already committed
-        key = name_key(convert(line, cells, mapping, dictionary).name)
-        seen.setdefault(key, line)
+        row = convert(line, cells, mapping, dictionary)
+        if not row.problems:  # as _import_chunk counted them: a refused row names nothing
+            seen.setdefault(name_key(row.name), line)
     while True:
         with transaction.atomic():
             locked = ImportJob.objects.select_for_update().get(pk=job.pk)
