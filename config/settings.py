@@ -180,7 +180,7 @@ CONTENT_SECURITY_POLICY = {
 # Sign-in throttling (django-axes) on every way in: the pages, Django admin, the API's
 # token and session logins. After AXES_FAILURE_LIMIT failures for one username, or from
 # one address, both are refused for the cool-off time; an administrator unlocks earlier
-# in Django admin (Axes › Access attempts) or with `manage.py axes_reset_username NAME`.
+# on the settings pages (org/lockouts.py) or with `manage.py axes_reset_username NAME`.
 AXES_FAILURE_LIMIT = int(os.environ.get("POOLCRM_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("POOLCRM_LOGIN_LOCKOUT_MINUTES", "15"))

@@ -5,6 +5,7 @@ listed, created, renamed.
 The rules are org.services' (save_user refuses a supervisor loop, as in the API); these
 views parse the form, call one service and render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
@@ -14,7 +15,7 @@ from django.views import View
 from core.errors import NotVisible, ServiceError
 from core.listing import numbered_paging
 
-from . import services, two_factor
+from . import lockouts, services, two_factor
 from .access import AdministratorsOnly
 from .forms import DepartmentForm, NewPersonForm, PersonForm
 from .models import Department, User
@@ -87,7 +88,12 @@ class UserEditView(PeoplePage):
     template_name = "org/person_form.html"
 
     def page(self, request, person, form, status=200):
-        context = {"form": form, "person": person, "two_factor_on": two_factor.is_on(person)}
+        context = {
+            "form": form,
+            "person": person,
+            "two_factor_on": two_factor.is_on(person),
+            "locked": [lock for lock in lockouts.current() if lock.username == person.username],
+        }
         return self.render_page(request, self.template_name, context, status)
 
     def get(self, request, pk):
@@ -162,6 +168,33 @@ class UserTwoFactorOffView(PeoplePage):
                 % {"name": person.label},
             )
         return redirect("org:user-edit", pk=person.pk)
+
+
+class LockoutListView(PeoplePage):
+    """The usernames and addresses refused at sign-in right now, each with Unlock."""
+
+    def get(self, request):
+        context = {"lockouts": lockouts.current(), "limit": settings.AXES_FAILURE_LIMIT}
+        return self.render_page(request, "org/lockouts.html", context)
+
+
+class LockoutUnlockView(PeoplePage):
+    """Forgets the failed sign-ins of a username, an address, or both together."""
+
+    def post(self, request):
+        username = request.POST.get("username", "").strip()[:150]
+        address = request.POST.get("address", "").strip()[:45]
+        what = lockouts.describe(username, address)
+        if lockouts.unlock(request.user, username=username, address=address):
+            messages.success(request, _("%(what)s can sign in again.") % {"what": what})
+        else:
+            messages.info(
+                request, _("%(what)s was not locked: nothing changed.") % {"what": what or "—"}
+            )
+        back = request.POST.get("back")
+        if back and back.isdigit() and User.objects.filter(pk=back).exists():
+            return redirect("org:user-edit", pk=int(back))
+        return redirect("org:lockouts")
 
 
 class DepartmentListView(PeoplePage):

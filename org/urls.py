@@ -42,6 +42,8 @@ urlpatterns = [
         people_views.UserTwoFactorOffView.as_view(),
         name="user-two-factor-off",
     ),
+    path("settings/lockouts/", people_views.LockoutListView.as_view(), name="lockouts"),
+    path("settings/lockouts/unlock/", people_views.LockoutUnlockView.as_view(), name="unlock"),
     path("settings/departments/", people_views.DepartmentListView.as_view(), name="departments"),
     path(
         "settings/departments/<int:pk>/",

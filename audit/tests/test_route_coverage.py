@@ -4,6 +4,7 @@ data fails `test_every_write_route_has_a_scenario` until a scenario here does it
 scenario's request must leave an audit row under its own request id (X-Request-ID)."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import RequestFactory
 from django.urls import URLResolver, get_resolver
 from django.views.generic import RedirectView
@@ -361,6 +362,7 @@ SCENARIOS = {
         f"/settings/users/{s.company.rep.pk}/sign-out-everywhere/"
     ),
     ("org:user-two-factor-off", "post"): lambda s: _two_factor_off_by_an_administrator(s),
+    ("org:unlock", "post"): lambda s: _unlock(s),
     ("org:departments", "post"): lambda s: s.page(s.company.admin).post(
         "/settings/departments/", {"name": "Page Logistics"}
     ),
@@ -425,6 +427,14 @@ def _two_factor_off_by_an_administrator(s):
     _two_factor_on(s)
     page = s.page(s.company.admin)
     return page.post(f"/settings/users/{s.company.rep.pk}/two-factor-off/")
+
+
+def _unlock(s):
+    page = s.page(s.company.admin)  # first: a sign-in forgets its own name's failures
+    AccessAttempt.objects.create(
+        username="rep", ip_address="10.0.0.9", failures_since_start=9, get_data="", post_data=""
+    )
+    return page.post("/settings/lockouts/unlock/", {"username": "rep"})
 
 
 def _item(s):
