@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db import models
 
+from core import bulk
+
 from .context import current, signed_in
 from .models import Action, AuditEntry
 
@@ -112,7 +114,7 @@ def record(actor, action, obj=None, **kwargs):
 
 
 def record_many(rows):
-    AuditEntry.objects.bulk_create(rows)
+    bulk.insert(rows)
 
 
 def created_entry(actor, obj, *, customer_id=None, untraced=UNTRACED):

@@ -10,7 +10,7 @@ file; the pool manager imports it into the pool, in this process, through the sa
 as the job worker (transfers.importing.run). The copy is dropped at the end.
 
     .venv/bin/python -m benchmarks.import_speed [--db sqlite|postgres] [--rows 100000]
-        [--size 1000000] [--duplicates 0.05] [--keep]
+        [--size 1000000] [--duplicates 0.05] [--profile FILE]
 """
 
 import argparse
@@ -85,7 +85,7 @@ def write_file(path, rows, duplicates, rng):
     return len(existing)
 
 
-def measure(rows, duplicates, seed, tmp):
+def measure(rows, duplicates, seed, tmp, profile=None):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from org.models import User
@@ -100,7 +100,12 @@ def measure(rows, duplicates, seed, tmp):
     job = importing.prepare(manager, SimpleUploadedFile(path.name, path.read_bytes()))
     ImportJob.objects.filter(pk=job.pk).update(state="queued", target="pool")
     prepared = time.perf_counter()
-    importing.run(job.pk)
+    if profile:
+        import cProfile
+
+        cProfile.runctx("importing.run(job.pk)", globals(), locals(), profile)
+    else:
+        importing.run(job.pk)
     finished = time.perf_counter()
     job.refresh_from_db()
     return {
@@ -124,6 +129,7 @@ def main(argv=None):
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--duplicates", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--profile", help="write the import's cProfile statistics here")
     args = parser.parse_args(argv)
 
     from benchmarks.generate import database_url
@@ -146,7 +152,7 @@ def main(argv=None):
 
         call_command("migrate", verbosity=0)
         try:
-            result = measure(args.rows, args.duplicates, args.seed, Path(tmp))
+            result = measure(args.rows, args.duplicates, args.seed, Path(tmp), args.profile)
         finally:
             from django.db import connections
 

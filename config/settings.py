@@ -228,12 +228,18 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
-# Background jobs (imports): Django's tasks API (the django-tasks backport), kept in the
-# database; `manage.py db_worker` runs them (`make run` starts one beside the server).
+# Background jobs (imports, long exports): Django's tasks API (the django-tasks backport),
+# kept in the database; `manage.py db_worker` runs them (`make run` starts one beside it).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Imports (transfers/): the largest file and the most rows one import takes.
 IMPORT_MAX_MB = int(os.environ.get("POOLCRM_IMPORT_MAX_MB", "20"))
 IMPORT_MAX_ROWS = int(os.environ.get("POOLCRM_IMPORT_MAX_ROWS", "200000"))
+# Rows an import writes per transaction: a stopped worker loses at most this much work.
+IMPORT_CHUNK_ROWS = int(os.environ.get("POOLCRM_IMPORT_CHUNK_ROWS", "2000"))
+# Exports (transfers/): a list of more rows than this is written by a background job, whose
+# file its requester may download for EXPORT_KEEP_HOURS; a shorter one streams at once.
+EXPORT_STREAM_MAX_ROWS = int(os.environ.get("POOLCRM_EXPORT_STREAM_MAX_ROWS", "10000"))
+EXPORT_KEEP_HOURS = int(os.environ.get("POOLCRM_EXPORT_KEEP_HOURS", "24"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:pool"

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from core import bulk
+
 BASE = 0x110000  # one more than the largest code point
 # At most this many of a keyword's pairs are probed for the rarest; enough for any
 # keyword a person types, and it bounds the work for a pasted paragraph.
@@ -89,19 +91,14 @@ class GramIndex:
 
     def add_many(self, rows):
         """Index new rows at once: `rows` are the saved rows themselves (a bulk insert).
-        One executemany, not a model instance per entry: an import's chunk writes some
-        25 entries a customer, and building them as instances took most of its time
-        (benchmarks/import_speed.py)."""
+        Written as plain rows (core.bulk), not a model instance per entry: an import's
+        chunk writes some 25 entries a customer, and building them as instances took most
+        of its time (benchmarks/import_speed.py)."""
         model = self.model
-        quote = connections[model.objects.db].ops.quote_name
-        sql = (
-            f"INSERT INTO {quote(model._meta.db_table)} "
-            f"({quote('gram')}, {quote(self.owner_column)}) VALUES (%s, %s) "
-            "ON CONFLICT DO NOTHING"
-        )
+        connection = connections[model.objects.db]
         entries = [(gram, row.pk) for row in rows for gram in self.entries(row.search_name)]
-        with connections[model.objects.db].cursor() as cursor:
-            cursor.executemany(sql, entries)
+        columns = ["gram", self.owner_column]
+        bulk.write_rows(connection, model._meta.db_table, columns, entries)
         for row in rows:
             row.indexed_search_name = row.search_name
 

@@ -1,12 +1,14 @@
 """A customer list out as a file, CSV or XLSX, with the list's search, filters and order
 (SPEC B2). Streamed: a row is read, written and forgotten, so a million customers never
-sit in memory. The pool and the recycle bin export public fields only (C2); a full-record
-list the fields of every row the person may read in full, and only the public ones of a
-row they may not (a customer a subordinate created, since someone else's).
+sit in memory. A list longer than EXPORT_STREAM_MAX_ROWS is written to a file by a
+background job instead (transfers.export_jobs), by the same writers. The pool and the
+recycle bin export public fields only (C2); a full-record list the fields of every row
+the person may read in full, and only the public ones of a row they may not (a customer
+a subordinate created, since someone else's).
 
 Every cell that Excel would take for a formula (= + - @, a tab or a carriage return
 first) is written with a leading apostrophe (OWASP CSV injection). Each export is
-recorded in the audit trail: who, which list, how it was searched, how many rows."""
+recorded in the audit trail: who, which list, how it was searched."""
 
 import csv
 import tempfile
@@ -26,6 +28,10 @@ BATCH = 2000  # rows read at a time
 CSV = "csv"
 XLSX = "xlsx"
 FORMATS = (CSV, XLSX)
+CONTENT_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def neutralised(value):
@@ -119,35 +125,55 @@ class _Echo:
         return value
 
 
-def csv_response(columns, customers, filename):
+def csv_lines(columns, rows):
+    """The lines of the CSV file of `rows`, the header first behind a BOM (Excel then reads
+    it as UTF-8)."""
     writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(columns.labels)  # the BOM: Excel reads it as UTF-8
-        for customer in customers:
-            yield writer.writerow(columns.values(customer))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    yield "\ufeff" + writer.writerow(columns.labels)
+    for row in rows:
+        yield writer.writerow(columns.values(row))
 
 
-def xlsx_response(columns, customers, filename):
+def write_xlsx(out, columns, rows):
+    """The workbook of `rows` into the binary file `out`."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)  # rows go to a temporary file as they are appended
     sheet = book.create_sheet()
     sheet.append(columns.labels)
-    for customer in customers:
-        sheet.append(columns.values(customer))
-    out = tempfile.TemporaryFile()
+    for row in rows:
+        sheet.append(columns.values(row))
     book.save(out)
+
+
+def write(out, file_format, columns, rows):
+    """The file of `rows` in `file_format` into the binary file `out` (a background
+    export's; a streamed one writes the same lines and workbook)."""
+    if file_format == XLSX:
+        write_xlsx(out, columns, rows)
+        return
+    for line in csv_lines(columns, rows):
+        out.write(line.encode("utf-8"))
+
+
+def file_name(list_name, file_format):
+    """The name the person's file is saved under: the list and the time, e.g.
+    mine-20260102-0930.csv."""
+    return f"{list_name}-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
+
+
+def csv_response(columns, rows, filename):
+    response = StreamingHttpResponse(csv_lines(columns, rows), content_type=CONTENT_TYPES[CSV])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_response(columns, rows, filename):
+    out = tempfile.TemporaryFile()
+    write_xlsx(out, columns, rows)
     out.seek(0)
     return FileResponse(
-        out,
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        out, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[XLSX]
     )
 
 
@@ -207,17 +233,24 @@ class AuditColumns:
         return [neutralised(cell) for cell in cells]
 
 
-def export(user, list_name, rows, columns, file_format, query):
-    """The response of an export of `rows` (an iterable, in the list's order) of the list
-    `list_name` in `columns`, recorded in the audit trail with its query string."""
-    filename = f"{list_name}-{timezone.localtime():%Y%m%d-%H%M}"
+def record(user, list_name, file_format, query, job=None):
+    """The audit row of an export: who, which list, how it was searched; and the background
+    job writing it, for a long list."""
     trail.record(
         user,
         Action.EXPORT,
         object_type="export",
+        object_id=job.pk if job else "",
         label=list_name,
         changes={"list": list_name, "format": file_format, "query": query},
     )
+
+
+def export(user, list_name, rows, columns, file_format, query):
+    """The streamed response of an export of `rows` (an iterable, in the list's order) of
+    the list `list_name` in `columns`, recorded in the audit trail with its query string."""
+    filename = file_name(list_name, file_format)
+    record(user, list_name, file_format, query)
     if file_format == XLSX:
         return xlsx_response(columns, rows, filename)
     return csv_response(columns, rows, filename)

@@ -29,8 +29,16 @@ class StartForm(StyledFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
 
+    add_unknown = forms.BooleanField(
+        label=_("Add the values not in the data dictionary to it"),
+        help_text=_("Otherwise those fields are left empty."),
+        required=False,
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not user.is_administrator:  # only they change the dictionary (importing.start)
+            del self.fields["add_unknown"]
         targets = ImportJob.Target.choices
         if not user.is_pool_manager:  # the only target they may choose (importing.refuse_target)
             targets = [(value, label) for value, label in targets if value == ImportJob.Target.MINE]

@@ -10,9 +10,11 @@ and no row is handled twice: the same name is never imported twice anyway (the l
 key is unique, SPEC C3)."""
 
 import csv
+import functools
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator
@@ -33,7 +35,6 @@ from .exporting import neutralised
 from .models import ImportJob, NotImported
 from .reading import Table
 
-CHUNK = 500  # rows per transaction: a stopped worker loses at most this much work
 PREVIEW_ROWS = 10
 PREVIEW_DUPLICATES = 100
 Target = ImportJob.Target
@@ -72,6 +73,11 @@ class Row:
     @property
     def name(self):
         return self.customer.get("name", "")
+
+    @functools.cached_property
+    def key(self):
+        """The name's duplicate key (customers.normalize.name_key): "" for no name."""
+        return name_key(self.name)
 
 
 class Dictionary:
@@ -113,8 +119,7 @@ def convert(line, cells, mapping, dictionary):
 
 
 def _check(row):
-    name = row.customer.get("name", "")
-    if not name_key(name):
+    if not row.key:
         row.problems.append(_("no customer name"))
     for model, values in ((Customer, row.customer), (Contact, row.contact)):
         for name_, value in values.items():
@@ -184,7 +189,7 @@ def preview(job, table=None):
     first_line = {}
     in_file = []
     for row in rows:
-        key = name_key(row.name)
+        key = row.key
         if not key:
             continue
         if key in first_line:
@@ -192,10 +197,7 @@ def preview(job, table=None):
         else:
             first_line[key] = row.line
     existing = _existing(first_line)
-    unknown = {}
-    for row in rows:
-        for target, value in row.unknown.items():
-            unknown.setdefault(target, set()).add(value)
+    unknown = _unknown(rows)
     return {
         "header": table.header,
         "mapping": mapping,
@@ -203,15 +205,47 @@ def preview(job, table=None):
         "refused": [row for row in rows if row.problems],
         "in_file": in_file,
         "existing": [
-            (row, existing[name_key(row.name)])
+            (row, existing[row.key])
             for row in rows
-            if name_key(row.name) in existing and first_line.get(name_key(row.name)) == row.line
+            if row.key in existing and first_line.get(row.key) == row.line
         ],
         "unknown": {
             str(columns.FIELDS[target][0]): sorted(values) for target, values in unknown.items()
         },
         "has_name": "name" in mapping,
     }
+
+
+def _unknown(rows):
+    """{dictionary field: the values of `rows` not in the data dictionary}."""
+    unknown = {}
+    for row in rows:
+        for target, value in row.unknown.items():
+            unknown.setdefault(target, set()).add(value)
+    return unknown
+
+
+def add_unknown_values(user, job):
+    """Adds the file's values not in the data dictionary to it (administrators), each
+    under its name in the language it is written in, so the rows get them. Part of the
+    caller's transaction: one refused value refuses them all. Returns how many."""
+    from settings_app import services as dictionary
+
+    table = table_of(job)
+    mapping = (job.mapping + [""] * len(table.header))[: len(table.header)]
+    known = Dictionary()
+    rows = (convert(line, cells, mapping, known) for line, cells in table.rows)
+    added = 0
+    for kind, values in sorted(_unknown(rows).items()):
+        for value in sorted(values):
+            language = "name" if value.isascii() else "name_zh_hans"
+            try:
+                dictionary.add_item(user, kind, **{language: value})
+            except ServiceError as error:
+                label = columns.FIELDS[kind][0]
+                raise ServiceError(f"{label} “{value[:50]}”: {error.message}") from None
+            added += 1
+    return added
 
 
 def _existing(keys):
@@ -255,9 +289,18 @@ def pace(job):
 # ---------------------------------------------------------------------------- starting
 
 
-def start(user, job, *, target, assignees=(), on_duplicate=ImportJob.OnDuplicate.SKIP):
+def start(
+    user,
+    job,
+    *,
+    target,
+    assignees=(),
+    on_duplicate=ImportJob.OnDuplicate.SKIP,
+    add_unknown=False,
+):
     """Queue the import. Refused (nothing queued) when the person may not import there,
-    when no column holds the name, or when the job already ran."""
+    when no column holds the name, or when the job already ran. `add_unknown`: first add
+    the file's values not in the data dictionary to it (administrators only)."""
     from .tasks import run_import
 
     if job.created_by_id != user.pk:
@@ -271,7 +314,10 @@ def start(user, job, *, target, assignees=(), on_duplicate=ImportJob.OnDuplicate
         raise NotAllowed(reason)
     if on_duplicate not in ImportJob.OnDuplicate.values:
         raise ServiceError(_("Choose what to do with duplicates."), field="on_duplicate")
+    if add_unknown and not user.is_administrator:
+        raise NotAllowed(_("Only administrators may add values to the data dictionary."))
     with transaction.atomic():
+        added = add_unknown_values(user, job) if add_unknown else 0
         job.target, job.on_duplicate = target, on_duplicate
         job.state = ImportJob.State.QUEUED
         job.save()
@@ -280,7 +326,11 @@ def start(user, job, *, target, assignees=(), on_duplicate=ImportJob.OnDuplicate
             user,
             Action.UPDATE,
             job,
-            changes={"state": ["draft", "queued"], "target": [None, target]},
+            changes={
+                "state": ["draft", "queued"],
+                "target": [None, target],
+                **({"dictionary items added": [None, added]} if added else {}),
+            },
         )
         transaction.on_commit(lambda: run_import.enqueue(job.pk))
     return job
@@ -331,13 +381,13 @@ def _run(job, table):
     for line, cells in table.rows[: job.done]:  # the rows of chunks already committed
         row = convert(line, cells, mapping, dictionary)
         if not row.problems:  # as _import_chunk counted them: a refused row names nothing
-            seen.setdefault(name_key(row.name), line)
+            seen.setdefault(row.key, line)
     while True:
         with transaction.atomic():
             locked = ImportJob.objects.select_for_update().get(pk=job.pk)
             if locked.state != ImportJob.State.RUNNING or locked.done >= len(table.rows):
                 break
-            chunk = table.rows[locked.done : locked.done + CHUNK]
+            chunk = table.rows[locked.done : locked.done + settings.IMPORT_CHUNK_ROWS]
             rows = [convert(line, cells, mapping, dictionary) for line, cells in chunk]
             locked.pending_notes = []
             _import_chunk(user, locked, rows, seen, assignees)
@@ -376,10 +426,10 @@ def _note(job, line, name, reason):
 
 
 def _import_chunk(user, job, rows, seen, assignees):
-    existing = _existing({name_key(row.name) for row in rows if name_key(row.name)})
+    existing = _existing({row.key for row in rows if row.key})
     fresh = []
     for row in rows:
-        key = name_key(row.name)
+        key = row.key
         if row.problems:
             _refuse(job, row, "; ".join(row.problems))
         elif key in seen:

@@ -86,3 +86,76 @@ class NotImported(models.Model):
 
     def __str__(self):
         return f"{self.line}: {self.reason}"
+
+
+def export_stored_name(instance, filename):
+    """A generated name under exports/: the name the person sees is kept in `filename`."""
+    return f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class ExportJob(models.Model):
+    """A list too long to stream, written to a file by a background job (issue 16): the
+    export view, its arguments and query string, replayed for its requester, who alone
+    may download the file until `expires_at`."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("exporting")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+        EXPIRED = "expired", _("expired")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    list_name = models.CharField(max_length=40)  # "pool", "mine", "contracts", "audit" …
+    # The export view by its URL name, with its URL arguments ({"module": "contracts"}) and
+    # the list's query string (search, filters, order), as the person asked for it.
+    route = models.CharField(max_length=100)
+    route_kwargs = models.JSONField(default=dict)
+    query = models.TextField(blank=True)
+    language = models.CharField(max_length=10)  # of the column titles and values
+    format = models.CharField(max_length=4, choices=Format.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)  # rows of the list, counted by the worker
+    done = models.PositiveIntegerField(default=0)  # rows written
+    file = models.FileField(upload_to=export_stored_name, max_length=200, blank=True)
+    filename = models.CharField(_("file"), max_length=255)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)  # the file is deleted then
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "expires_at"], name="export_expiry")]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def is_active(self):
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def is_expired(self):
+        """Expired, or past its time and not yet purged (transfers.export_jobs.purge)."""
+        if self.state == self.State.EXPIRED:
+            return True
+        return self.state == self.State.DONE and self.expires_at <= timezone.now()
+
+    @property
+    def is_downloadable(self):
+        return self.state == self.State.DONE and not self.is_expired
+
+    @property
+    def percent(self):
+        if self.state in (self.State.DONE, self.State.EXPIRED):
+            return 100
+        return min(int(self.done * 100 / self.total), 100) if self.total else 0

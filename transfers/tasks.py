@@ -1,5 +1,5 @@
-"""The background jobs of imports (Django's tasks API through the django-tasks backport;
-`manage.py db_worker` runs them)."""
+"""The background jobs of imports and long exports (Django's tasks API through the
+django-tasks backport; `manage.py db_worker` runs them)."""
 
 from datetime import timedelta
 
@@ -15,6 +15,13 @@ STALLED_AFTER = timedelta(minutes=2)
 @task()
 def run_import(job_id):
     from .importing import run
+
+    run(job_id)
+
+
+@task()
+def run_export(job_id):
+    from .export_jobs import run
 
     run(job_id)
 

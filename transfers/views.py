@@ -1,6 +1,9 @@
-"""The import pages: upload, preview and choices, progress and result. The rules are in
-transfers.importing; these views parse, call it and render."""
+"""The import pages: upload, preview and choices, progress and result; the export of each
+list, and the pages of the exports too long to stream. The rules are in
+transfers.importing, transfers.exporting and transfers.export_jobs; these views parse,
+call them and render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
@@ -14,9 +17,9 @@ from core.views import ServiceErrorPages, refusal
 from customers.views import lists
 from records.views import ModuleListPage
 
-from . import columns, exporting, importing
+from . import columns, export_jobs, exporting, importing
 from .forms import StartForm, UploadForm
-from .models import ImportJob
+from .models import ExportJob, ImportJob
 from .tasks import resume_stalled
 
 
@@ -93,6 +96,7 @@ class ImportView(LoginRequiredMixin, ServiceErrorPages, View):
                 target=form.cleaned_data["target"],
                 assignees=list(form.cleaned_data.get("assignees") or []),
                 on_duplicate=form.cleaned_data["on_duplicate"],
+                add_unknown=form.cleaned_data.get("add_unknown", False),
             )
         except ServiceError as error:
             form.add_error(None, error.message)
@@ -143,24 +147,88 @@ class ImportListView(LoginRequiredMixin, View):
         return render(request, "transfers/list.html", {"jobs": jobs})
 
 
+def own_export(request, pk):
+    """The person's own export; anyone else's, an administrator's too, is not found."""
+    return get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+
+
+def export_context(job):
+    """What the progress part of an export's page (_export_progress.html) shows."""
+    return {"job": job, "expired_message": export_jobs.expired_message()}
+
+
+class ExportListView(LoginRequiredMixin, View):
+    def get(self, request):
+        export_jobs.purge()
+        context = {
+            "jobs": ExportJob.objects.filter(created_by=request.user)[:50],
+            "limit": f"{settings.EXPORT_STREAM_MAX_ROWS:,}",
+            "keep_hours": settings.EXPORT_KEEP_HOURS,
+        }
+        return render(request, "transfers/exports.html", context)
+
+
+class ExportView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        job = own_export(request, pk)
+        return render(request, "transfers/export.html", export_context(job))
+
+
+class ExportProgressView(LoginRequiredMixin, View):
+    """The progress part of an export's page, polled while the file is written."""
+
+    def get(self, request, pk):
+        job = own_export(request, pk)
+        return render(request, "transfers/_export_progress.html", export_context(job))
+
+
+class ExportDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        return export_jobs.download(request, own_export(request, pk))
+
+
 class ExportMixin:
     """A list page's rows as a file (`?format=csv|xlsx` and the list's own query string):
-    the list view's queryset, filters and order, exported (transfers.exporting)."""
+    the list view's queryset, filters and order, streamed, or for a long list written by a
+    background job (transfers.export_jobs)."""
 
     def get(self, request, *args, **kwargs):
         file_format = request.GET.get("format", exporting.CSV)
         filterset = self.get_filterset()
         if file_format not in exporting.FORMATS or not filterset.is_valid():
-            errors = [str(e) for field in filterset.errors.values() for e in field]
+            errors = _filter_errors(filterset)
             if file_format not in exporting.FORMATS:
                 errors.append(_("Export as csv or xlsx."))
             return refusal(request, " ".join(errors), 400)
-        query = request.GET.copy()
-        query.pop("format", None)
-        name = self.export_name()
-        rows = self.export_rows(filterset)
-        columns = self.export_columns()
-        return exporting.export(request.user, name, rows, columns, file_format, query.urlencode())
+        listing = self.export_listing(filterset)
+        return export_jobs.answer(request, listing, file_format, queued=self.export_queued)
+
+    def export_queued(self, job):
+        limit = settings.EXPORT_STREAM_MAX_ROWS
+        messages.info(
+            self.request,
+            _(
+                "The list has more than %(rows)s rows: it is being prepared in the "
+                "background. Download it from this page when it is ready."
+            )
+            % {"rows": f"{limit:,}"},
+        )
+        return redirect("transfers:export", job.pk)
+
+    def replayed_listing(self):
+        """What a background export writes, the view set up for its request (export_jobs)."""
+        filterset = self.get_filterset()
+        if not filterset.is_valid():
+            raise ServiceError(" ".join(_filter_errors(filterset)))
+        return self.export_listing(filterset)
+
+    def export_listing(self, filterset):
+        return export_jobs.Listing(
+            name=self.export_name(),
+            rows=filterset.qs,
+            items=lambda: self.export_rows(filterset),
+            columns=self.export_columns(),
+        )
 
     def export_name(self):
         return self.section
@@ -171,6 +239,10 @@ class ExportMixin:
 
     def export_columns(self):
         return exporting.CustomerColumns(full_record=True)
+
+
+def _filter_errors(filterset):
+    return [str(e) for field in filterset.errors.values() for e in field]
 
 
 class PoolExportView(ExportMixin, lists.PoolListView):

@@ -2,9 +2,11 @@
 exactly one contact is primary whenever any exist."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import trail
+from core import bulk
 
 from ..models import Contact, Customer, SocialRelation
 from .details import ensure_can_edit
@@ -62,9 +64,10 @@ def add_first_contacts(user, pairs):
     ]
     for contact in contacts:
         contact.normalise()
-    Contact.objects.bulk_create(contacts)
+    # A customer just created has one contact: its id tells the new contacts apart.
+    bulk.insert_keyed(contacts, "customer_id", Contact.objects)
     Contact.name_index.add_many(contacts)
-    Contact.history.bulk_history_create(contacts, default_user=user)
+    bulk.copy_history(Contact, [c.pk for c in contacts], user=user, when=timezone.now())
     return [
         trail.created_entry(user, c, customer_id=c.customer_id, untraced=CONTACT_UNTRACED)
         for c in contacts

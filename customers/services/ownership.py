@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 
 from audit import trail
 from audit.models import Action
+from core import bulk
 
 from .. import rules
 from ..models import Customer, OwnershipEvent, Share
@@ -91,7 +92,7 @@ def _write(events, states=()):
     (a batch-assign of 1,000 to one person is one row naming the 1,000), as a row per
     customer cost 30–40 % of batch-assign (benchmark row "batch-assign 1,000 to 10 users")."""
     events = list(events)
-    OwnershipEvent.objects.bulk_create(events)
+    bulk.insert(events)
     batches = defaultdict(list)
     for event in events:
         kind = (event.action, event.actor_id, event.to_user_id, event.to_department_id)
@@ -480,9 +481,9 @@ def create_many(user, rows, *, claim=False):
         customers.append(customer)
     try:
         with transaction.atomic():
-            Customer.objects.bulk_create(customers)
+            bulk.insert_keyed(customers, "name_key", Customer.live)
             Customer.name_index.add_many(customers)
-            Customer.history.bulk_history_create(customers, default_user=user)
+            bulk.copy_history(Customer, [c.pk for c in customers], user=user, when=now)
             first_contacts = add_first_contacts(
                 user, [(c, contact) for c, (_d, contact) in zip(customers, rows, strict=True)]
             )

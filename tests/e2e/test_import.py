@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
+CHUNK_ROWS = 100  # the worker's chunks: the first commits long before the last
 WORKER += ["--interval", "0.1"]
 
 
@@ -45,6 +46,7 @@ def worker(settings, tmp_path):
     of the test, or by the test)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     env = {**os.environ, "DATABASE_URL": database_url(), "POOLCRM_VAR_DIR": str(tmp_path)}
+    env["POOLCRM_IMPORT_CHUNK_ROWS"] = str(CHUNK_ROWS)
     started = []
 
     def start(*extra):
@@ -129,7 +131,7 @@ def test_a_killed_worker_leaves_an_import_the_next_one_finishes(company, worker)
 
     def some_done():
         job.refresh_from_db()
-        return job.done >= importing.CHUNK
+        return job.done >= CHUNK_ROWS
 
     wait_for(some_done, what="the first chunk")
     first.send_signal(signal.SIGKILL)

@@ -1,9 +1,18 @@
 """The import API: upload a file (its preview in the answer), start it, follow it, cancel
-it. The rules are transfers.importing's, as on the pages."""
+it; the exports of the lists, and the exports too long to stream: follow one, download
+its file. The rules are transfers.importing's, exporting's and export_jobs', as on the
+pages."""
 
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import parsers, renderers, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -13,8 +22,8 @@ from audit.api import AuditTrailView
 from customers.api import views as customer_views
 from org.models import User
 
-from .. import columns, exporting, importing
-from ..models import ImportJob
+from .. import columns, export_jobs, exporting, importing
+from ..models import ExportJob, ImportJob
 from ..reading import ENCODING_CHOICES
 
 
@@ -37,6 +46,11 @@ class StartSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=["", *columns.FIELDS]),
         required=False,
         help_text='The field of each column of the file, in order; "" for none.',
+    )
+    add_unknown = serializers.BooleanField(
+        default=False,
+        help_text="Administrators: first add the file's values not in the data dictionary "
+        "to it (otherwise those fields are left empty).",
     )
 
 
@@ -174,6 +188,7 @@ class StartImportView(APIView):
             target=data["target"],
             assignees=data.get("assignees", []),
             on_duplicate=data["on_duplicate"],
+            add_unknown=data["add_unknown"],
         )
         job.refresh_from_db()
         return _answer(job, status=202)
@@ -204,21 +219,116 @@ class XLSXRenderer(CSVRenderer):
     charset = None
 
 
+# One job, also where an export of a list answers it (202): not a list of them.
+@extend_schema_serializer(many=False)
+class ExportJobSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+    url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "url",
+            "list_name",
+            "format",
+            "filename",
+            "created_at",
+            "state",
+            "total",
+            "done",
+            "percent",
+            "finished_at",
+            "expires_at",
+            "download_url",
+        ]
+
+    def get_url(self, job) -> str:
+        return reverse("api-export", args=[job.pk])
+
+    def get_download_url(self, job) -> str | None:
+        """Its file, for its requester only, while it is kept; null before and after."""
+        return reverse("api-export-download", args=[job.pk]) if job.is_downloadable else None
+
+
+def _own_export(request, pk):
+    """The caller's own export; anyone else's, an administrator's too, is not found."""
+    return get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+
+
+class ExportsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses=ExportJobSerializer(many=True),
+        summary="Your exports written in the background, newest first",
+    )
+    def get(self, request):
+        export_jobs.purge()
+        jobs = ExportJob.objects.filter(created_by=request.user)[:50]
+        return Response(ExportJobSerializer(jobs, many=True).data)
+
+
+class ExportJobView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses=ExportJobSerializer, summary="An export written in the background: progress"
+    )
+    def get(self, request, pk):
+        return Response(ExportJobSerializer(_own_export(request, pk)).data)
+
+
+NOT_SERVED = inline_serializer("ExportNotServed", {"detail": serializers.CharField()})
+FILE_RESPONSES = {
+    (200, "text/csv"): OpenApiTypes.BINARY,
+    (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+}
+
+
+class ExportDownloadView(APIView):
+    permission_classes = [IsAuthenticated]
+    # A download client may accept only the file's type; an error answers JSON.
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer, XLSXRenderer]
+
+    @extend_schema(
+        summary="The file of an export written in the background",
+        description=(
+            "Only to the person who asked for the export (anyone else: 404), while it is "
+            "kept: 409 while it is being written or after it failed, 410 once deleted."
+        ),
+        responses={**FILE_RESPONSES, 404: NOT_SERVED, 409: NOT_SERVED, 410: NOT_SERVED},
+    )
+    def get(self, request, pk):
+        return export_jobs.download(request, _own_export(request, pk))
+
+
 EXPORT_DOC = extend_schema(
     summary="The whole list as a file, with the list's search, filters and order",
+    description=(
+        "A list of more rows than the server's EXPORT_STREAM_MAX_ROWS (10,000 unless set) "
+        "is written in the background: the answer is then 202 with the export job, its "
+        "address in `Location`; GET it until `download_url` is given."
+    ),
     parameters=[
-        OpenApiParameter("format", str, enum=list(exporting.FORMATS), description="csv or xlsx")
+        OpenApiParameter("format", str, enum=list(exporting.FORMATS), description="csv or xlsx"),
+        OpenApiParameter(
+            "Location",
+            str,
+            location=OpenApiParameter.HEADER,
+            response=[202],
+            description="The export job's address (GET /api/exports/{id}/)",
+        ),
     ],
-    responses={
-        (200, "text/csv"): OpenApiTypes.BINARY,
-        (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
-    },
+    responses={**FILE_RESPONSES, (202, "application/json"): ExportJobSerializer},
 )
 
 
 class ExportAPIMixin:
     """GET …/export/?format=csv|xlsx: the list the API view answers, every page of it, as
-    a file (transfers.exporting), audited."""
+    a file, streamed, or for a long list written by a background job
+    (transfers.export_jobs)."""
 
     renderer_classes = [CSVRenderer, XLSXRenderer]
     pagination_class = None
@@ -227,18 +337,33 @@ class ExportAPIMixin:
 
     @EXPORT_DOC
     def get(self, request, *args, **kwargs):
-        rows = self.filter_queryset(self.get_queryset())
-        rows = self.export_order(rows)
         file_format = request.accepted_renderer.format
-        query = request.query_params.copy()
-        query.pop("format", None)
-        return exporting.export(
-            request.user,
-            self.export_name,
-            self.export_rows(rows),
-            self.columns(),
-            file_format,
-            query.urlencode(),
+        return export_jobs.answer(
+            request, self.export_listing(), file_format, queued=self.export_queued
+        )
+
+    def export_queued(self, job):
+        """202 with the job, in JSON whichever file was asked for."""
+        response = JsonResponse(ExportJobSerializer(job).data, status=202)
+        response["Location"] = self.request.build_absolute_uri(reverse("api-export", args=[job.pk]))
+        return response
+
+    def replayed_listing(self):
+        """What a background export writes, the view set up for its request (export_jobs):
+        the request as DRF wraps it, by the job's requester, who must still be allowed."""
+        request = self.initialize_request(self.request, **self.kwargs)
+        request.user = self.request.user
+        self.request = request
+        self.check_permissions(request)
+        return self.export_listing()
+
+    def export_listing(self):
+        rows = self.filter_queryset(self.get_queryset())
+        return export_jobs.Listing(
+            name=self.export_name,
+            rows=rows,
+            items=lambda: self.export_rows(self.export_order(rows)),
+            columns=self.columns(),
         )
 
     def export_order(self, rows):

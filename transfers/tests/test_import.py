@@ -173,8 +173,8 @@ def test_fill_empty_fields_of_a_pool_customer(
     assert job.filled == 1
 
 
-def test_a_resumed_import_goes_on_after_its_last_committed_chunk(company, monkeypatch):
-    monkeypatch.setattr(importing, "CHUNK", 2)
+def test_a_resumed_import_goes_on_after_its_last_committed_chunk(company, monkeypatch, settings):
+    settings.IMPORT_CHUNK_ROWS = 2
     data = ("名称\n" + "".join(f"客户{i:03d}\n" for i in range(7))).encode()
     job = importing.prepare(company.marketer, upload(data))
     ImportJob.objects.filter(pk=job.pk).update(state="queued", target="pool")
@@ -282,3 +282,60 @@ def test_a_bad_upload_is_answered_on_the_page(company, client):
     assert answer.status_code == 400  # an empty upload is refused by the form itself
     answer = client.post("/imports/new/", {"file": upload("名称\n".encode(), "a.csv")})
     assert answer.status_code == 400 and "no customers under it" in answer.content.decode()
+
+
+# --- values not in the data dictionary ------------------------------------------------------
+
+UNKNOWN = "客户名称,行业,来源\n甲公司,新能源,Trade fair\n乙公司,新能源,\n丙公司,制造业,\n"
+
+
+def test_an_administrator_adds_the_unknown_values_to_the_dictionary(
+    company, manufacturing, django_capture_on_commit_callbacks
+):
+    job = run(
+        company.admin,
+        UNKNOWN.encode(),
+        capture=django_capture_on_commit_callbacks,
+        target=ImportJob.Target.MINE,
+        add_unknown=True,
+    )
+    assert job.state == ImportJob.State.DONE and job.imported == 3
+    energy = DictionaryItem.objects.get(kind="industry", name_zh_hans="新能源")
+    fair = DictionaryItem.objects.get(kind="source", name="Trade fair")  # named in its language
+    assert (energy.name, fair.name_zh_hans) == ("", "")
+    assert Customer.live.get(name="甲公司").industry == energy
+    assert Customer.live.get(name="甲公司").source == fair
+    assert Customer.live.get(name="乙公司").industry == energy  # added once, used twice
+    assert Customer.live.get(name="丙公司").industry == manufacturing
+    started = AuditEntry.objects.filter(object_type="transfers.importjob", object_id=str(job.pk))
+    assert started.filter(changes__has_key="dictionary items added").count() == 1
+    added = AuditEntry.objects.filter(object_type="settings_app.dictionaryitem", action="create")
+    assert set(added.values_list("object_id", flat=True)) >= {str(energy.pk), str(fair.pk)}
+
+
+def test_only_administrators_add_to_the_dictionary(company, manufacturing):
+    job = importing.prepare(company.marketer, upload(UNKNOWN.encode()))
+    with pytest.raises(importing.NotAllowed):
+        importing.start(company.marketer, job, target=ImportJob.Target.POOL, add_unknown=True)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DRAFT
+    assert not DictionaryItem.objects.filter(name_zh_hans="新能源").exists()
+
+
+def test_a_value_too_long_for_the_dictionary_refuses_the_start(company):
+    job = importing.prepare(company.admin, upload(f"名称,行业\n甲,{'长' * 200}\n".encode()))
+    with pytest.raises(importing.ServiceError, match="Industry"):
+        importing.start(company.admin, job, target=ImportJob.Target.MINE, add_unknown=True)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DRAFT
+    assert not DictionaryItem.objects.filter(kind="industry").exists()
+
+
+def test_the_page_offers_adding_them_to_administrators_only(company, client, manufacturing):
+    for person, offered in ((company.admin, True), (company.marketer, False)):
+        client.force_login(person)
+        client.post("/imports/new/", {"file": upload(UNKNOWN.encode())})
+        job = ImportJob.objects.filter(created_by=person).get()
+        page = client.get(f"/imports/{job.pk}/").content.decode()
+        assert 'data-testid="unknown-values"' in page and "新能源" in page
+        assert ('name="add_unknown"' in page) is offered
