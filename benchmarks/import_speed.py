@@ -10,7 +10,11 @@ file; the pool manager imports it into the pool, in this process, through the sa
 as the job worker (transfers.importing.run). The copy is dropped at the end.
 
     .venv/bin/python -m benchmarks.import_speed [--db sqlite|postgres] [--rows 100000]
-        [--size 1000000] [--duplicates 0.05] [--profile FILE]
+        [--size 1000000] [--duplicates 0.05] [--profile FILE] [--probe SECONDS]
+        [--nice N]
+
+With --probe, list pages are timed (benchmarks.list_probe, another process) for SECONDS
+alone, then for as long as the import runs: the issue wants their p95 within 2x.
 """
 
 import argparse
@@ -21,6 +25,7 @@ import random
 import resource
 import secrets
 import sqlite3
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -85,7 +90,20 @@ def write_file(path, rows, duplicates, rng):
     return len(existing)
 
 
-def measure(rows, duplicates, seed, tmp, profile=None):
+def start_probe(tmp, name, *extra):
+    """benchmarks.list_probe in a process of its own: (process, where it writes)."""
+    out = tmp / f"{name}.json"
+    command = [sys.executable, "-m", "benchmarks.list_probe", str(out), *extra]
+    return subprocess.Popen(command, cwd=ROOT), out
+
+
+def probed(process, out):
+    if process.wait(timeout=600) != 0:
+        raise SystemExit("the list probe failed")
+    return json.loads(out.read_text())
+
+
+def measure(rows, duplicates, seed, tmp, profile=None, probe=0, nice=0):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from org.models import User
@@ -96,6 +114,13 @@ def measure(rows, duplicates, seed, tmp, profile=None):
     path = tmp / "import.csv"
     existing = write_file(path, rows, duplicates, rng)
     manager = User.objects.get(username=POOL_MANAGER_USERNAME)
+    lists = {}
+    if probe:  # the list pages alone first, then beside the import
+        lists["idle"] = probed(*start_probe(tmp, "idle", "--seconds", str(probe)))
+        stop = tmp / "stop"
+        beside = start_probe(tmp, "beside", "--until", str(stop))
+    if nice:  # as the README's worker unit runs (Nice=), the list pages beside it not
+        os.nice(nice)
     started = time.perf_counter()
     job = importing.prepare(manager, SimpleUploadedFile(path.name, path.read_bytes()))
     ImportJob.objects.filter(pk=job.pk).update(state="queued", target="pool")
@@ -107,6 +132,10 @@ def measure(rows, duplicates, seed, tmp, profile=None):
     else:
         importing.run(job.pk)
     finished = time.perf_counter()
+    if probe:
+        stop.touch()
+        lists["during the import"] = probed(*beside)
+        lists["p95 ratio"] = round(lists["during the import"]["p95"] / lists["idle"]["p95"], 2)
     job.refresh_from_db()
     return {
         "rows": rows,
@@ -119,6 +148,7 @@ def measure(rows, duplicates, seed, tmp, profile=None):
         "run_s": round(finished - prepared, 1),
         "rows_per_s": round(rows / (finished - prepared)),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        **({"list pages": lists} if probe else {}),
     }
 
 
@@ -130,6 +160,14 @@ def main(argv=None):
     parser.add_argument("--duplicates", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--profile", help="write the import's cProfile statistics here")
+    parser.add_argument("--nice", type=int, default=0, help="import at this CPU niceness")
+    parser.add_argument(
+        "--probe",
+        type=float,
+        default=0,
+        help="time list pages (benchmarks.list_probe) this many seconds idle, then during "
+        "the import",
+    )
     args = parser.parse_args(argv)
 
     from benchmarks.generate import database_url
@@ -152,7 +190,15 @@ def main(argv=None):
 
         call_command("migrate", verbosity=0)
         try:
-            result = measure(args.rows, args.duplicates, args.seed, Path(tmp), args.profile)
+            result = measure(
+                args.rows,
+                args.duplicates,
+                args.seed,
+                Path(tmp),
+                args.profile,
+                args.probe,
+                args.nice,
+            )
         finally:
             from django.db import connections
 
