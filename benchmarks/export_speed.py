@@ -72,6 +72,7 @@ def main(argv=None):
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--profile", help="write the export's cProfile statistics here")
+    parser.add_argument("--json", help="write the result here too")
     args = parser.parse_args(argv)
 
     from benchmarks.generate import database_url
@@ -92,6 +93,8 @@ def main(argv=None):
         result = measure(args.format, args.profile)
     result.update(db=args.db, size=args.size)
     print(json.dumps(result, indent=1))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result))
     return 0 if result["state"] == "done" else 1
 
 

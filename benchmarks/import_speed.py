@@ -137,6 +137,13 @@ def measure(rows, duplicates, seed, tmp, profile=None, probe=0, nice=0):
         lists["during the import"] = probed(*beside)
         lists["p95 ratio"] = round(lists["during the import"]["p95"] / lists["idle"]["p95"], 2)
     job.refresh_from_db()
+    from django.db import connection
+
+    settings_of_server = {}
+    if connection.vendor == "postgresql":  # the one the list pages beside it depend on
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW shared_buffers")
+            settings_of_server["shared_buffers"] = cursor.fetchone()[0]
     return {
         "rows": rows,
         "existing_duplicates": existing,
@@ -149,6 +156,7 @@ def measure(rows, duplicates, seed, tmp, profile=None, probe=0, nice=0):
         "rows_per_s": round(rows / (finished - prepared)),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         **({"list pages": lists} if probe else {}),
+        **settings_of_server,
     }
 
 
@@ -168,6 +176,7 @@ def main(argv=None):
         help="time list pages (benchmarks.list_probe) this many seconds idle, then during "
         "the import",
     )
+    parser.add_argument("--json", help="write the result here too")
     args = parser.parse_args(argv)
 
     from benchmarks.generate import database_url
@@ -206,6 +215,8 @@ def main(argv=None):
             drop()
     result.update(db=args.db, size=args.size, seed=args.seed)
     print(json.dumps(result, indent=1))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result))
     return 0 if result["state"] == "done" else 1
 
 

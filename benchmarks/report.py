@@ -92,7 +92,42 @@ def summary(result):
                 "load run, errors": (str(load["errors"]), load["errors"] == 0),
             }
         )
+    if result.get("transfers"):
+        figures.update(transfer_figures(result["transfers"]))
     return figures
+
+
+def transfer_figures(transfers):
+    """The imports' and exports' figures (benchmarks.transfers), each with whether it meets
+    its target."""
+    imported, exports = transfers["import"], transfers["export"]
+    lists = imported["list pages"]
+    csv = next(e for e in exports if e["format"] == "csv")
+    return {
+        "import 100,000 rows, time": (f"{imported['run_s']:.0f} s", imported["run_s"] <= 60),
+        "import, worker peak memory": (
+            f"{imported['peak_rss_mb']} MB",
+            imported["peak_rss_mb"] <= 300,
+        ),
+        "list pages during the import, p95 ÷ idle p95": (
+            f"{lists['p95 ratio']:.2f} ({_ms(lists['during the import']['p95'])} ms ÷ "
+            f"{_ms(lists['idle']['p95'])} ms)"
+            + (
+                f", shared_buffers {imported['shared_buffers']}"
+                if "shared_buffers" in imported
+                else ""
+            ),
+            lists["p95 ratio"] <= 2,
+        ),
+        "export the pool to CSV, time": (
+            f"{csv['seconds']:.0f} s for {csv['rows']:,} rows",
+            csv["seconds"] <= 60,
+        ),
+        "export, peak memory (CSV, XLSX)": (
+            ", ".join(f"{e['peak_rss_mb']} MB" for e in exports),
+            all(e["peak_rss_mb"] <= 300 for e in exports),
+        ),
+    }
 
 
 TARGETS = {
@@ -106,6 +141,11 @@ TARGETS = {
     "load run, requests/s": "≥ 60",
     "load run, p95": "≤ 250 ms",
     "load run, errors": "0",
+    "import 100,000 rows, time": "≤ 60 s",
+    "import, worker peak memory": "≤ 300 MB",
+    "list pages during the import, p95 ÷ idle p95": "≤ 2",
+    "export the pool to CSV, time": "≤ 60 s",
+    "export, peak memory (CSV, XLSX)": "≤ 300 MB",
 }
 
 
@@ -153,7 +193,8 @@ def render(results):
         "",
         f"Machine: {first['cpu']}, {first['cores']} cores, {first['memory_gb']} GB; Python "
         f"{first['python']}, Django {first['django']}; PostgreSQL on the same machine in its "
-        "default configuration. The machine is shared: other work ran beside the benchmark.",
+        "default configuration unless a row names a setting. The machine is shared: other "
+        "work ran beside the benchmark.",
         "",
     ]
     for result in results:
@@ -268,6 +309,7 @@ APART_NAMES = {
     "picker": "customer picker's",
     "tabs": "customer tabs'",
     "mutations": "claim and batch-assign",
+    "transfers": "import and export (summary)",
 }
 
 

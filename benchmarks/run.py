@@ -1,5 +1,6 @@
 """`make bench`: generate the dataset of a size unless it is there, measure, then the load
-run. Each step runs in its own process.
+run, then the imports and exports (benchmarks.transfers). Each step runs in its own
+process.
 
 The seed that draws the keyword mix is the time unless `--seed` gives one; it is printed
 first and written into RESULTS.md, so a run can be repeated with the same mix."""
@@ -22,6 +23,9 @@ def main(argv=None):
     parser.add_argument("--budget", type=float, default=60.0, help="seconds per measurement")
     parser.add_argument("--load", type=float, default=60.0, help="seconds of load; 0: none")
     parser.add_argument("--force", action="store_true", help="generate even if present")
+    parser.add_argument(
+        "--no-transfers", action="store_true", help="skip the import and export step"
+    )
     args = parser.parse_args(argv)
     seed = int(time.time()) if args.seed is None else args.seed
     print(f"benchmark seed {seed}", flush=True)
@@ -37,6 +41,9 @@ def main(argv=None):
     if args.load:
         load = [sys.executable, "-m", "benchmarks.measure", *size, "--load", str(args.load)]
         code = subprocess.run(load, cwd=ROOT, env=env).returncode or code
+    if not args.no_transfers:
+        transfers = [sys.executable, "-m", "benchmarks.transfers", *size]
+        code = subprocess.run(transfers, cwd=ROOT, env=env).returncode or code
     return code
 
 

@@ -20,7 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ from core.views import refusal
 
 from . import exporting
 from .models import ExportJob
-from .tasks import run_export
+from .tasks import resume_stalled_exports, run_export
 
 PROGRESS_EVERY = 2000  # rows written between two updates of a job's `done`
 State = ExportJob.State
@@ -57,6 +58,8 @@ class Listing:
 def answer(request, listing, file_format, queued):
     """The answer to an export of `listing`: the file, streamed, when the list has at most
     EXPORT_STREAM_MAX_ROWS rows; else `queued(job)`, of the job queued to write it."""
+    if request.method == "HEAD":  # what a GET would answer, without writing or recording it
+        return HttpResponse(content_type=exporting.CONTENT_TYPES[file_format])
     query = request.GET.copy()
     query.pop("format", None)
     query = query.urlencode()
@@ -94,7 +97,8 @@ def queue(request, list_name, file_format, query):
 def run(job_id):
     """Write the file of a queued export (the task's body). A failure marks the job failed,
     with the error, and is raised for the worker to log."""
-    if not ExportJob.objects.filter(pk=job_id, state=State.QUEUED).update(state=State.RUNNING):
+    taken = ExportJob.objects.filter(pk=job_id, state=State.QUEUED)
+    if not taken.update(state=State.RUNNING, heartbeat_at=timezone.now()):
         return  # another worker took it, or it is gone
     job = ExportJob.objects.select_related("created_by").get(pk=job_id)
     try:
@@ -160,10 +164,21 @@ class _Counter:
             yield row
             self.count += 1
             if self.count % PROGRESS_EVERY == 0:
-                ExportJob.objects.filter(pk=self.job.pk).update(done=self.count)
+                ExportJob.objects.filter(pk=self.job.pk).update(
+                    done=self.count, heartbeat_at=timezone.now()
+                )
 
 
 # ---------------------------------------------------------------------------- the file
+
+
+def own(user, pk):
+    """The person's own export (anyone else's, an administrator's too, is not found),
+    queued again first if its worker stopped while writing it."""
+    job = get_object_or_404(ExportJob, pk=pk, created_by=user)
+    if resume_stalled_exports(ExportJob.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
+    return job
 
 
 def download(request, job):

@@ -126,6 +126,7 @@ class ExportJob(models.Model):
     done = models.PositiveIntegerField(default=0)  # rows written
     file = models.FileField(upload_to=export_stored_name, max_length=200, blank=True)
     filename = models.CharField(_("file"), max_length=255)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # last progress written
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)  # the file is deleted then
     error = models.TextField(blank=True)

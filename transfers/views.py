@@ -148,8 +148,7 @@ class ImportListView(LoginRequiredMixin, View):
 
 
 def own_export(request, pk):
-    """The person's own export; anyone else's, an administrator's too, is not found."""
-    return get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+    return export_jobs.own(request.user, pk)
 
 
 def export_context(job):

@@ -88,3 +88,20 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path, monkeypatch):
     for heading in ("## Summary", "lists, p50 / p95", "quick search (seed 11)", "load run"):
         assert heading in text
     assert "an older run" not in text and text.endswith(kept)  # other benchmarks' kept
+
+
+def test_the_import_and_export_figures_are_summarised_against_their_targets():
+    lists = {"idle": {"p95": 40.0}, "during the import": {"p95": 90.0}, "p95 ratio": 2.25}
+    transfers = {
+        "import": {"run_s": 41.2, "peak_rss_mb": 190, "list pages": lists},
+        "export": [
+            {"format": "csv", "seconds": 29.0, "rows": 995043, "peak_rss_mb": 90},
+            {"format": "xlsx", "seconds": 99.0, "rows": 995043, "peak_rss_mb": 95},
+        ],
+    }
+    figures = report.transfer_figures(transfers)
+    assert set(figures) <= set(report.TARGETS)
+    assert figures["import 100,000 rows, time"] == ("41 s", True)
+    assert figures["list pages during the import, p95 ÷ idle p95"][1] is False  # over 2
+    assert figures["export the pool to CSV, time"] == ("29 s for 995,043 rows", True)
+    assert figures["export, peak memory (CSV, XLSX)"] == ("90 MB, 95 MB", True)

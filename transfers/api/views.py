@@ -253,8 +253,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
 
 
 def _own_export(request, pk):
-    """The caller's own export; anyone else's, an administrator's too, is not found."""
-    return get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+    return export_jobs.own(request.user, pk)
 
 
 class ExportsView(APIView):

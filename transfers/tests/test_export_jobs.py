@@ -419,3 +419,32 @@ def test_the_schema_documents_the_jobs(company, api):
         assert "Location" in queued["headers"]
     download = paths["/api/exports/{id}/download/"]["get"]["responses"]
     assert {"200", "404", "409", "410"} <= set(download)
+
+
+def test_an_export_whose_worker_stopped_is_written_again_when_looked_at(company, client, customers):
+    client.force_login(company.rep)
+    job = queued_from_page(client, "/mine/export/", {"format": "csv"})
+    # A worker took it, wrote some rows and was killed.
+    recently = timezone.now() - timedelta(seconds=30)
+    ExportJob.objects.filter(pk=job.pk).update(state="running", done=2, heartbeat_at=recently)
+    client.get(f"/exports/{job.pk}/progress/")
+    job.refresh_from_db()
+    assert (job.state, job.done) == ("running", 2)  # still writing, as far as one can tell
+    long_ago = timezone.now() - timedelta(minutes=5)
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=long_ago)
+    client.get(f"/exports/{job.pk}/progress/")  # queued again; this backend runs it at once
+    job.refresh_from_db()
+    assert job.state == "done"
+    rows = rows_of_file(body_of(client.get(f"/exports/{job.pk}/download/")), "csv")
+    assert len(rows) == 1 + 5  # the header and rep's five, each once
+
+
+def test_a_head_request_queues_and_records_nothing(company, client, api, customers):
+    client.force_login(company.rep)
+    for answer in (
+        client.head("/mine/export/?format=csv"),
+        api(company.rep).head("/api/mine/export/?format=xlsx"),
+    ):
+        assert answer.status_code == 200
+    assert not ExportJob.objects.exists()
+    assert not AuditEntry.objects.filter(action="export").exists()
