@@ -13,7 +13,23 @@ def stored_name(instance, filename):
     return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class ImportJob(models.Model):
+class Job:
+    """What an import and an export have alike: a file's name, and rows done of a total
+    while the job is queued or running."""
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def is_active(self):
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def percent(self):
+        return min(int(self.done * 100 / self.total), 100) if self.total else 0
+
+
+class ImportJob(Job, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("waiting for your choices")
         QUEUED = "queued", _("queued")
@@ -61,17 +77,6 @@ class ImportJob(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
 
-    def __str__(self):
-        return self.filename
-
-    @property
-    def is_active(self):
-        return self.state in (self.State.QUEUED, self.State.RUNNING)
-
-    @property
-    def percent(self):
-        return int(self.done * 100 / self.total) if self.total else 0
-
 
 class NotImported(models.Model):
     """A row of an import's file that was refused or skipped, and why."""
@@ -93,7 +98,7 @@ def export_stored_name(instance, filename):
     return f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class ExportJob(models.Model):
+class ExportJob(Job, models.Model):
     """A list too long to stream, written to a file by a background job (issue 16): the
     export view, its arguments and query string, replayed for its requester, who alone
     may download the file until `expires_at`."""
@@ -137,13 +142,6 @@ class ExportJob(models.Model):
         verbose_name = _("export")
         verbose_name_plural = _("exports")
 
-    def __str__(self):
-        return self.filename
-
-    @property
-    def is_active(self):
-        return self.state in (self.State.QUEUED, self.State.RUNNING)
-
     @property
     def is_expired(self):
         """Expired, or past its time and not yet purged (transfers.export_jobs.purge)."""
@@ -159,4 +157,4 @@ class ExportJob(models.Model):
     def percent(self):
         if self.state in (self.State.DONE, self.State.EXPIRED):
             return 100
-        return min(int(self.done * 100 / self.total), 100) if self.total else 0
+        return super().percent
