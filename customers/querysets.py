@@ -212,7 +212,8 @@ def _why_listed(user, subordinates, customer, shares):
 def assignees(user):
     """Whom `user` may give customers to or share them with, for the pickers: active
     people other than `user` (who claims instead, and cannot share with themselves), and
-    not administrators, who keep the system rather than sell (SPEC O2)."""
+    not administrators, who keep the system rather than sell (SPEC O2): those
+    rules.may_receive accepts."""
     people = get_user_model().objects.filter(is_active=True, is_staff=False, is_superuser=False)
     return people.exclude(pk=user.pk).order_by("display_name", "username")
 

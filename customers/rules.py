@@ -121,6 +121,20 @@ def refuse_restore(actor: Actor, c: CustomerState):
 # every one. Whether it succeeds on the ticked rows is still the per-row rule's answer.
 
 
+def may_receive(person):
+    """Whether customers may be given to `person`: someone active who sells, not an
+    administrator, who keeps the system (SPEC O2). querysets.assignees lists the same."""
+    return person.is_active and not person.is_staff and not person.is_superuser
+
+
+def refuse_receivers(people):
+    """Why customers may not be given to some of `people`, or None."""
+    refused = [person.label for person in people if not may_receive(person)]
+    if refused:
+        return _("These people cannot receive customers: %s") % ", ".join(refused)
+    return None
+
+
 def refuse_reclaiming(actor: Actor):
     """None for pool managers and supervisors, who may reclaim some customers (P5, S3)."""
     if not (actor.is_pool_manager or actor.subordinates):

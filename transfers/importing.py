@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from audit import trail
 from audit.models import Action
 from core.errors import NotAllowed, ServiceError
+from customers import rules
 from customers.models import Contact, Customer
 from customers.normalize import fold, name_key
 from customers.services import details, ownership
@@ -53,9 +54,7 @@ def refuse_target(user, target, assignees=()):
     if target == Target.SPREAD:
         if not assignees:
             return _("Choose the salespeople to spread the customers over.")
-        inactive = [person.label for person in assignees if not person.is_active]
-        if inactive:
-            return _("These people cannot receive customers: %s") % ", ".join(inactive)
+        return rules.refuse_receivers(assignees)
     return None
 
 

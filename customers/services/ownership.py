@@ -264,6 +264,9 @@ def assign(user, ids, to_users, reason=""):
     customer at a time, as the source describes."""
     if not to_users:
         raise ServiceError(_("Choose at least one user to assign to."), field="to")
+    refused = rules.refuse_receivers(to_users)
+    if refused:
+        raise ServiceError(refused, field="to")
     actor = rules.Actor.of(user)
     if not actor.is_pool_manager and (len(_unique(ids)) > 1 or len(to_users) > 1):
         raise ServiceError(

@@ -69,6 +69,23 @@ def test_fair_distribution_is_even_and_skips_current_owner(company):
         assert customer.owner != company.rep
 
 
+def test_customers_go_to_no_administrator_and_no_deactivated_person(company, api):
+    """The pickers offer neither (querysets.assignees); the service refuses them too, so a
+    hand-made request cannot give an administrator customers to chase."""
+    fresh = CustomerFactory.create_batch(2)
+    ids = [c.pk for c in fresh]
+    company.junior.is_active = False
+    company.junior.save()
+    for target in (company.admin, company.junior):
+        with pytest.raises(ServiceError, match="cannot receive customers"):
+            ownership.assign(company.marketer, ids, [company.rep, target])
+    answer = api(company.marketer).post(
+        "/api/customers/assign/", {"ids": ids, "to": [company.admin.pk]}, format="json"
+    )
+    assert answer.status_code == 400, answer.content
+    assert not Customer.objects.filter(pk__in=ids, owner__isnull=False).exists()
+
+
 def test_only_pool_managers_assign_batches(company):
     mine = CustomerFactory.create_batch(2, owner=company.rep)
     with pytest.raises(ServiceError):
