@@ -2,8 +2,8 @@
 rows into 1M": at most 60 s). Django's bulk_create compiles every value of every row
 through the SQL compiler; for the seven kinds of row an imported customer writes that
 was two thirds of the import's time (profiled), and the row missed its target by 2x.
-Here a table's rows go in with one executemany of one statement, and history rows are
-copied by the database from the rows just written."""
+Here a table's rows go in as plain rows (SQLite's executemany, PostgreSQL's COPY), and
+history rows are copied by the database from the rows just written."""
 
 from django.db import connections, router
 
