@@ -4,6 +4,7 @@ DATABASE_URL unset means the embedded SQLite file under var/.
 """
 
 import datetime
+import importlib.util
 import os
 from pathlib import Path
 
@@ -228,9 +229,34 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
-# Background jobs (imports, long exports): Django's tasks API (the django-tasks backport),
-# kept in the database; `manage.py db_worker` runs them (`make run` starts one beside it).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Background jobs (imports, long exports): Django's tasks API (the django-tasks backport).
+# POOLCRM_TASKS=database (default): kept in the database, run by `manage.py db_worker`
+# (`make run` starts one beside it). POOLCRM_TASKS=rq: kept in Redis at POOLCRM_REDIS_URL,
+# run by `manage.py rqworker` (RQ through django-rq; the `rq` extra installs them).
+TASKS_BACKEND = os.environ.get("POOLCRM_TASKS", "database")
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "rq":
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        raise ImproperlyConfigured(
+            "POOLCRM_TASKS=rq needs the RQ packages: .venv/bin/pip install -e '.[rq]'"
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # DEFAULT_TIMEOUT -1: no time limit on a job, as under db_worker (RQ stops one at 180 s).
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("POOLCRM_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "DEFAULT_TIMEOUT": -1,
+        }
+    }
+    # The job class the tasks need (django-tasks-rq's), so a plain `rqworker` runs them.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+else:
+    raise ImproperlyConfigured(
+        f"POOLCRM_TASKS={TASKS_BACKEND!r} is not a job backend poolcrm knows: "
+        "use 'database' (the default) or 'rq'."
+    )
 # Imports (transfers/): the largest file and the most rows one import takes.
 IMPORT_MAX_MB = int(os.environ.get("POOLCRM_IMPORT_MAX_MB", "20"))
 IMPORT_MAX_ROWS = int(os.environ.get("POOLCRM_IMPORT_MAX_ROWS", "200000"))

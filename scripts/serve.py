@@ -1,6 +1,7 @@
 """`make run`: the development server and one background-job worker beside it (imports),
-stopped together."""
+stopped together: `db_worker`, or `rqworker` with POOLCRM_TASKS=rq (config/settings.py)."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
-worker = subprocess.Popen([*MANAGE, "db_worker", "--no-reload"], cwd=ROOT)
+WORKER = ["rqworker"] if os.environ.get("POOLCRM_TASKS") == "rq" else ["db_worker", "--no-reload"]
+
+worker = subprocess.Popen([*MANAGE, *WORKER], cwd=ROOT)
 try:
     sys.exit(subprocess.call([*MANAGE, "runserver", *sys.argv[1:]], cwd=ROOT))
 except KeyboardInterrupt:
