@@ -13,17 +13,12 @@ migrated first). The job and its file are deleted at the end; its audit row stay
 
 import argparse
 import json
-import os
 import resource
-import secrets
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.import_speed import POOL_MANAGER_USERNAME
-
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.import_speed import POOL_MANAGER_USERNAME, as_worker
 
 
 def measure(file_format, profile=None):
@@ -77,19 +72,7 @@ def main(argv=None):
 
     from benchmarks.generate import database_url
 
-    os.environ["DATABASE_URL"] = database_url(args.db, args.size)
-    os.environ["POOLCRM_DEBUG"] = "0"  # as a worker runs: DEBUG keeps every query
-    os.environ.setdefault("POOLCRM_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["POOLCRM_VAR_DIR"] = tmp
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
+    with as_worker(database_url(args.db, args.size)):
         result = measure(args.format, args.profile)
     result.update(db=args.db, size=args.size)
     print(json.dumps(result, indent=1))

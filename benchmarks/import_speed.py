@@ -18,6 +18,7 @@ alone, then for as long as the import runs: the issue wants their p95 within 2x.
 """
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -27,12 +28,34 @@ import secrets
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 POOL_MANAGER_USERNAME = "bench_pool_manager"
+
+
+@contextlib.contextmanager
+def as_worker(url):
+    """Django set up on the database at `url` as a job worker runs in production (DEBUG
+    off: on, it keeps every query in memory), migrated, its files under a temporary
+    directory, which it yields."""
+    os.environ["DATABASE_URL"] = url
+    os.environ["POOLCRM_DEBUG"] = "0"
+    os.environ.setdefault("POOLCRM_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["POOLCRM_VAR_DIR"] = tmp
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        yield Path(tmp)
 
 
 def copy_dataset(source_url):
@@ -182,22 +205,7 @@ def main(argv=None):
     from benchmarks.generate import database_url
 
     url, drop = copy_dataset(database_url(args.db, args.size))
-    os.environ["DATABASE_URL"] = url
-    # As a worker runs in production: DEBUG on would keep every query in memory.
-    os.environ["POOLCRM_DEBUG"] = "0"
-    os.environ.setdefault("POOLCRM_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import tempfile
-
-    import django
-
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["POOLCRM_VAR_DIR"] = tmp
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
+    with as_worker(url) as tmp:
         try:
             result = measure(
                 args.rows,
