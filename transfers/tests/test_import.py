@@ -339,3 +339,28 @@ def test_the_page_offers_adding_them_to_administrators_only(company, client, man
         page = client.get(f"/imports/{job.pk}/").content.decode()
         assert 'data-testid="unknown-values"' in page and "新能源" in page
         assert ('name="add_unknown"' in page) is offered
+
+
+def test_merged_cells_and_formulas_in_a_workbook(company, django_capture_on_commit_callbacks):
+    """A name merged over two rows names the first only; a formula is never stored as its
+    text: its computed value is read, and one Excel never computed counts as empty."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Phone"])
+    sheet.append(["Acme Ltd", "111"])
+    sheet.append([None, "222"])
+    sheet.merge_cells("A2:A3")
+    sheet.append(['=CONCAT("Be","ta")', "333"])
+    out = io.BytesIO()
+    book.save(out)
+    job = run(
+        company.marketer,
+        out.getvalue(),
+        "merged.xlsx",
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert (job.imported, job.refused) == (1, 2)
+    assert Customer.live.get(name="Acme Ltd").phone == "111"
+    assert not Customer.live.filter(name__contains="CONCAT").exists()
+    reasons = dict(job.not_imported.values_list("line", "reason"))
+    assert reasons == {3: "no customer name", 4: "no customer name"}
