@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from audit.api import AuditTrailView
+from audit.views import AuditTrailPage
 from core.api.auth import SignOutEverywhereView, TokenView
 from org.api.views import DepartmentViewSet, MeView, UserViewSet
 from org.forms import PasswordForm
@@ -51,6 +52,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("org.urls")),
+    path("settings/audit/", AuditTrailPage.as_view(), name="audit-trail"),
     path("", include("settings_app.urls")),
     path("", include("transfers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -19,5 +19,6 @@ urlpatterns = [
     path("mine/export/", views.MineExportView.as_view(), name="export-mine"),
     path("shared/export/", views.SharedExportView.as_view(), name="export-shared"),
     path("recycle-bin/export/", views.RecycleBinExportView.as_view(), name="export-bin"),
+    path("settings/audit/export/", views.AuditExportView.as_view(), name="export-audit"),
     path("records/<slug:module>/export/", views.ModuleExportView.as_view(), name="export-module"),
 ]

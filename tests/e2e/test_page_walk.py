@@ -82,6 +82,7 @@ def walk(people, customer):
             ("settings-person", f"/settings/users/{people[LOCKED].pk}/"),
             ("settings-departments", "/settings/departments/"),
             ("settings-lockouts", "/settings/lockouts/"),
+            ("settings-audit", "/settings/audit/"),
         ],
     }
 
