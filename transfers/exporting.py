@@ -40,8 +40,9 @@ def neutralised(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _when(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+def _when(value, zone):
+    """A moment as a cell shows it, in `zone` (the current time zone, read once per export)."""
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _label(person):
@@ -75,7 +76,7 @@ class Names:
         return self.people.get(pk, "") if pk else ""
 
     def when(self, value):
-        return value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M") if value else ""
+        return _when(value, self.zone)
 
 
 # (field, label, value of a customer given the Names). The public ones first, in the
@@ -249,6 +250,9 @@ class AuditColumns:
     FIELDS = ("at", "actor", "action", "object_type", "object_id", "object_label", "customer")
     FIELDS += ("changes", "reason", "request_id", "ip", "username")
 
+    def __init__(self):
+        self.zone = timezone.get_current_timezone()
+
     @property
     def labels(self):
         from audit.models import AuditEntry
@@ -259,7 +263,7 @@ class AuditColumns:
         import json
 
         cells = [
-            _when(entry.at),
+            _when(entry.at, self.zone),
             _label(entry.actor),
             entry.get_action_display(),
             entry.object_type,

@@ -148,10 +148,6 @@ class ImportListView(LoginRequiredMixin, View):
         return render(request, "transfers/list.html", {"jobs": jobs})
 
 
-def own_export(request, pk):
-    return export_jobs.own(request.user, pk)
-
-
 def export_context(job):
     """What the progress part of an export's page (_export_progress.html) shows."""
     return {"job": job, "expired_message": export_jobs.expired_message()}
@@ -170,7 +166,7 @@ class ExportListView(LoginRequiredMixin, View):
 
 class ExportView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        job = own_export(request, pk)
+        job = export_jobs.own(request.user, pk)
         return render(request, "transfers/export.html", export_context(job))
 
 
@@ -178,13 +174,13 @@ class ExportProgressView(LoginRequiredMixin, View):
     """The progress part of an export's page, polled while the file is written."""
 
     def get(self, request, pk):
-        job = own_export(request, pk)
+        job = export_jobs.own(request.user, pk)
         return render(request, "transfers/_export_progress.html", export_context(job))
 
 
 class ExportDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        return export_jobs.download(request, own_export(request, pk))
+        return export_jobs.download(request, export_jobs.own(request.user, pk))
 
 
 class ExportMixin:

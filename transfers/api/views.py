@@ -252,10 +252,6 @@ class ExportJobSerializer(serializers.ModelSerializer):
         return reverse("api-export-download", args=[job.pk]) if job.is_downloadable else None
 
 
-def _own_export(request, pk):
-    return export_jobs.own(request.user, pk)
-
-
 class ExportsView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -276,7 +272,7 @@ class ExportJobView(APIView):
         responses=ExportJobSerializer, summary="An export written in the background: progress"
     )
     def get(self, request, pk):
-        return Response(ExportJobSerializer(_own_export(request, pk)).data)
+        return Response(ExportJobSerializer(export_jobs.own(request.user, pk)).data)
 
 
 NOT_SERVED = inline_serializer("ExportNotServed", {"detail": serializers.CharField()})
@@ -300,7 +296,7 @@ class ExportDownloadView(APIView):
         responses={**FILE_RESPONSES, 404: NOT_SERVED, 409: NOT_SERVED, 410: NOT_SERVED},
     )
     def get(self, request, pk):
-        return export_jobs.download(request, _own_export(request, pk))
+        return export_jobs.download(request, export_jobs.own(request.user, pk))
 
 
 EXPORT_DOC = extend_schema(
