@@ -16,7 +16,7 @@ class InteractionFilterSet(RecordFilterSet):
         fields=(
             ("happened_at", "happened_at"),
             ("subject", "subject"),
-            ("customer__name", "customer"),
+            ("customer__sort_name", "customer"),  # Chinese names by pinyin
             ("next_follow_up", "next_follow_up"),
         )
     )

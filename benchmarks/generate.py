@@ -5,7 +5,7 @@ customers (2/3 Chinese names built so that 有限公司 is in most of them, 1/3 
 1.5 × size contacts (exactly one primary per customer that has contacts), ~30 % claimed,
 5 % × size shares, one salesperson owning 2,000 customers and one supervisor with 200+
 people below. The derived columns are filled exactly as the models compute them
-(customers.normalize.name_key / fold), so the app reads the data as its own.
+(customers.normalize.name_key / fold / sort_name), so the app reads the data as its own.
 
 Run through `make bench` (benchmarks/run.py); `generate()` also works on the default
 connection of a test database, which is how the smoke test uses it.
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-GENERATOR_VERSION = "4"  # 4: no planted keywords; a few names hold a number
+GENERATOR_VERSION = "5"  # 5: the pinyin sort key (sort_name)
 DEFAULT_SEED = 20_261_201
 META_TABLE = "benchmark_dataset"
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,7 +152,7 @@ DICTIONARY = {
 CATEGORY_WEIGHTS = (10, 50, 30, 5, 5)
 
 CUSTOMER_COLUMNS = (
-    "id name name_key search_name category_id industry_id source_id region_id address phone "
+    "id name name_key search_name sort_name category_id industry_id source_id region_id address phone "
     "website notes created_by_id created_at updated_at owner_id claimed_at last_contacted_at "
     "deleted_at version"
 ).split()
@@ -203,9 +203,9 @@ class Names:
     def __init__(self, rng):
         self.rng = rng
         self.keys = set()
-        from customers.normalize import fold, name_key
+        from customers.normalize import fold, name_key, sort_name
 
-        self.fold, self.name_key = fold, name_key
+        self.fold, self.name_key, self.sort_name = fold, name_key, sort_name
         self.cjk_form_cum = _cumulative(CJK_FORM_WEIGHTS)
         self.latin_form_cum = _cumulative(LATIN_FORM_WEIGHTS)
 
@@ -674,7 +674,7 @@ def _plan(rng, size, people):
 
 
 def _load_customers(loader, rng, names, clock, size, plan, people, items):
-    fold = names.fold
+    fold, sort_name = names.fold, names.sort_name
     random_, randrange, choice = rng.random, rng.randrange, rng.choice
     end = clock.end
     span = YEARS * 365 * 86400
@@ -711,6 +711,7 @@ def _load_customers(loader, rng, names, clock, size, plan, people, items):
                 name,
                 key,
                 fold(name),
+                sort_name(name),
                 rng.choices(categories, cum_weights=category_cum)[0] if random_() < 0.9 else None,
                 choice(industries) if random_() < 0.85 else None,
                 choice(sources) if random_() < 0.8 else None,

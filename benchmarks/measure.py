@@ -344,9 +344,9 @@ def naive_search(scope, text, contacts):
     from django.db.models import Q
 
     if not contacts:
-        return scope.filter(name__icontains=text).order_by("name", "id")
+        return scope.filter(name__icontains=text).order_by("sort_name", "id")
     rows = scope.filter(Q(name__icontains=text) | Q(contacts__name__icontains=text))
-    return rows.distinct().order_by("name", "id")
+    return rows.distinct().order_by("sort_name", "id")
 
 
 def _first_page_and_count(rows):

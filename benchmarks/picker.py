@@ -34,7 +34,7 @@ def _expected(user, keyword):
     from records.picker import PICKS
 
     rows = Customer.live.filter(owner_id=user.pk, search_name__contains=fold(keyword))
-    return list(rows.order_by("name", "id").values_list("name", flat=True)[:PICKS])
+    return list(rows.order_by("sort_name", "id").values_list("name", flat=True)[:PICKS])
 
 
 def _shown(response):

@@ -6,14 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.keyset import Sort
 
-# (parameter, label, keys): ties go by name, then id, which is unique.
+# (parameter, label, keys): ties go by name (its sort key: Chinese in pinyin), then id,
+# which is unique.
 PUBLIC_SORTS = (
-    ("name", _("Name"), ("name", "id")),
-    ("category", _("Category"), ("sort_category", "name", "id")),
-    ("industry", _("Industry"), ("sort_industry", "name", "id")),
-    ("region", _("Region"), ("sort_region", "name", "id")),
-    ("status", _("Status"), ("sort_status", "name", "id")),
-    ("owner", _("Owner"), ("sort_owner", "name", "id")),
+    ("name", _("Name"), ("sort_name", "id")),
+    ("category", _("Category"), ("sort_category", "sort_name", "id")),
+    ("industry", _("Industry"), ("sort_industry", "sort_name", "id")),
+    ("region", _("Region"), ("sort_region", "sort_name", "id")),
+    ("status", _("Status"), ("sort_status", "sort_name", "id")),
+    ("owner", _("Owner"), ("sort_owner", "sort_name", "id")),
     ("created_at", _("Created"), ("created_at", "id")),
 )
 # Mine and shared: every customer there has an owner (a share ends when its customer goes
@@ -22,7 +23,7 @@ PUBLIC_SORTS = (
 # customer is not public (C2).
 RECORD_SORTS = (
     *(
-        (param, label, ("name", "id") if param == "status" else keys)
+        (param, label, ("sort_name", "id") if param == "status" else keys)
         for param, label, keys in PUBLIC_SORTS
         if param != "owner"
     ),

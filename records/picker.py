@@ -22,7 +22,7 @@ def picks(user, module, keyword):
     for rows in access.customers_to_write(user, module.service.write_rule):
         if keyword:
             rows = name_contains(rows, keyword, enough=PICKS + 1)
-        found += rows.order_by("name", "id")[: PICKS + 1 - len(found)]
+        found += rows.order_by("sort_name", "id")[: PICKS + 1 - len(found)]
         if len(found) > PICKS:
             break
     return found[:PICKS], len(found) > PICKS

@@ -206,7 +206,7 @@ class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericVi
         if len(keyword) > 200:
             raise ValidationError({"name": [_("A name has at most 200 characters.")]})
         rows = PoolFilterSet().name_contains(querysets.pool(request.user), "name", keyword)
-        rows = with_list_relations(rows).order_by("name", "id")[:50]
+        rows = with_list_relations(rows).order_by("sort_name", "id")[:50]
         return Response(s.PoolCustomerSerializer(rows, many=True).data)
 
     @extend_schema(request=s.BatchSerializer, **BATCH_DOC)

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from settings_app.models import dictionary_field
 
-from ..normalize import fold, name_key
+from ..normalize import SORT_NAME_MAX_LENGTH, fold, name_key, sort_name
 from ..search_index import CUSTOMER_NAMES
 from .indexed import NameIndexed, drop_from_name_index
 
@@ -58,6 +58,8 @@ class Customer(NameIndexed):
     name_key = models.CharField(max_length=NAME_MAX_LENGTH, editable=False)
     # Searched through customers.search_index: a b-tree over it cannot serve `LIKE '%kw%'`.
     search_name = models.CharField(max_length=NAME_MAX_LENGTH, editable=False)
+    # Lists sort by it: Chinese in pinyin (customers.normalize.sort_name).
+    sort_name = models.CharField(max_length=SORT_NAME_MAX_LENGTH, editable=False, default="")
     category = dictionary_field("category", _("category"))
     industry = dictionary_field("industry", _("industry"))
     source = dictionary_field("source", _("source"))
@@ -105,12 +107,19 @@ class Customer(NameIndexed):
     live = LiveCustomerManager()
     name_index = CUSTOMER_NAMES
     history = HistoricalRecords(
-        excluded_fields=["name_key", "search_name", "updated_at", "version", *SORT_KEYS],
+        excluded_fields=[
+            "name_key",
+            "search_name",
+            "sort_name",
+            "updated_at",
+            "version",
+            *SORT_KEYS,
+        ],
         related_name="+",
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "id"]
         permissions = [("manage_pool", "Can distribute and clean the customer pool")]
         constraints = [
             models.UniqueConstraint(
@@ -119,25 +128,23 @@ class Customer(NameIndexed):
                 name="customer_unique_live_name",
             )
         ]
-        # Partial indexes over live customers: the planner walks them in list order and
-        # stops after a page, instead of sorting a million rows; the recycle bin has its
-        # own small index. (A plain index on deleted_at misled SQLite into using it.)
         # Partial indexes over live customers, one for each order a list offers
         # (customers.sorting): a page is a range of one of them, at any depth. The
-        # recycle bin has its own small index.
+        # recycle bin has its own small index (a plain index on deleted_at misled SQLite
+        # into using it).
         indexes = [
-            live_index("customer_live_name", "name", "id"),
+            live_index("customer_live_name", "sort_name", "id"),
             live_index("customer_live_created", "created_at", "id"),
-            live_index("customer_live_category", "sort_category", "name", "id"),
-            live_index("customer_live_industry", "sort_industry", "name", "id"),
-            live_index("customer_live_region", "sort_region", "name", "id"),
-            live_index("customer_live_status", "sort_status", "name", "id"),
-            live_index("customer_live_owner_order", "sort_owner", "name", "id"),
+            live_index("customer_live_category", "sort_category", "sort_name", "id"),
+            live_index("customer_live_industry", "sort_industry", "sort_name", "id"),
+            live_index("customer_live_region", "sort_region", "sort_name", "id"),
+            live_index("customer_live_status", "sort_status", "sort_name", "id"),
+            live_index("customer_live_owner_order", "sort_owner", "sort_name", "id"),
             live_index("customer_live_contacted", "sort_contacted", "id"),
             # My customers (one owner) in name and in creation order. The name order holds
             # the folded name too, so a search walking it need not read the table (rows
             # "customer picker" at 100,000 of mine: 重 185 → 9 ms on SQLite).
-            live_index("customer_live_owner", "owner", "name", "id", "search_name"),
+            live_index("customer_live_owner", "owner", "sort_name", "id", "search_name"),
             live_index("customer_live_owner_created", "owner", "created_at", "id"),
             models.Index(
                 fields=["deleted_at"],
@@ -155,6 +162,7 @@ class Customer(NameIndexed):
         self.name = (self.name or "").strip()
         self.name_key = name_key(self.name)
         self.search_name = fold(self.name)
+        self.sort_name = sort_name(self.name)
 
     def save(self, *args, **kwargs):
         self.normalise()

@@ -97,7 +97,16 @@ def _save(user, customer, data, fields, version=None):
             old = trail.snapshot(stored) if stored is not None else {}
             before = {field: value for field, value in old.items() if field in data}
             # Only the edited fields: owner and claim columns belong to the ownership service.
-            customer.save(update_fields=[*data, "name_key", "search_name", "updated_at", "version"])
+            customer.save(
+                update_fields=[
+                    *data,
+                    "name_key",
+                    "search_name",
+                    "sort_name",
+                    "updated_at",
+                    "version",
+                ]
+            )
             changes = trail.changes_between(before, after)
             if changes:
                 trail.record(

@@ -78,6 +78,7 @@ CUSTOMER_UNTRACED = {
     *trail.UNTRACED,
     "name_key",
     "search_name",
+    "sort_name",
     "owner",
     "claimed_at",
     "deleted_at",

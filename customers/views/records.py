@@ -324,7 +324,7 @@ class DuplicatesView(LoginRequiredMixin, TemplateView):
         rows = []
         if keyword:
             found = PoolFilterSet().name_contains(querysets.pool(self.request.user), "", keyword)
-            rows = querysets.with_list_relations(found).order_by("name", "id")[:50]
+            rows = querysets.with_list_relations(found).order_by("sort_name", "id")[:50]
         return {**super().get_context_data(**kwargs), "keyword": keyword, "rows": rows}
 
     def get_template_names(self):
