@@ -153,8 +153,8 @@ CATEGORY_WEIGHTS = (10, 50, 30, 5, 5)
 
 CUSTOMER_COLUMNS = (
     "id name name_key search_name sort_name category_id industry_id source_id region_id "
-    "address phone website notes created_by_id created_at updated_at owner_id claimed_at last_contacted_at "
-    "deleted_at version"
+    "address phone website notes created_by_id created_at updated_at owner_id claimed_at "
+    "last_contacted_at deleted_at version"
 ).split()
 CONTACT_COLUMNS = (
     "id customer_id name search_name title mobile phone email notes is_primary created_at"
