@@ -43,6 +43,7 @@ class Module:
     tab_filters: tuple = field(default=())
     decorate: object = None  # rows → rows with what the table needs (annotations)
     summary: object = None  # customer → [(label, value)] shown above the tab's table
+    headline: object = None  # customer → [(label, amount)] shown in the customer's header
     row_links: tuple = ()  # of RowLink
 
     def rows(self, queryset):

@@ -34,3 +34,8 @@ def module_for(key):
 def module_of(model):
     """The module whose rows are of `model`, or None."""
     return next((module for module in _modules.values() if module.model is model), None)
+
+
+def headlines(customer):
+    """[(label, amount)]: the money the modules put in a customer's header, in tab order."""
+    return [fact for module in modules() if module.headline for fact in module.headline(customer)]

@@ -279,6 +279,12 @@ def with_received_totals(contracts):
     )
 
 
+def open_pipeline(customer):
+    """What the customer's open opportunities are expected to bring."""
+    rows = Opportunity.objects.filter(customer=customer, status=Opportunity.Status.OPEN)
+    return rows.aggregate(total=Sum("expected_amount"))["total"] or ZERO
+
+
 def customer_money_summary(customer):
     """Contracted, received and outstanding money of one customer (SPEC §9)."""
     live = Contract.objects.filter(customer=customer).exclude(status=Contract.Status.TERMINATED)

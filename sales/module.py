@@ -4,7 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from records.modules import Column, Module, RowLink
 
 from . import api, filtersets, forms, services
-from .models import Contract, customer_expense_total, customer_money_summary, with_received_totals
+from .models import (
+    Contract,
+    customer_expense_total,
+    customer_money_summary,
+    open_pipeline,
+    with_received_totals,
+)
 
 
 def quote_print_url(quote):
@@ -29,6 +35,7 @@ OPPORTUNITIES = Module(
         Column(_("Status"), "get_status_display"),
     ),
     related=("stage", "customer"),
+    headline=lambda customer: [(_("Open opportunities"), open_pipeline(customer))],
 )
 QUOTES = Module(
     key="quotes",
@@ -78,6 +85,7 @@ CONTRACTS = Module(
         )
     ),
     tab_filters=(("status", _("Status"), Contract.Status.choices),),
+    headline=lambda customer: [(_("Outstanding"), customer_money_summary(customer)[2])],
 )
 RECEIVABLES = Module(
     key="receivables",

@@ -1,6 +1,8 @@
 """One customer's pages: the form, the detail with its tabs, the pool's public view,
 contacts, relations and shares (SPEC C3–C6, M2, M3, M5, P7)."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +22,7 @@ from core.widgets import option_tags
 from org.models import person_choices
 from records import recycle_bin, registry
 from records.views import bin_context, tab_context
+from settings_app.models import SystemSettings
 
 from .. import querysets, rules
 from ..api.serializers import PoolCustomerSerializer
@@ -157,6 +160,8 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
             "tabs": self.get_tabs(),
             "tab": tab,
             "search_hint": self.search_hints.get(tab, gettext_lazy("Search")),
+            # Read only when the whole page is drawn, not for a tab swapped in.
+            "header_money": functools.partial(header_money, customer),
             **ownership_actions(user, customer),
         }
         module = registry.module_for(tab)
@@ -190,6 +195,11 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
         response = super().render_to_response(context, **kwargs)
         response["Vary"] = "HX-Request"
         return response
+
+
+def header_money(customer):
+    """The money the modules put in the customer's header, and its currency."""
+    return {"facts": registry.headlines(customer), "currency": SystemSettings.load().currency}
 
 
 def history_page(request, entries):
