@@ -5,8 +5,9 @@ Every live customer is read once (name and the columns the sort keys are made of
 its contacts' names. A search matches by the rule of SPEC L1, as plain Python: the folded
 keyword (customers.normalize.fold) is a substring of the folded name, or of a contact's
 folded name on mine and shared, or the keyword is in the category's name. A list's order
-is computed from the columns each sort key is made of (customers.sorting), names compared
-by code point as both databases compare them (SQLite always; PostgreSQL under the C.UTF-8
+is computed from the columns each sort key is made of (customers.sorting), names by their
+stored pinyin key (customers.normalize.sort_name, checked against the names by the smoke
+test) compared by code point as both databases compare them (SQLite always; PostgreSQL under the C.UTF-8
 collation the benchmark database is created with). Which customers a list holds is the
 app's own answer (customers.querysets), tested elsewhere."""
 
@@ -18,12 +19,14 @@ from customers.models.customer import NEVER
 from customers.normalize import fold
 
 Row = collections.namedtuple(
-    "Row", "id name folded category_id industry_id region_id owner_id created_at contacted_at"
+    "Row",
+    "id name folded sort_name category_id industry_id region_id owner_id created_at contacted_at",
 )
 # A sort key (customers.sorting) → its value in a row, as the database computes it.
 SORT_VALUES = {
     "id": attrgetter("id"),
     "name": attrgetter("name"),
+    "sort_name": attrgetter("sort_name"),
     "created_at": attrgetter("created_at"),
     "sort_category": lambda r: r.category_id or 0,
     "sort_industry": lambda r: r.industry_id or 0,
@@ -43,7 +46,8 @@ class Truth:
         from settings_app.models import DictionaryItem
 
         columns = (
-            "id name category_id industry_id region_id owner_id created_at last_contacted_at"
+            "id name sort_name category_id industry_id region_id owner_id created_at "
+            "last_contacted_at"
         ).split()
         self.rows = {
             values[0]: Row(values[0], values[1], fold(values[1]), *values[2:])
