@@ -8,8 +8,8 @@ folded name on mine and shared, or the keyword is in the category's name. A list
 is computed from the columns each sort key is made of (customers.sorting), names by their
 stored pinyin key (customers.normalize.sort_name, checked against the names by the smoke
 test) compared by code point as both databases compare them (SQLite always; PostgreSQL
-under the C.UTF-8 collation the benchmark database is created with). Which customers a list holds is the
-app's own answer (customers.querysets), tested elsewhere."""
+under the C.UTF-8 collation the benchmark database is created with). Which customers a
+list holds is the app's own answer (customers.querysets), tested elsewhere."""
 
 import collections
 from dataclasses import dataclass
