@@ -16,10 +16,16 @@ class Actor:
     user_id: int
     is_pool_manager: bool
     subordinates: frozenset
+    is_administrator: bool = False
 
     @classmethod
     def of(cls, user):
-        return cls(user.pk, user.is_pool_manager, frozenset(subordinate_ids(user)))
+        return cls(
+            user.pk,
+            user.is_pool_manager,
+            frozenset(subordinate_ids(user)),
+            user.is_administrator,
+        )
 
     def supervises(self, user_id):
         return user_id in self.subordinates
@@ -132,6 +138,19 @@ def refuse_receivers(people):
     refused = [person.label for person in people if not may_receive(person)]
     if refused:
         return _("These people cannot receive customers: %s") % ", ".join(refused)
+    return None
+
+
+def refuse_hand_over(actor: Actor, person):
+    """Who may hand over all of `person`'s customers at once (issue 17): administrators,
+    who deactivate people who leave; pool managers; and the person's supervisors."""
+    if person.pk == actor.user_id:
+        return _("Your own customers are returned or assigned from My customers.")
+    if not (actor.is_administrator or actor.is_pool_manager or actor.supervises(person.pk)):
+        return _(
+            "Only administrators, pool managers and %(person)s's supervisors may hand over "
+            "their customers."
+        ) % {"person": person.label}
     return None
 
 

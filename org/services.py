@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from knox.models import AuthToken
 
 from audit import trail
@@ -56,6 +57,10 @@ def save_user(data, user=None, actor=None):
             field="supervisor",
         )
     with transaction.atomic():
+        if user is not None and user.is_active and data.get("is_active") is False:
+            _refuse_leaving_customers(user)
+        before = trail.stored(user, USER_UNTRACED) if user is not None else None
+        was_pool_manager = user.is_pool_manager if user is not None else False
         user = user or User()
         for field, value in data.items():
             setattr(user, field, value)
@@ -66,7 +71,47 @@ def save_user(data, user=None, actor=None):
         user.save()
         if pool_manager is not None:
             set_pool_manager(user, pool_manager)
+        _trace_account(actor, user, before, was_pool_manager, pool_manager, bool(password))
     return user
+
+
+# An account's columns the trail leaves out: secrets, and what signing in changes.
+USER_UNTRACED = {*trail.UNTRACED, "password", "last_login", "session_generation", "date_joined"}
+
+
+def _trace_account(actor, user, before, was_pool_manager, pool_manager, password_set):
+    """The account's creation or change in the audit trail: its fields, the pool manager
+    role, and that the password changed (never the password)."""
+    after = trail.snapshot(user, USER_UNTRACED)
+    changes = (
+        trail.changes_between(before, after)
+        if before is not None
+        else {k: [None, v] for k, v in after.items() if v is not None}
+    )
+    if pool_manager is not None and bool(pool_manager) != was_pool_manager:
+        changes["is_pool_manager"] = [was_pool_manager, bool(pool_manager)]
+    if password_set and before is not None:
+        changes["password"] = [None, "changed"]
+    if changes:
+        action = Action.CREATE if before is None else Action.UPDATE
+        trail.record(actor or user, action, user, changes=changes)
+
+
+def _refuse_leaving_customers(user):
+    """A customer is never left with someone who cannot sign in (issue 17): whoever owns
+    customers is deactivated with their hand-over (customers.services.ownership.hand_over),
+    which moves them first in the same transaction."""
+    owned = user.owned_customers.filter(deleted_at__isnull=True).count()
+    if owned:
+        raise ServiceError(
+            ngettext(
+                "%(person)s still owns %(count)d customer: hand it over first.",
+                "%(person)s still owns %(count)d customers: hand them over first.",
+                owned,
+            )
+            % {"person": user.label, "count": owned},
+            field="is_active",
+        )
 
 
 def check_may_administer(actor, user):

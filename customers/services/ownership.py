@@ -20,13 +20,14 @@ from django.utils.translation import gettext_noop
 from audit import trail
 from audit.models import Action
 from core import bulk
+from org import services as org_services
 
 from .. import rules
 from ..models import Customer, OwnershipEvent, Share
 from ..models.customer import SORT_KEYS
 from ..models.events import OwnershipAction as A
 from ..normalize import name_key
-from .results import BatchResult, ServiceError
+from .results import BatchResult, NotAllowed, ServiceError
 
 
 def load_states(ids, *, include_deleted=False, lock=False):
@@ -287,6 +288,51 @@ def assign(user, ids, to_users, reason=""):
         for target, states in by_target.items():
             _move(actor, states, result, action=A.ASSIGN, to_user_id=target, reason=reason)
         result.done.sort()
+    return result
+
+
+HAND_OVER = gettext_noop("hand-over")  # the reason a hand-over gives, translated when shown
+
+
+@_traced("hand over")
+def hand_over(user, person, to_users=(), reason="", *, deactivate=False):
+    """Issue 17: every customer `person` owns, in one step, when they leave or change jobs:
+    given to one person, spread evenly over several (`to_users`), or back to the pool
+    (none). Their working records stay with the customers; their shares end, as with any
+    new owner; one event per customer. `deactivate`: the person is deactivated in the same
+    transaction, so no customer is ever left with someone who cannot sign in."""
+    actor = rules.Actor.of(user)
+    refused = rules.refuse_hand_over(actor, person)
+    if refused:
+        raise NotAllowed(refused)
+    if any(target.pk == person.pk for target in to_users):
+        raise ServiceError(
+            _("Choose someone other than %(person)s.") % {"person": person.label}, field="to"
+        )
+    refused = rules.refuse_receivers(to_users)
+    if refused:
+        raise ServiceError(refused, field="to")
+
+    def refuse(a, state):  # someone else moved it between the list and the lock
+        if state.owner_id != person.pk:
+            return _("No longer owned by %(person)s.") % {"person": person.label}
+        return None
+
+    with transaction.atomic():
+        ids = list(Customer.live.filter(owner=person).values_list("pk", flat=True))
+        allowed, result = _screen(actor, ids, refuse)
+        plan = _balanced_targets(allowed, to_users) if to_users else {}
+        by_target = defaultdict(list)
+        for state in allowed:
+            by_target[plan.get(state.id)].append(state)
+        for target, states in by_target.items():
+            action = A.ASSIGN if target else A.RECLAIM
+            _move(
+                actor, states, result, action=action, to_user_id=target, reason=reason or HAND_OVER
+            )
+        result.done.sort()
+        if deactivate:
+            org_services.save_user({"is_active": False}, person, actor=user)
     return result
 
 
