@@ -154,6 +154,13 @@ def refuse_hand_over(actor: Actor, person):
     return None
 
 
+def refuse_handing_over(actor: Actor):
+    """None for those who may hand over someone's customers (issue 17)."""
+    if not (actor.is_administrator or actor.is_pool_manager or actor.subordinates):
+        return _("Only administrators, pool managers and supervisors hand over customers.")
+    return None
+
+
 def refuse_reclaiming(actor: Actor):
     """None for pool managers and supervisors, who may reclaim some customers (P5, S3)."""
     if not (actor.is_pool_manager or actor.subordinates):

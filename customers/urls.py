@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import lists, records
+from .views import handover, lists, records
 
 app_name = "customers"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("shared/", lists.SharedListView.as_view(), name="shared"),
     path("recycle-bin/", lists.RecycleBinView.as_view(), name="bin"),
     path("customers/batch/", lists.BatchActionView.as_view(), name="batch"),
+    path("hand-over/", handover.HandOverView.as_view(), name="hand-over"),
     path("customers/new/", records.CustomerCreateView.as_view(), name="new"),
     path("customers/duplicates/", records.DuplicatesView.as_view(), name="duplicates"),
     path("customers/<int:pk>/", records.CustomerDetailView.as_view(), name="detail"),

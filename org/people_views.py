@@ -93,6 +93,8 @@ class UserEditView(PeoplePage):
             "person": person,
             "two_factor_on": two_factor.is_on(person),
             "locked": [lock for lock in lockouts.current() if lock.username == person.username],
+            # Someone who owns customers is deactivated with their hand-over (issue 17).
+            "owned": person.owned_customers.filter(deleted_at__isnull=True).count(),
         }
         return self.render_page(request, self.template_name, context, status)
 

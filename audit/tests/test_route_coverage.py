@@ -222,6 +222,12 @@ SCENARIOS = {
     ("customer-detail", "patch"): lambda s: s.rep.patch(
         f"/api/customers/{s.customer.pk}/", {"notes": "route notes"}, format="json"
     ),
+    ("hand-over", "post"): lambda s: s.as_(s.company.manager).post(
+        "/api/hand-over/", {"person": s.company.rep.pk, "to": []}, format="json"
+    ),
+    ("customers:hand-over", "post"): lambda s: s.page(s.company.manager).post(
+        "/hand-over/", {"person": s.company.rep.pk, "mode": "pool"}
+    ),
     ("customer-claim", "post"): _batch("claim", "rep", "free", _none),
     ("customer-return-to-pool", "post"): _batch("return", "rep", "customer", _none),
     ("customer-reclaim", "post"): _batch("reclaim", "manager", "customer", _none),

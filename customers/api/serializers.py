@@ -58,6 +58,16 @@ class ShareSerializer(BatchSerializer):
     departments = department_ids(required=False, default=list, max_length=500)
 
 
+class HandOverSerializer(serializers.Serializer):
+    """Issue 17: whose customers, to whom (none: back to the pool), why, and whether the
+    person is deactivated in the same step (administrators only)."""
+
+    person = RowRef(lazy_text(lambda: _("user")), queryset=User.objects.all())
+    to = user_ids(source="to_users", required=False, default=list, max_length=500)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    deactivate = serializers.BooleanField(required=False, default=False)
+
+
 class BatchResultSerializer(serializers.Serializer):
     class RefusalSerializer(serializers.Serializer):
         id = serializers.IntegerField()
@@ -349,3 +359,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     to_department = serializers.CharField(allow_null=True)
     reason = serializers.CharField(allow_blank=True)
     changes = serializers.ListField(child=serializers.DictField())
+
+
+class HandOverResultSerializer(BatchResultSerializer):
+    deactivated = serializers.BooleanField()

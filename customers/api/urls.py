@@ -21,6 +21,7 @@ urlpatterns = [
     path("mine/", views.MineView.as_view(), name="mine"),
     path("shared/", views.SharedView.as_view(), name="shared"),
     path("recycle-bin/", views.RecycleBinView.as_view(), name="recycle-bin"),
+    path("hand-over/", views.HandOverView.as_view(), name="hand-over"),
     path("customers/<int:customer_pk>/", include(tab_router.urls)),
     path("customers/<int:customer_pk>/contacts/<int:contact_pk>/", include(relation_router.urls)),
     *router.urls,

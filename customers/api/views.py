@@ -249,3 +249,25 @@ class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericVi
     @action(detail=False, methods=["post"])
     def restore(self, request):
         return _batch(request, s.BatchSerializer, ownership.restore)
+
+
+class HandOverView(generics.GenericAPIView):
+    """Issue 17: all of a person's customers in one step, to one person, spread evenly
+    over several, or back to the pool (`to` empty), optionally deactivating them
+    (administrators). Administrators, pool managers and the person's supervisors."""
+
+    serializer_class = s.HandOverSerializer
+
+    @extend_schema(responses=s.HandOverResultSerializer)
+    def post(self, request):
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        result = ownership.hand_over(
+            request.user,
+            data["person"],
+            data["to_users"],
+            data["reason"],
+            deactivate=data["deactivate"],
+        )
+        return Response({**result.as_dict(), "deactivated": data["deactivate"]})

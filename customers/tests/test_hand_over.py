@@ -124,3 +124,108 @@ def test_the_move_and_the_deactivation_are_in_the_audit_trail(company, book):
     )
     assert moved.count() == 1  # one row naming the five customers
     assert AuditEntry.objects.filter(actor=company.admin, object_id=str(company.rep.pk)).exists()
+
+
+# ---------------------------------------------------------------- the page and the API
+
+
+def test_an_administrator_deactivates_through_the_hand_over_page(company, book, browser):
+    client = browser(company.admin)
+    person_page = client.get(f"/settings/users/{company.rep.pk}/").content.decode()
+    assert 'data-testid="hand-over-and-deactivate"' in person_page
+    assert 'data-testid="deactivate"' not in person_page  # not without a hand-over
+    form = client.get("/hand-over/", {"person": company.rep.pk, "deactivate": "1"})
+    html = form.content.decode()
+    assert "Rep Li owns 5 customers." in html and 'name="deactivate" value="1"' in html
+    response = client.post(
+        "/hand-over/",
+        {
+            "person": company.rep.pk,
+            "mode": "several",
+            "to_several": [company.deputy.pk, company.junior.pk],
+            "deactivate": "1",
+        },
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "5 customers of Rep Li handed over: " in text and "Rep Li is deactivated." in text
+    assert "Deputy Du (" in text and "Junior Wu (" in text
+    company.rep.refresh_from_db()
+    assert not company.rep.is_active
+    assert set(owners(book).values()) == {company.deputy.pk, company.junior.pk}
+
+
+def test_a_supervisor_hands_over_from_the_shared_list(company, book, browser):
+    client = browser(company.manager)
+    assert 'data-testid="hand-over"' in client.get("/shared/").content.decode()
+    assert 'data-testid="hand-over"' not in browser(company.deputy).get("/shared/").content.decode()
+    client = browser(company.manager)
+    chooser = client.get("/hand-over/").content.decode()
+    assert f'value="{company.rep.pk}"' in chooser and f'value="{company.peer.pk}"' not in chooser
+    response = client.post("/hand-over/", {"person": company.rep.pk, "mode": "pool"}, follow=True)
+    assert "5 customers of Rep Li went back to the pool." in response.content.decode()
+    assert set(owners(book).values()) == {None}
+
+
+def test_the_page_explains_a_missing_choice_and_changes_nothing(company, book, browser):
+    client = browser(company.manager)
+    before = owners(book)
+    for data in ({"mode": "one"}, {"mode": "nonsense"}, {"mode": "one", "to_one": "abc"}):
+        response = client.post("/hand-over/", {"person": company.rep.pk, **data})
+        assert response.status_code == 200
+        assert "Choose" in response.content.decode()
+    assert owners(book) == before
+
+
+def test_others_cannot_open_the_page(company, book, browser):
+    assert browser(company.deputy).get("/hand-over/").status_code == 403
+    assert (
+        browser(company.manager).get("/hand-over/", {"person": company.peer.pk}).status_code == 403
+    )
+    response = browser(company.manager).post(
+        "/hand-over/", {"person": company.peer.pk, "mode": "pool"}
+    )
+    assert response.status_code == 403
+    assert browser(company.manager).get("/hand-over/", {"person": 999999}).status_code == 404
+
+
+def test_the_api_hands_over(company, book, api):
+    response = api(company.admin).post(
+        "/api/hand-over/",
+        {"person": company.rep.pk, "to": [company.deputy.pk], "deactivate": True},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["done"] == sorted(c.pk for c in book)
+    assert response.json()["deactivated"] is True
+    company.rep.refresh_from_db()
+    assert not company.rep.is_active
+
+
+@pytest.mark.parametrize(
+    "who, body, status",
+    [
+        ("deputy", {"to": []}, 403),
+        ("manager", {"to": [], "deactivate": True}, 403),
+        ("admin", {"to": ["x"]}, 400),
+        ("admin", {"to": [999999]}, 400),
+        ("admin", {"person": 999999}, 400),
+    ],
+)
+def test_the_api_refuses_bad_requests_and_changes_nothing(company, book, api, who, body, status):
+    before = owners(book)
+    response = api(getattr(company, who)).post(
+        "/api/hand-over/", {"person": company.rep.pk, **body}, format="json"
+    )
+    assert response.status_code == status, response.json()
+    assert owners(book) == before
+    company.rep.refresh_from_db()
+    assert company.rep.is_active
+
+
+def test_the_api_refuses_deactivating_an_owner_directly(company, book, api):
+    response = api(company.admin).patch(
+        f"/api/users/{company.rep.pk}/", {"is_active": False}, format="json"
+    )
+    assert response.status_code == 400
+    assert "hand them over first" in str(response.json())

@@ -73,6 +73,7 @@ def walk(people, customer):
             ("customer", f"/customers/{customer.pk}/"),
             ("customer-contacts", f"/customers/{customer.pk}/?tab=contacts"),
             ("import", "/imports/new/"),
+            ("hand-over", f"/hand-over/?person={people['east_rep1'].pk}"),
         ],
         ADMINISTRATOR: [
             ("settings", "/settings/"),
