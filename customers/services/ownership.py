@@ -258,6 +258,18 @@ def _balanced_targets(states, to_users):
     return plan
 
 
+def _move_by_plan(actor, allowed, result, plan, reason):
+    """Move each customer of `allowed` (screened and locked) to its target in `plan`
+    (customer id → user id): given to them, or reclaimed to the pool where it has none."""
+    by_target = defaultdict(list)
+    for state in allowed:
+        by_target[plan.get(state.id)].append(state)
+    for target, states in by_target.items():
+        action = A.ASSIGN if target else A.RECLAIM
+        _move(actor, states, result, action=action, to_user_id=target, reason=reason)
+    result.done.sort()
+
+
 @_traced("assign")
 def assign(user, ids, to_users, reason=""):
     """SPEC P6, M6, S3: give customers to one user, or spread them evenly over several.
@@ -281,13 +293,7 @@ def assign(user, ids, to_users, reason=""):
 
     with transaction.atomic():
         allowed, result = _screen(actor, ids, refuse)
-        plan = _balanced_targets(allowed, to_users)
-        by_target = defaultdict(list)
-        for state in allowed:
-            by_target[plan[state.id]].append(state)
-        for target, states in by_target.items():
-            _move(actor, states, result, action=A.ASSIGN, to_user_id=target, reason=reason)
-        result.done.sort()
+        _move_by_plan(actor, allowed, result, _balanced_targets(allowed, to_users), reason)
     return result
 
 
@@ -322,15 +328,7 @@ def hand_over(user, person, to_users=(), reason="", *, deactivate=False):
         ids = list(Customer.live.filter(owner=person).values_list("pk", flat=True))
         allowed, result = _screen(actor, ids, refuse)
         plan = _balanced_targets(allowed, to_users) if to_users else {}
-        by_target = defaultdict(list)
-        for state in allowed:
-            by_target[plan.get(state.id)].append(state)
-        for target, states in by_target.items():
-            action = A.ASSIGN if target else A.RECLAIM
-            _move(
-                actor, states, result, action=action, to_user_id=target, reason=reason or HAND_OVER
-            )
-        result.done.sort()
+        _move_by_plan(actor, allowed, result, plan, reason or HAND_OVER)
         if deactivate:
             org_services.save_user({"is_active": False}, person, actor=user)
     return result
