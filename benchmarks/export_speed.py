@@ -12,13 +12,11 @@ migrated first). The job and its file are deleted at the end; its audit row stay
 """
 
 import argparse
-import json
 import resource
 import sys
 import time
-from pathlib import Path
 
-from benchmarks.import_speed import POOL_MANAGER_USERNAME, as_worker
+from benchmarks.import_speed import POOL_MANAGER_USERNAME, as_worker, report
 
 
 def measure(file_format, profile=None):
@@ -75,10 +73,7 @@ def main(argv=None):
     with as_worker(database_url(args.db, args.size)):
         result = measure(args.format, args.profile)
     result.update(db=args.db, size=args.size)
-    print(json.dumps(result, indent=1))
-    if args.json:
-        Path(args.json).write_text(json.dumps(result))
-    return 0 if result["state"] == "done" else 1
+    return report(result, args.json)
 
 
 if __name__ == "__main__":

@@ -183,6 +183,15 @@ def measure(rows, duplicates, seed, tmp, profile=None, probe=0, nice=0):
     }
 
 
+def report(result, json_path=None):
+    """Prints a step's result (and writes it to `json_path`); the exit code says whether
+    its job finished."""
+    print(json.dumps(result, indent=1))
+    if json_path:
+        Path(json_path).write_text(json.dumps(result))
+    return 0 if result["state"] == "done" else 1
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
@@ -222,10 +231,7 @@ def main(argv=None):
             connections.close_all()
             drop()
     result.update(db=args.db, size=args.size, seed=args.seed)
-    print(json.dumps(result, indent=1))
-    if args.json:
-        Path(args.json).write_text(json.dumps(result))
-    return 0 if result["state"] == "done" else 1
+    return report(result, args.json)
 
 
 if __name__ == "__main__":

@@ -218,6 +218,17 @@ def assignees(user):
     return people.exclude(pk=user.pk).order_by("display_name", "username")
 
 
+def handed_over_by(user):
+    """Whose customers `user` may hand over (what rules.refuse_hand_over accepts, as a
+    list): everyone's for administrators and pool managers (deactivated people too, who
+    may still hold some), their subordinates' for supervisors; never their own, nor an
+    administrator's, who owns none."""
+    people = get_user_model().objects.exclude(pk=user.pk).filter(is_staff=False)
+    if not (user.is_administrator or user.is_pool_manager):
+        people = people.filter(pk__in=subordinate_ids(user))
+    return people.order_by("-is_active", "display_name", "username")
+
+
 def with_list_relations(rows):
     """What a list row shows: the owner and the dictionary items, joined."""
     return rows.select_related("owner", *DICTIONARY_FIELDS)

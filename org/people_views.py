@@ -94,7 +94,7 @@ class UserEditView(PeoplePage):
             "two_factor_on": two_factor.is_on(person),
             "locked": [lock for lock in lockouts.current() if lock.username == person.username],
             # Someone who owns customers is deactivated with their hand-over (issue 17).
-            "owned": person.owned_customers.filter(deleted_at__isnull=True).count(),
+            "owned": services.owned_customer_count(person),
         }
         return self.render_page(request, self.template_name, context, status)
 

@@ -82,12 +82,7 @@ USER_UNTRACED = {*trail.UNTRACED, "password", "last_login", "session_generation"
 def _trace_account(actor, user, before, was_pool_manager, pool_manager, password_set):
     """The account's creation or change in the audit trail: its fields, the pool manager
     role, and that the password changed (never the password)."""
-    after = trail.snapshot(user, USER_UNTRACED)
-    changes = (
-        trail.changes_between(before, after)
-        if before is not None
-        else {k: [None, v] for k, v in after.items() if v is not None}
-    )
+    changes = trail.changes_between(before or {}, trail.snapshot(user, USER_UNTRACED))
     if pool_manager is not None and bool(pool_manager) != was_pool_manager:
         changes["is_pool_manager"] = [was_pool_manager, bool(pool_manager)]
     if password_set and before is not None:
@@ -97,11 +92,16 @@ def _trace_account(actor, user, before, was_pool_manager, pool_manager, password
         trail.record(actor or user, action, user, changes=changes)
 
 
+def owned_customer_count(user):
+    """How many customers `user` owns, the recycle bin's aside."""
+    return user.owned_customers.filter(deleted_at__isnull=True).count()
+
+
 def _refuse_leaving_customers(user):
     """A customer is never left with someone who cannot sign in (issue 17): whoever owns
     customers is deactivated with their hand-over (customers.services.ownership.hand_over),
     which moves them first in the same transaction."""
-    owned = user.owned_customers.filter(deleted_at__isnull=True).count()
+    owned = owned_customer_count(user)
     if owned:
         raise ServiceError(
             ngettext(

@@ -2,6 +2,8 @@
 one step, for administrators (with the deactivation), pool managers and supervisors. The
 rules and the moves are customers.rules.refuse_hand_over and ownership.hand_over's."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,23 +17,13 @@ from core.errors import NotAllowed, ServiceError
 from core.views import ServiceErrorPages
 from core.widgets import option_tags
 from org.models import person_choices
+from org.services import owned_customer_count
 
 from .. import querysets, rules
 from ..models import Customer
 from ..services import ownership
 
 MODES = ("one", "several", "pool")
-
-
-def people_handed_over_by(user):
-    """Whose customers `user` may hand over: everyone's for administrators and pool
-    managers (deactivated people too, who may still hold some), their subordinates' for
-    supervisors; never their own."""
-    actor = rules.Actor.of(user)
-    people = get_user_model().objects.exclude(pk=user.pk).filter(is_staff=False)
-    if not (actor.is_administrator or actor.is_pool_manager):
-        people = people.filter(pk__in=actor.subordinates)
-    return people.order_by("-is_active", "display_name", "username")
 
 
 def outcome(person, result, to_users, deactivated):
@@ -45,9 +37,9 @@ def outcome(person, result, to_users, deactivated):
         )
         text %= {"count": moved, "person": person.label}
     else:
-        owners = dict(Customer.objects.filter(pk__in=result.done).values_list("pk", "owner_id"))
-        counts = [(u, sum(1 for o in owners.values() if o == u.pk)) for u in to_users]
-        given = _(", ").join(f"{u.label} ({n})" for u, n in counts if n)
+        owners = Customer.objects.filter(pk__in=result.done).values_list("owner_id", flat=True)
+        counts = Counter(owners)
+        given = _(", ").join(f"{u.label} ({counts[u.pk]})" for u in to_users if counts[u.pk])
         text = ngettext(
             "%(count)d customer of %(person)s handed over: %(given)s.",
             "%(count)d customers of %(person)s handed over: %(given)s.",
@@ -87,7 +79,7 @@ class HandOverView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
         user = self.request.user
         form = form or {}
         context = super().get_context_data(**kwargs)
-        people = people_handed_over_by(user)
+        people = querysets.handed_over_by(user)
         context.update(
             title=_("Hand over customers"),
             person=person,
@@ -106,7 +98,7 @@ class HandOverView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
             targets = querysets.assignees(user).exclude(pk=person.pk)
             chosen = form.get("to", [])
             context.update(
-                owned=Customer.live.filter(owner=person).count(),
+                owned=owned_customer_count(person),
                 one_options=option_tags(person_choices(targets), selected=chosen[:1]),
                 several_options=option_tags(person_choices(targets), selected=chosen),
                 deactivate=form.get("deactivate", self.request.GET.get("deactivate") == "1"),
@@ -122,7 +114,7 @@ class HandOverView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
         if person is None:
             return redirect("customers:hand-over")
         mode = request.POST.get("mode")
-        if mode is None and not Customer.live.filter(owner=person).exists():
+        if mode is None and not owned_customer_count(person):
             mode = "pool"  # nothing to move: only the deactivation is asked for
         ids = [raw for raw in request.POST.getlist("to_" + (mode or "")) if raw.isdigit()]
         form = {
@@ -131,6 +123,7 @@ class HandOverView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
             "reason": request.POST.get("reason", "")[:300],
             "deactivate": request.POST.get("deactivate") == "1",
         }
+        deactivate = form["deactivate"] and request.user.is_administrator
         to_users = list(querysets.assignees(request.user).filter(pk__in=ids))
         error = None
         if mode not in MODES:
@@ -146,15 +139,14 @@ class HandOverView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
                     person,
                     to_users if mode != "pool" else (),
                     form["reason"],
-                    deactivate=form["deactivate"] and request.user.is_administrator,
+                    deactivate=deactivate,
                 )
             except ServiceError as refused:
                 if isinstance(refused, NotAllowed):
                     raise
                 error = refused.message
             else:
-                deactivated = form["deactivate"] and request.user.is_administrator
-                messages.success(request, outcome(person, result, to_users, deactivated))
+                messages.success(request, outcome(person, result, to_users, deactivate))
                 if request.user.is_administrator:
                     return redirect("org:users")
                 return redirect(reverse("customers:hand-over") + f"?person={person.pk}")
