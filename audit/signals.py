@@ -1,5 +1,5 @@
 """What the trail learns from Django's own signals: sign-ins, sign-outs and failed
-sign-ins on every way in, and changes to the settings, the data dictionary, departments
+sign-ins on every way in, and changes to the settings, the pool rules, the data dictionary, departments
 and people, which administrators also make in Django admin."""
 
 from django.contrib.auth import get_user_model
@@ -16,9 +16,16 @@ USER_UNTRACED = {"id", "password", "last_login", "date_joined"}
 
 def _traced_models():
     from org.models import Department
-    from settings_app.models import DictionaryItem, SystemSettings
+    from settings_app.models import CategoryReturnRule, DictionaryItem, PoolRules, SystemSettings
 
-    return (SystemSettings, DictionaryItem, Department, get_user_model())
+    return (
+        SystemSettings,
+        PoolRules,
+        CategoryReturnRule,
+        DictionaryItem,
+        Department,
+        get_user_model(),
+    )
 
 
 def _untraced(sender):

@@ -4,8 +4,10 @@ M4–M6, S3). No writes and no queries: callers load the state, services enforce
 Each `refuse_*` returns None when the action is allowed, else the reason, written for the
 person who pressed the button."""
 
+import datetime
 from dataclasses import dataclass
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from org.hierarchy import subordinate_ids
@@ -39,17 +41,35 @@ class CustomerState:
     owner_label: str | None
     deleted: bool
     created_by_id: int | None = None
+    # The pool rules' facts (issue 17).
+    locked: bool = False
+    returns_at: datetime.datetime | None = None
+    returned_by_id: int | None = None
+    returned_at: datetime.datetime | None = None
 
     @property
     def claimed(self):
         return self.owner_id is not None
 
 
-def refuse_claim(actor: Actor, c: CustomerState):
+def refuse_claim(actor: Actor, c: CustomerState, cooldown_days=None, now=None):
+    """`cooldown_days`: the pool rules' cool-down, during which the customer's last owner
+    may not claim it back (issue 17)."""
     if c.owner_id == actor.user_id:
         return _("You already own it.")
     if c.claimed:
         return _("Already claimed by %(owner)s.") % {"owner": c.owner_label}
+    if cooldown_days and c.returned_by_id == actor.user_id and c.returned_at:
+        free_at = c.returned_at + datetime.timedelta(days=cooldown_days)
+        if free_at > (now or timezone.now()):
+            return _(
+                "It left you on %(left)s; you may claim it back from %(free)s "
+                "(a cool-down of %(days)d days)."
+            ) % {
+                "left": formats.date_format(timezone.localtime(c.returned_at)),
+                "free": formats.date_format(timezone.localtime(free_at)),
+                "days": cooldown_days,
+            }
     return None
 
 
@@ -77,6 +97,26 @@ def refuse_assign(actor: Actor, c: CustomerState, to_user_id=None):
         return _("Only pool managers, its owner and the owner's supervisors may assign it.")
     if to_user_id is not None and c.owner_id == to_user_id:
         return _("It already belongs to %(owner)s.") % {"owner": c.owner_label}
+    return None
+
+
+def refuse_lock(actor: Actor, c: CustomerState):
+    """Issue 17: the owner's supervisors and pool managers lock a claimed customer so that
+    it never returns to the pool by itself."""
+    if not c.claimed:
+        return _("It is in the pool: only a claimed customer can be locked.")
+    if not (actor.is_pool_manager or actor.supervises(c.owner_id)):
+        return _("Only pool managers and the owner's supervisors may lock or unlock it.")
+    if c.locked:
+        return _("It is already locked.")
+    return None
+
+
+def refuse_unlock(actor: Actor, c: CustomerState):
+    if not (actor.is_pool_manager or (c.claimed and actor.supervises(c.owner_id))):
+        return _("Only pool managers and the owner's supervisors may lock or unlock it.")
+    if not c.locked:
+        return _("It is not locked.")
     return None
 
 
@@ -158,6 +198,13 @@ def refuse_handing_over(actor: Actor):
     """None for those who may hand over someone's customers (issue 17)."""
     if not (actor.is_administrator or actor.is_pool_manager or actor.subordinates):
         return _("Only administrators, pool managers and supervisors hand over customers.")
+    return None
+
+
+def refuse_locking(actor: Actor):
+    """None for pool managers and supervisors, who may lock some customers (issue 17)."""
+    if not (actor.is_pool_manager or actor.subordinates):
+        return _("Only pool managers and supervisors may lock customers.")
     return None
 
 

@@ -4,12 +4,14 @@ order, receivables only for executing contracts, no payment beyond what is owed.
 import uuid
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import trail
 from audit.models import Action
 from core.errors import ServiceError
+from customers.services.details import set_deals
 from records.services import RecordService
 
 from .models import (
@@ -49,13 +51,45 @@ class NumberedService(RecordService):
             year = timezone.localtime(record.created_at).year
             record.number = f"{self.prefix}-{year}-{record.pk:06d}"
             record.save(update_fields=["number"])
+        super().after_save(record, created)
 
     def create(self, user, customer, data):
         # A unique placeholder until the id is known.
         return super().create(user, customer, {**data, "number": f"new-{uuid.uuid4().hex[:20]}"})
 
 
-class OpportunityService(RecordService):
+def refresh_deals(customer_id):
+    """What the pool rules read of a customer's sales (issue 17): when a won opportunity or
+    a signed (executing or completed) contract was last recorded, and when the newest
+    executing contract was, if any. The time a record was saved, not a date typed in it:
+    an old contract keyed in today is still a deal recorded by today's owner."""
+    live = {"customer_id": customer_id, "deleted_at__isnull": True}
+    won = Opportunity.objects.filter(status=Opportunity.Status.WON, **live)
+    signed = Contract.objects.filter(
+        status__in=(Contract.Status.EXECUTING, Contract.Status.COMPLETED), **live
+    )
+    executing = signed.filter(status=Contract.Status.EXECUTING)
+    deals = [
+        won.aggregate(at=Max("updated_at"))["at"],
+        signed.aggregate(at=Max("updated_at"))["at"],
+    ]
+    last_deal = max((at for at in deals if at is not None), default=None)
+    set_deals(customer_id, last_deal, executing.aggregate(at=Max("updated_at"))["at"])
+
+
+class DealService(RecordService):
+    """A record that may be a deal: saving or deleting it updates the pool rules' facts."""
+
+    def after_save(self, record, created):
+        super().after_save(record, created)
+        refresh_deals(record.customer_id)
+
+    def after_delete(self, record):
+        super().after_delete(record)
+        refresh_deals(record.customer_id)
+
+
+class OpportunityService(DealService):
     model = Opportunity
 
 
@@ -132,7 +166,7 @@ def _described(lines):
     )
 
 
-class ContractService(NumberedService):
+class ContractService(NumberedService, DealService):
     model = Contract
     prefix = "C"
 

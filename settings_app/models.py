@@ -98,6 +98,108 @@ class SystemSettings(models.Model):
         )
 
 
+def days_field(verbose_name, help_text="", default=None):
+    """A number of days that switches its rule off when empty."""
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        default=default,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=help_text,
+    )
+
+
+def limit_field(verbose_name, help_text=""):
+    """A most-so-many that switches its limit off when empty."""
+    return models.PositiveIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+        help_text=help_text,
+    )
+
+
+class PoolRules(models.Model):
+    """The customer pool's rules (SPEC B1, issue 17): one row, created on first read. An
+    empty number switches its rule off; a new installation has every rule off, so the pool
+    behaves as it always did until an administrator turns one on."""
+
+    auto_return = models.BooleanField(
+        _("return neglected customers to the pool automatically"),
+        default=False,
+        help_text=_("Checked every hour; the owner is warned before."),
+    )
+    no_contact_days = days_field(
+        _("days without an interaction record"),
+        _("Counted from the last interaction record, or from the claim when there is none since."),
+        default=30,
+    )
+    no_deal_days = days_field(
+        _("days without a deal"),
+        _("Counted from the claim; a won opportunity or a signed contract since stops it."),
+    )
+    warning_days = models.PositiveSmallIntegerField(
+        _("warn the owner this many days before"),
+        default=3,
+        validators=[MaxValueValidator(365)],
+    )
+    exempt_contracted = models.BooleanField(
+        _("customers with an executing contract never return automatically"), default=True
+    )
+    owner_limit = limit_field(
+        _("most customers one person may own"),
+        _("A claim beyond it is refused."),
+    )
+    limit_counts_contracted = models.BooleanField(
+        _("customers with an executing contract count towards that limit"), default=True
+    )
+    assign_may_exceed_limit = models.BooleanField(
+        _("pool managers may assign beyond that limit"), default=False
+    )
+    daily_claim_limit = limit_field(_("most claims per person per day"))
+    cooldown_days = days_field(
+        _("days before a previous owner may claim a customer back"),
+        _("After it returned to the pool, by them, by a rule or by a reclaim."),
+    )
+
+    class Meta:
+        verbose_name = _("pool rules")
+        verbose_name_plural = _("pool rules")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def load(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class CategoryReturnRule(models.Model):
+    """The automatic return's days for one customer category, instead of the pool's: a
+    key account (重点客户) may keep 90 days where others keep 30. Empty: that rule is off
+    for the category."""
+
+    category = models.OneToOneField(
+        "DictionaryItem",
+        verbose_name=_("customer category"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": "category"},
+    )
+    no_contact_days = days_field(_("days without an interaction record"))
+    no_deal_days = days_field(_("days without a deal"))
+
+    class Meta:
+        verbose_name = _("category return rule")
+        verbose_name_plural = _("category return rules")
+
+    def __str__(self):
+        return str(self.category)
+
+
 # The longest name of a dictionary item, in either language.
 NAME_MAX_LENGTH = 100
 

@@ -17,6 +17,7 @@ from .indexed import NameIndexed, drop_from_name_index
 NAME_MAX_LENGTH = 200
 LIVE = models.Q(deleted_at__isnull=True)
 NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+NEVER_RETURNS = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 
 
 def sort_key(expression, output_field=None):
@@ -39,6 +40,20 @@ SORT_KEYS = (
     "sort_owner",
     "sort_status",
     "sort_contacted",
+    "sort_returns",
+)
+# What the pool rules keep of a customer (issue 17): told by its ownership events and
+# derived from its records, not edits of it, so neither its field history nor the trail
+# lists them.
+RULE_FACTS = (
+    "returns_at",
+    "clocks_from",
+    "last_deal_at",
+    "contract_signed_at",
+    "locked_at",
+    "locked_by",
+    "returned_at",
+    "returned_by",
 )
 # The customer's foreign keys into the data dictionary (SPEC O4).
 DICTIONARY_FIELDS = ("category", "industry", "source", "region")
@@ -89,6 +104,25 @@ class Customer(NameIndexed):
     last_contacted_at = models.DateTimeField(_("last contacted at"), null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
+    # The pool rules' facts (issue 17), written by customers.services: when it goes back
+    # to the pool by itself (customers.services.due: none when unclaimed, locked, exempt
+    # or every rule is off), its last deal and its executing contract (from the sales
+    # records), its lock, and who returned it last and when (the cool-down).
+    returns_at = models.DateTimeField(_("returns to the pool"), null=True, blank=True)
+    # Where the rules' clocks start: the claim, or the end of a lock, which gives the owner
+    # the rules' days again.
+    clocks_from = models.DateTimeField(null=True, blank=True, editable=False)
+    last_deal_at = models.DateTimeField(null=True, blank=True, editable=False)
+    contract_signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
     # Sort keys (customers.sorting): the sortable columns that may be null, made non-null
     # by the database, so that a page of any sort is one range of an index over
     # (key, name, id) (core.keyset). A dictionary item sorts by its id, an owner by theirs.
@@ -102,6 +136,8 @@ class Customer(NameIndexed):
     )
     # Never contacted sorts first: the longest without a contact.
     sort_contacted = sort_key(Coalesce("last_contacted_at", Value(NEVER)), models.DateTimeField())
+    # One that never returns by itself sorts last.
+    sort_returns = sort_key(Coalesce("returns_at", Value(NEVER_RETURNS)), models.DateTimeField())
 
     objects = models.Manager()
     live = LiveCustomerManager()
@@ -114,6 +150,7 @@ class Customer(NameIndexed):
             "updated_at",
             "version",
             *SORT_KEYS,
+            *RULE_FACTS,
         ],
         related_name="+",
     )
@@ -146,6 +183,13 @@ class Customer(NameIndexed):
             # "customer picker" at 100,000 of mine: 重 185 → 9 ms on SQLite).
             live_index("customer_live_owner", "owner", "sort_name", "id", "search_name"),
             live_index("customer_live_owner_created", "owner", "created_at", "id"),
+            live_index("customer_live_owner_returns", "owner", "sort_returns", "id"),
+            # The pool rules' sweep: the customers due back, whatever their owner.
+            models.Index(
+                fields=["returns_at"],
+                condition=models.Q(returns_at__isnull=False, deleted_at__isnull=True),
+                name="customer_due_back",
+            ),
             models.Index(
                 fields=["deleted_at"],
                 condition=models.Q(deleted_at__isnull=False),

@@ -13,6 +13,8 @@ class OwnershipAction(models.TextChoices):
     UNSHARE = "unshare", _("share removed")
     DELETE = "delete", _("deleted")
     RESTORE = "restore", _("restored")
+    LOCK = "lock", _("locked")
+    UNLOCK = "unlock", _("unlocked")
 
 
 class OwnershipEvent(models.Model):
@@ -40,7 +42,11 @@ class OwnershipEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["customer", "at"], name="event_customer_at")]
+        indexes = [
+            models.Index(fields=["customer", "at"], name="event_customer_at"),
+            # A person's claims today, counted against the daily claim limit (issue 17).
+            models.Index(fields=["actor", "action", "at"], name="event_actor_action_at"),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} #{self.customer_id}"

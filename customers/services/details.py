@@ -9,6 +9,7 @@ from core import concurrency
 
 from .. import querysets, rules
 from ..models import Customer
+from . import due
 from .ownership import _duplicate_message, check_name_free, clean_name, load_states
 from .results import NotAllowed, NotVisible, ServiceError
 
@@ -118,5 +119,16 @@ def _save(user, customer, data, fields, version=None):
 
 
 def set_last_contacted(customer_id, when):
-    """Derived from the interaction records; not an edit of the customer, so no history."""
+    """Derived from the interaction records; not an edit of the customer, so no history.
+    The pool rules' no-contact clock starts again (issue 17)."""
     Customer.objects.filter(pk=customer_id).update(last_contacted_at=when)
+    due.refresh([customer_id])
+
+
+def set_deals(customer_id, last_deal_at, contract_signed_at):
+    """Derived from the sales records (issue 17): when its last deal was recorded, and
+    when its executing contract was, or None. The pool rules' clocks read them."""
+    Customer.objects.filter(pk=customer_id).update(
+        last_deal_at=last_deal_at, contract_signed_at=contract_signed_at
+    )
+    due.refresh([customer_id])

@@ -12,7 +12,9 @@ import functools
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -22,11 +24,14 @@ from audit.models import Action
 from core import bulk
 from org import services as org_services
 
+from settings_app.models import PoolRules
+
 from .. import rules
 from ..models import Customer, OwnershipEvent, Share
-from ..models.customer import SORT_KEYS
+from ..models.customer import RULE_FACTS, SORT_KEYS
 from ..models.events import OwnershipAction as A
 from ..normalize import name_key
+from . import due
 from .results import BatchResult, NotAllowed, ServiceError
 
 
@@ -56,6 +61,10 @@ def load_states(ids, *, include_deleted=False, lock=False):
             owner_label=r["owner__display_name"] or r["owner__username"],
             deleted=r["deleted_at"] is not None,
             created_by_id=r["created_by_id"],
+            locked=r["locked_at"] is not None,
+            returns_at=r["returns_at"],
+            returned_by_id=r["returned_by_id"],
+            returned_at=r["returned_at"],
         )
         for r in rows.values(
             "id",
@@ -65,6 +74,10 @@ def load_states(ids, *, include_deleted=False, lock=False):
             "owner__username",
             "deleted_at",
             "created_by_id",
+            "locked_at",
+            "returns_at",
+            "returned_by_id",
+            "returned_at",
         )
     }
 
@@ -85,6 +98,7 @@ CUSTOMER_UNTRACED = {
     "deleted_at",
     "last_contacted_at",
     *SORT_KEYS,
+    *RULE_FACTS,
 }
 
 
@@ -207,12 +221,27 @@ def _clear_shares(actor_id, customer_ids):
 
 def _move(actor, allowed, result, *, action, to_user_id, reason=""):
     """Give every customer in `allowed` (screened and locked) to `to_user_id` (None = back
-    to the pool)."""
+    to the pool). Back in the pool, its last owner's cool-down starts and its lock ends;
+    with a new owner, the pool rules' clocks start again (issue 17)."""
     now = timezone.now()
     moved = [state.id for state in allowed]
-    Customer.objects.filter(pk__in=moved).update(
-        owner_id=to_user_id, claimed_at=now if to_user_id else None, updated_at=now
-    )
+    rows = Customer.objects.filter(pk__in=moved)
+    if to_user_id is None:
+        # Each SET reads the row as it was: returned_by is the owner it had.
+        rows.update(
+            owner_id=None,
+            claimed_at=None,
+            updated_at=now,
+            returned_by_id=F("owner_id"),
+            returned_at=now,
+            returns_at=None,
+            clocks_from=None,
+            locked_at=None,
+            locked_by=None,
+        )
+    else:
+        rows.update(owner_id=to_user_id, claimed_at=now, clocks_from=now, updated_at=now)
+        due.refresh(moved)
     events = _events(action, actor.user_id, allowed, to_user=to_user_id, reason=reason)
     events += _clear_shares(actor.user_id, moved)
     _write(events, allowed)
@@ -227,10 +256,87 @@ def _transition(user, ids, refuse, action, to_owner, reason):
     return result
 
 
+def _hold_people(user_ids):
+    """Lock these people's rows until the transaction ends: two claims or assignments to
+    one person then run one after the other, so they cannot pass a limit together."""
+    rows = get_user_model().objects.filter(pk__in=user_ids).order_by("pk")
+    list(rows.select_for_update().values_list("pk", flat=True))
+
+
+def owned_towards_limit(user_id, pool):
+    """How many customers count towards `user_id`'s owner limit (issue 17)."""
+    owned = Customer.live.filter(owner_id=user_id)
+    if not pool.limit_counts_contracted:
+        owned = owned.filter(contract_signed_at__isnull=True)
+    return owned.count()
+
+
+def _within_claim_limits(user, pool, allowed, result, now):
+    """As many of `allowed` as the person's limits leave room for (issue 17); the others
+    are refused with the limit they would pass."""
+    room, why = len(allowed), None
+    if pool.owner_limit:
+        left = max(pool.owner_limit - owned_towards_limit(user.pk, pool), 0)
+        if left < room:
+            room = left
+            why = _("You would own more than %(limit)d customers, the most one may own.") % {
+                "limit": pool.owner_limit
+            }
+    if pool.daily_claim_limit:
+        today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        claims = OwnershipEvent.objects.filter(actor_id=user.pk, action=A.CLAIM, at__gte=today)
+        left = max(pool.daily_claim_limit - claims.count(), 0)
+        if left < room:
+            room = left
+            why = _("You would claim more than %(limit)d customers today, the most one may.") % {
+                "limit": pool.daily_claim_limit
+            }
+    for state in allowed[room:]:
+        result.refuse(state.id, state.name, why)
+    return allowed[:room]
+
+
+def _within_owner_limit(actor, pool, allowed, plan, people, result):
+    """The customers of `allowed` whose target in `plan` stays within the owner limit; the
+    others are refused by name (issue 17). Pool managers may pass it when the rules say."""
+    if not pool.owner_limit or (actor.is_pool_manager and pool.assign_may_exceed_limit):
+        return allowed
+    owned = {pk: owned_towards_limit(pk, pool) for pk in set(plan.values()) - {None}}
+    kept = []
+    for state in allowed:
+        target = plan.get(state.id)
+        if target is not None and owned[target] >= pool.owner_limit:
+            result.refuse(
+                state.id,
+                state.name,
+                _("%(person)s would own more than %(limit)d customers, the most one may own.")
+                % {"person": people[target].label, "limit": pool.owner_limit},
+            )
+            continue
+        if target is not None:
+            owned[target] += 1
+        kept.append(state)
+    return kept
+
+
 @_traced("claim")
 def claim(user, ids, reason=""):
-    """SPEC P4: unclaimed customers become mine; claimed ones are refused by name."""
-    return _transition(user, ids, rules.refuse_claim, A.CLAIM, user.pk, reason)
+    """SPEC P4: unclaimed customers become mine; claimed ones are refused by name, and so
+    are those the pool rules keep from me (issue 17): a cool-down, or a limit reached."""
+    actor = rules.Actor.of(user)
+    pool = PoolRules.load()
+    now = timezone.now()
+
+    def refuse(a, state):
+        return rules.refuse_claim(a, state, pool.cooldown_days, now)
+
+    with transaction.atomic():
+        if pool.owner_limit or pool.daily_claim_limit:
+            _hold_people([user.pk])
+        allowed, result = _screen(actor, ids, refuse)
+        allowed = _within_claim_limits(user, pool, allowed, result, now)
+        _move(actor, allowed, result, action=A.CLAIM, to_user_id=user.pk, reason=reason)
+    return result
 
 
 @_traced("return")
@@ -258,9 +364,14 @@ def _balanced_targets(states, to_users):
     return plan
 
 
-def _move_by_plan(actor, allowed, result, plan, reason):
+def _move_by_plan(actor, allowed, result, plan, people, reason):
     """Move each customer of `allowed` (screened and locked) to its target in `plan`
-    (customer id → user id): given to them, or reclaimed to the pool where it has none."""
+    (customer id → user id of `people`): given to them, or reclaimed to the pool where it
+    has none. Those a target's owner limit has no room for are refused."""
+    pool = PoolRules.load()
+    if pool.owner_limit:
+        _hold_people(sorted(set(plan.values()) - {None}))
+    allowed = _within_owner_limit(actor, pool, allowed, plan, people, result)
     by_target = defaultdict(list)
     for state in allowed:
         by_target[plan.get(state.id)].append(state)
@@ -293,7 +404,8 @@ def assign(user, ids, to_users, reason=""):
 
     with transaction.atomic():
         allowed, result = _screen(actor, ids, refuse)
-        _move_by_plan(actor, allowed, result, _balanced_targets(allowed, to_users), reason)
+        plan = _balanced_targets(allowed, to_users)
+        _move_by_plan(actor, allowed, result, plan, {u.pk: u for u in to_users}, reason)
     return result
 
 
@@ -328,9 +440,82 @@ def hand_over(user, person, to_users=(), reason="", *, deactivate=False):
         ids = list(Customer.live.filter(owner=person).values_list("pk", flat=True))
         allowed, result = _screen(actor, ids, refuse)
         plan = _balanced_targets(allowed, to_users) if to_users else {}
-        _move_by_plan(actor, allowed, result, plan, reason or HAND_OVER)
+        people = {u.pk: u for u in to_users}
+        _move_by_plan(actor, allowed, result, plan, people, reason or HAND_OVER)
         if deactivate:
             org_services.save_user({"is_active": False}, person, actor=user)
+    return result
+
+
+def _set_lock(user, ids, refuse, action, reason):
+    actor = rules.Actor.of(user)
+    locking = action == A.LOCK
+    with transaction.atomic():
+        allowed, result = _screen(actor, ids, refuse)
+        changed = [state.id for state in allowed]
+        now = timezone.now()
+        rows = Customer.objects.filter(pk__in=changed)
+        if locking:
+            rows.update(locked_at=now, locked_by_id=user.pk, updated_at=now)
+        else:  # the owner gets the rules' days again from now
+            rows.update(locked_at=None, locked_by_id=None, clocks_from=now, updated_at=now)
+        due.refresh(changed)
+        _write(_events(action, user.pk, allowed, reason=reason), allowed)
+        result.done += sorted(changed)
+    return result
+
+
+@_traced("lock")
+def lock(user, ids, reason=""):
+    """Issue 17: locked, a customer never returns to the pool by itself."""
+    return _set_lock(user, ids, rules.refuse_lock, A.LOCK, reason)
+
+
+@_traced("unlock")
+def unlock(user, ids, reason=""):
+    return _set_lock(user, ids, rules.refuse_unlock, A.UNLOCK, reason)
+
+
+# The pool rules act as no one: their events and audit rows name no person.
+POOL_RULES = rules.Actor(user_id=None, is_pool_manager=False, subordinates=frozenset())
+
+
+def sweep(now=None, chunk=1_000):
+    """Issue 17, SPEC B1: every claimed customer whose due date (customers.services.due)
+    has passed goes back to the pool, with the reason of the clock that ran out, in
+    transactions of `chunk` customers. Each is locked and read again first: one claimed,
+    contacted, locked or returned meanwhile is left as it now is. So sweeps may run at once
+    with each other and with people's actions, and none returns a customer twice."""
+    now = now or timezone.now()
+    result = BatchResult()
+    rule_set = due.Rules()
+    if not rule_set.on:
+        return result
+    ids = list(
+        Customer.live.filter(returns_at__lte=now)
+        .order_by("returns_at", "id")
+        .values_list("pk", flat=True)
+    )
+
+    def still_due(actor, state):
+        if state.claimed and state.returns_at is not None and state.returns_at <= now:
+            return None
+        return "not due"  # not a refusal anyone sees: the customer is simply left alone
+
+    for start in range(0, len(ids), chunk):
+        with transaction.atomic():
+            allowed, _left = _screen(POOL_RULES, ids[start : start + chunk], still_due)
+            states = {state.id: state for state in allowed}
+            clocks = Customer.objects.filter(pk__in=states).values_list(
+                "pk", "category_id", Coalesce("clocks_from", "claimed_at"), "last_contacted_at"
+            )
+            by_reason = defaultdict(list)
+            for pk, category_id, clocks_from, contacted_at in clocks:
+                why = rule_set.reason(category_id, clocks_from, contacted_at, now)
+                by_reason[why].append(states[pk])
+            for why, returned in by_reason.items():
+                _move(POOL_RULES, returned, result, action=A.RETURN, to_user_id=None, reason=why)
+    result.done.sort()
     return result
 
 

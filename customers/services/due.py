@@ -1,0 +1,131 @@
+"""When a claimed customer goes back to the pool by itself (SPEC B1, issue 17).
+
+A customer's due date, `Customer.returns_at`, is stored so that "my customers" sorts and
+filters by it from an index and the sweep finds the customers due from another. It is
+the earlier of the pool rules' two clocks, each with the days of the customer's category
+(settings_app.CategoryReturnRule) or the pool's:
+- no interaction record for N days, counted from the last one, or from the claim when
+  there is none since;
+- no deal for M days since the claim: a won opportunity or a signed contract since the
+  claim stops this clock.
+Both count from the claim, or from the end of a lock when that is later
+(`Customer.clocks_from`).
+None when the customer is unclaimed, locked, exempt (an executing contract, when the
+rules say so) or every rule is off.
+
+One SQL expression computes it for one customer or for all of them, so the page, the
+sweep and a change of the rules cannot disagree. It is refreshed in the transaction of
+every change it depends on: a claim or other move, an interaction record, a deal, a
+lock, a change of the rules."""
+
+import datetime
+from functools import cached_property
+
+from django.db.models import (
+    Case,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils.translation import gettext_noop
+
+from settings_app.models import CategoryReturnRule, PoolRules
+
+from ..models import Customer
+
+# The reasons a return by the rules gives, stored untranslated and translated when shown.
+NO_CONTACT = gettext_noop("returned by the pool rules: no interaction record in time")
+NO_DEAL = gettext_noop("returned by the pool rules: no deal in time")
+
+
+class Rules:
+    """The pool rules as the due date needs them: the days of each clock per category."""
+
+    def __init__(self, pool=None):
+        self.pool = pool or PoolRules.load()
+
+    @cached_property
+    def by_category(self):
+        return {
+            rule.category_id: (rule.no_contact_days, rule.no_deal_days)
+            for rule in CategoryReturnRule.objects.all()
+        }
+
+    @property
+    def on(self):
+        return self.pool.auto_return
+
+    def days(self, category_id):
+        """(no-contact days, no-deal days) of a category; None where the rule is off."""
+        default = (self.pool.no_contact_days, self.pool.no_deal_days)
+        return self.by_category.get(category_id, default)
+
+    def _days(self, which):
+        """The days of one clock (0: no contact, 1: no deal) per category, as SQL."""
+        default = (self.pool.no_contact_days, self.pool.no_deal_days)[which]
+        whens = [
+            When(category_id=category, then=_duration(days[which]))
+            for category, days in self.by_category.items()
+            if days[which] != default
+        ]
+        return Case(*whens, default=_duration(default), output_field=DurationField())
+
+    def expression(self):
+        """returns_at of every customer, as SQL."""
+        if not self.on:
+            return Value(None, output_field=DateTimeField())
+        claimed = Coalesce("clocks_from", "claimed_at")
+        since_contact = Greatest(claimed, Coalesce("last_contacted_at", claimed))
+        no_contact = _later(since_contact, self._days(0))
+        no_deal = Case(
+            When(last_deal_at__gte=claimed, then=Value(None, output_field=DateTimeField())),
+            default=_later(claimed, self._days(1)),
+        )
+        # The earlier of the two; Least is null on SQLite when either is.
+        earlier = Least(Coalesce(no_contact, no_deal), Coalesce(no_deal, no_contact))
+        never = Q(owner__isnull=True) | Q(locked_at__isnull=False)
+        if self.pool.exempt_contracted:
+            never |= Q(contract_signed_at__isnull=False)
+        return Case(
+            When(never, then=Value(None, output_field=DateTimeField())),
+            default=earlier,
+            output_field=DateTimeField(),
+        )
+
+    def reason(self, category_id, clocks_from, last_contacted_at, now):
+        """Why a customer due by `now` returns: the clock that ran out (NO_CONTACT first)."""
+        contact_days, _deal_days = self.days(category_id)
+        if contact_days is not None:
+            since = max(clocks_from, last_contacted_at or clocks_from)
+            if since + datetime.timedelta(days=contact_days) <= now:
+                return NO_CONTACT
+        return NO_DEAL
+
+
+def _duration(days):
+    value = None if days is None else datetime.timedelta(days=days)
+    return Value(value, output_field=DurationField())
+
+
+def _later(moment, duration):
+    return ExpressionWrapper(moment + duration, output_field=DateTimeField())
+
+
+def refresh(ids=None, rules=None):
+    """Set returns_at of the live customers `ids` (all of them when None) from the rules.
+    Call it in the transaction that changed what it depends on. With the automatic return
+    off, every date is already none (a change of the rules refreshes all), so there is
+    nothing to write."""
+    rules = rules or Rules()
+    if not rules.on and ids is not None:
+        return 0
+    rows = Customer.live.all()
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    else:  # all: only those whose date is set or may be
+        rows = rows.filter(Q(owner__isnull=False) | Q(returns_at__isnull=False))
+    return rows.update(returns_at=rules.expression())

@@ -1,0 +1,70 @@
+"""Changes to the pool rules (SPEC B1, issue 17), from the settings page and the API alike,
+by administrators. The rules themselves are settings_app's models; they live here because
+a change re-dates every claimed customer (customers.services.due) in the same transaction,
+so no list ever shows a date the rules no longer give. The audit rows come from
+audit.signals, as for the other settings: who, and each field before and after."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from settings_app.models import CategoryReturnRule, DictionaryKind, PoolRules
+
+from . import due
+from .results import NotAllowed, ServiceError
+
+RULE_FIELDS = (
+    "auto_return",
+    "no_contact_days",
+    "no_deal_days",
+    "warning_days",
+    "exempt_contracted",
+    "owner_limit",
+    "limit_counts_contracted",
+    "assign_may_exceed_limit",
+    "daily_claim_limit",
+    "cooldown_days",
+)
+CATEGORY_FIELDS = ("no_contact_days", "no_deal_days")
+
+
+def save_pool_rules(actor, values, categories=None):
+    """Sets the rules in `values` (names of RULE_FIELDS, already checked by a form or
+    serializer); the others keep theirs. `categories`, when given, replaces the days per
+    category: {category item: {"no_contact_days": n or None, "no_deal_days": m or None}};
+    a category left out follows the pool's days. Returns the rules."""
+    if not actor.is_administrator:
+        raise NotAllowed(_("Only administrators may change the pool rules."))
+    unknown = set(values) - set(RULE_FIELDS)
+    if unknown:
+        raise ServiceError(_("Unknown rules: %s.") % ", ".join(sorted(unknown)))
+    with transaction.atomic():
+        pool = PoolRules.load()
+        for field, value in values.items():
+            setattr(pool, field, value)
+        pool.save()
+        if categories is not None:
+            _replace_category_rules(categories)
+        due.refresh(rules=due.Rules(pool))
+    return pool
+
+
+def _replace_category_rules(categories):
+    for item in categories:
+        if item.kind != DictionaryKind.CATEGORY:
+            raise ServiceError(
+                _("“%(name)s” is not a customer category.") % {"name": item.label},
+                field="categories",
+            )
+    kept = []
+    for item, days in categories.items():
+        days = {field: days.get(field) for field in CATEGORY_FIELDS}
+        rule = CategoryReturnRule.objects.filter(category=item).first()
+        if rule is None:
+            rule = CategoryReturnRule.objects.create(category=item, **days)
+        elif any(getattr(rule, field) != value for field, value in days.items()):
+            for field, value in days.items():
+                setattr(rule, field, value)
+            rule.save()
+        kept.append(rule.pk)
+    for rule in CategoryReturnRule.objects.exclude(pk__in=kept):
+        rule.delete()  # one by one: each deletion is traced
