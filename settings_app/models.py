@@ -122,7 +122,7 @@ def limit_field(verbose_name, help_text=""):
 
 
 class PoolRules(models.Model):
-    """The customer pool's rules (SPEC B1, issue 17): one row, created on first read. An
+    """The customer pool's rules (SPEC B1, issue 17): one row, saved by the first change. An
     empty number switches its rule off; a new installation has every rule off, so the pool
     behaves as it always did until an administrator turns one on."""
 
@@ -173,8 +173,9 @@ class PoolRules(models.Model):
 
     @classmethod
     def load(cls):
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
+        """The rules; the defaults, unsaved, until an administrator first saves them (a
+        claim reads them, and a read writes nothing)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class CategoryReturnRule(models.Model):

@@ -149,7 +149,9 @@ def test_only_administrators_change_the_rules_and_each_change_is_traced(company)
     assert PoolRules.load().auto_return is False
     with pytest.raises(ServiceError):
         save_pool_rules(company.admin, {"no_such_rule": 1})
-    rules(company, auto_return=True, no_contact_days=45)
+    rules(company, auto_return=True)
+    assert AuditEntry.objects.filter(object_type="settings_app.poolrules", action=Action.CREATE)
+    rules(company, no_contact_days=45)
     entry = AuditEntry.objects.filter(
         object_type="settings_app.poolrules", action=Action.UPDATE
     ).last()
