@@ -257,6 +257,10 @@ else:
         f"POOLCRM_TASKS={TASKS_BACKEND!r} is not a job backend poolcrm knows: "
         "use 'database' (the default) or 'rq'."
     )
+# Periodic jobs, queued by `manage.py schedule` for the workers: (task, every so many minutes).
+PERIODIC_TASKS = [
+    ("customers.tasks.sweep_pool", int(os.environ.get("POOLCRM_SWEEP_MINUTES", "60"))),
+]
 # Imports (transfers/): the largest file and the most rows one import takes.
 IMPORT_MAX_MB = int(os.environ.get("POOLCRM_IMPORT_MAX_MB", "20"))
 IMPORT_MAX_ROWS = int(os.environ.get("POOLCRM_IMPORT_MAX_ROWS", "200000"))

@@ -1,5 +1,6 @@
-"""`make run`: the development server and one background-job worker beside it (imports),
-stopped together: `db_worker`, or `rqworker` with POOLCRM_TASKS=rq (config/settings.py)."""
+"""`make run`: the development server, one background-job worker beside it (imports, the
+pool's automatic return) and the scheduler that queues the periodic jobs, stopped together:
+`db_worker`, or `rqworker` with POOLCRM_TASKS=rq (config/settings.py)."""
 
 import os
 import subprocess
@@ -11,11 +12,13 @@ MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 WORKER = ["rqworker"] if os.environ.get("POOLCRM_TASKS") == "rq" else ["db_worker", "--no-reload"]
 
-worker = subprocess.Popen([*MANAGE, *WORKER], cwd=ROOT)
+helpers = [subprocess.Popen([*MANAGE, *command], cwd=ROOT) for command in (WORKER, ["schedule"])]
 try:
     sys.exit(subprocess.call([*MANAGE, "runserver", *sys.argv[1:]], cwd=ROOT))
 except KeyboardInterrupt:
     sys.exit(0)
 finally:
-    worker.terminate()
-    worker.wait(timeout=30)
+    for helper in helpers:
+        helper.terminate()
+    for helper in helpers:
+        helper.wait(timeout=30)
