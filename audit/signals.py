@@ -1,6 +1,6 @@
 """What the trail learns from Django's own signals: sign-ins, sign-outs and failed
-sign-ins on every way in, and changes to the settings, the pool rules, the data dictionary, departments
-and people, which administrators also make in Django admin."""
+sign-ins on every way in, and changes to the settings, the pool rules, the data dictionary,
+departments and people, which administrators also make in Django admin."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed

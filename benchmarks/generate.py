@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-GENERATOR_VERSION = "5"  # 5: the pinyin sort key (sort_name)
+GENERATOR_VERSION = "6"  # 6: the pool rules' columns (issue 17)
 DEFAULT_SEED = 20_261_201
 META_TABLE = "benchmark_dataset"
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,7 +154,8 @@ CATEGORY_WEIGHTS = (10, 50, 30, 5, 5)
 CUSTOMER_COLUMNS = (
     "id name name_key search_name sort_name category_id industry_id source_id region_id "
     "address phone website notes created_by_id created_at updated_at owner_id claimed_at "
-    "last_contacted_at deleted_at version"
+    "last_contacted_at deleted_at version clocks_from returns_at last_deal_at contract_signed_at "
+    "locked_at locked_by_id returned_at returned_by_id"
 ).split()
 CONTACT_COLUMNS = (
     "id customer_id name search_name title mobile phone email notes is_primary created_at"
@@ -730,6 +731,10 @@ def _load_customers(loader, rng, names, clock, size, plan, people, items):
                 text(last_contacted) if last_contacted else None,
                 text(deleted) if deleted else None,
                 1,
+                # The pool rules' facts: their clocks start at the claim; every rule is off,
+                # so nothing is due, locked or returned yet.
+                text(claimed) if claimed else None,
+                *(None,) * 7,
             )
         )
         count = plan.contacts[i]

@@ -24,7 +24,7 @@ from settings_app.models import DictionaryItem
 from . import querysets, search
 from .models import Contact, Customer, Share
 from .models.customer import SORT_KEYS
-from .sorting import PUBLIC_SORTS, RECORD_SORTS, sort_for
+from .sorting import MINE_SORTS, PUBLIC_SORTS, RECORD_SORTS, sort_for
 
 
 class DayBoundFilter(filters.DateFilter):
@@ -195,6 +195,16 @@ class CustomerFilterSet(PoolFilterSet):
         contacts = Contact.objects.filter(Q(phone__contains=digits) | Q(mobile__contains=digits))
         found = Q(phone__contains=digits) | Q(pk__in=contacts.values("customer_id"))
         return self.of_private(qs).filter(found)
+
+
+class MineFilterSet(CustomerFilterSet):
+    """My customers: also those due back in the pool by a day (issue 17: "due to return
+    this week"), read from the owner's index of due dates."""
+
+    returns_before = DayBoundFilter(
+        field_name="sort_returns", upper=True, label=_("Returns to the pool by")
+    )
+    ordering = CustomerOrdering(MINE_SORTS)
 
 
 class SharedFilterSet(CustomerFilterSet):

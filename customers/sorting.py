@@ -29,6 +29,9 @@ RECORD_SORTS = (
     ),
     ("last_contacted_at", _("Last contacted"), ("sort_contacted", "id")),
 )
+# My customers: also when each goes back to the pool by itself (issue 17), soonest first,
+# by the owner's own index; one that never returns by itself sorts last.
+MINE_SORTS = (*RECORD_SORTS, ("returns_at", _("Returns to the pool"), ("sort_returns", "id")))
 # The recycle bin: most recently deleted first.
 DELETED_SORT = Sort(("deleted_at", "id"), descending=True)
 DEFAULT = "name"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import handover, lists, records
+from .views import handover, lists, pool_rules, records
 
 app_name = "customers"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("recycle-bin/", lists.RecycleBinView.as_view(), name="bin"),
     path("customers/batch/", lists.BatchActionView.as_view(), name="batch"),
     path("hand-over/", handover.HandOverView.as_view(), name="hand-over"),
+    path("pool/rules/", pool_rules.PoolRulesView.as_view(), name="pool-rules"),
     path("customers/new/", records.CustomerCreateView.as_view(), name="new"),
     path("customers/duplicates/", records.DuplicatesView.as_view(), name="duplicates"),
     path("customers/<int:pk>/", records.CustomerDetailView.as_view(), name="detail"),

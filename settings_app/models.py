@@ -110,6 +110,13 @@ def days_field(verbose_name, help_text="", default=None):
     )
 
 
+def category_days_field(verbose_name):
+    """A category's days of one rule: empty for the pool's, 0 for off."""
+    return models.PositiveSmallIntegerField(
+        verbose_name, null=True, blank=True, validators=[MaxValueValidator(3650)]
+    )
+
+
 def limit_field(verbose_name, help_text=""):
     """A most-so-many that switches its limit off when empty."""
     return models.PositiveIntegerField(
@@ -129,7 +136,7 @@ class PoolRules(models.Model):
     auto_return = models.BooleanField(
         _("return neglected customers to the pool automatically"),
         default=False,
-        help_text=_("Checked every hour; the owner is warned before."),
+        help_text=_("Checked every hour. Owners see the date of each of their customers, marked as it nears."),
     )
     no_contact_days = days_field(
         _("days without an interaction record"),
@@ -180,8 +187,8 @@ class PoolRules(models.Model):
 
 class CategoryReturnRule(models.Model):
     """The automatic return's days for one customer category, instead of the pool's: a
-    key account (重点客户) may keep 90 days where others keep 30. Empty: that rule is off
-    for the category."""
+    key account (重点客户) may keep 90 days where others keep 30. Empty: the pool's days;
+    0: that rule is off for the category."""
 
     category = models.OneToOneField(
         "DictionaryItem",
@@ -190,8 +197,8 @@ class CategoryReturnRule(models.Model):
         related_name="+",
         limit_choices_to={"kind": "category"},
     )
-    no_contact_days = days_field(_("days without an interaction record"))
-    no_deal_days = days_field(_("days without a deal"))
+    no_contact_days = category_days_field(_("days without an interaction record"))
+    no_deal_days = category_days_field(_("days without a deal"))
 
     class Meta:
         verbose_name = _("category return rule")

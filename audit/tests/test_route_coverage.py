@@ -228,6 +228,14 @@ SCENARIOS = {
     ("customers:hand-over", "post"): lambda s: s.page(s.company.manager).post(
         "/hand-over/", {"person": s.company.rep.pk, "mode": "pool"}
     ),
+    ("pool-rules", "patch"): lambda s: s.as_(s.company.admin).patch(
+        "/api/pool-rules/", {"auto_return": True, "no_contact_days": 20}, format="json"
+    ),
+    ("customers:pool-rules", "post"): lambda s: s.page(s.company.admin).post(
+        "/pool/rules/", {"auto_return": "on", "no_contact_days": "20", "warning_days": "3"}
+    ),
+    ("customer-lock", "post"): _batch("lock", "manager", "customer", _none),
+    ("customer-unlock", "post"): _batch("unlock", "manager", "customer", _none),
     ("customer-claim", "post"): _batch("claim", "rep", "free", _none),
     ("customer-return-to-pool", "post"): _batch("return", "rep", "customer", _none),
     ("customer-reclaim", "post"): _batch("reclaim", "manager", "customer", _none),

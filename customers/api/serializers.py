@@ -9,14 +9,17 @@ from core.api.fields import RowRef, lazy_text, row_id
 from org.models import Department
 from settings_app.models import (
     BASE_PUBLIC_FIELDS,
+    CategoryReturnRule,
     DictionaryItem,
     DictionaryKind,
+    PoolRules,
     SystemSettings,
 )
 
 from ..models import Contact, Customer, Share, SocialRelation
 from ..models.customer import NAME_MAX_LENGTH
 from ..services.details import POOL_EDITABLE_FIELDS
+from ..services.pool_rules import RULE_FIELDS
 
 User = get_user_model()
 
@@ -219,6 +222,8 @@ class CustomerSerializer(serializers.ModelSerializer):
             "owner",
             "claimed_at",
             "last_contacted_at",
+            "returns_at",
+            "locked_at",
             "created_by",
             "created_at",
             "updated_at",
@@ -231,6 +236,8 @@ class CustomerSerializer(serializers.ModelSerializer):
             "owner",
             "claimed_at",
             "last_contacted_at",
+            "returns_at",
+            "locked_at",
             "created_by",
             "created_at",
             "updated_at",
@@ -363,3 +370,45 @@ class HistoryEntrySerializer(serializers.Serializer):
 
 class HandOverResultSerializer(BatchResultSerializer):
     deactivated = serializers.BooleanField()
+
+
+class CategoryDaysSerializer(serializers.Serializer):
+    """One customer category's own days of the automatic return: null for the pool's, 0
+    for off."""
+
+    category = DictionaryRef("category", required=True)
+    no_contact_days = serializers.IntegerField(
+        min_value=0, max_value=3650, allow_null=True, required=False
+    )
+    no_deal_days = serializers.IntegerField(
+        min_value=0, max_value=3650, allow_null=True, required=False
+    )
+
+
+class PoolRulesSerializer(serializers.ModelSerializer):
+    """The pool rules (issue 17). `categories`, when sent, replaces every category's own
+    days; a category left out follows the pool's."""
+
+    categories = CategoryDaysSerializer(many=True, required=False)
+
+    class Meta:
+        model = PoolRules
+        fields = [*RULE_FIELDS, "categories"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["categories"] = [
+            {
+                "category": rule.category_id,
+                "no_contact_days": rule.no_contact_days,
+                "no_deal_days": rule.no_deal_days,
+            }
+            for rule in CategoryReturnRule.objects.order_by("category_id")
+        ]
+        return data
+
+    def validate_categories(self, rows):
+        seen = [row["category"].pk for row in rows]
+        if len(seen) != len(set(seen)):
+            raise serializers.ValidationError(_("Give each category once."))
+        return rows

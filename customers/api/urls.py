@@ -22,6 +22,7 @@ urlpatterns = [
     path("shared/", views.SharedView.as_view(), name="shared"),
     path("recycle-bin/", views.RecycleBinView.as_view(), name="recycle-bin"),
     path("hand-over/", views.HandOverView.as_view(), name="hand-over"),
+    path("pool-rules/", views.PoolRulesView.as_view(), name="pool-rules"),
     path("customers/<int:customer_pk>/", include(tab_router.urls)),
     path("customers/<int:customer_pk>/contacts/<int:contact_pk>/", include(relation_router.urls)),
     *router.urls,

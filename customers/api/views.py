@@ -11,13 +11,14 @@ from core.api.concurrency import VersionETag
 from core.api.pagination import KeysetPagination
 from core.concurrency import if_match
 from core.ids import as_id
+from settings_app.models import PoolRules
 
 from .. import querysets
-from ..filtersets import CustomerFilterSet, PoolFilterSet, SharedFilterSet
+from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet
 from ..models import Customer
 from ..querysets import with_deletion, with_list_relations, with_record_relations
-from ..services import details, ownership
-from ..sorting import DELETED_SORT, PUBLIC_SORTS, RECORD_SORTS, sort_for
+from ..services import details, ownership, pool_rules
+from ..sorting import DELETED_SORT, MINE_SORTS, PUBLIC_SORTS, RECORD_SORTS, sort_for
 from . import serializers as s
 
 
@@ -96,7 +97,8 @@ class PoolDetailView(generics.RetrieveAPIView):
 class MineView(CustomerListMixin, generics.ListCreateAPIView):
     """SPEC M1, M2: customers I own, full fields; a new one is mine."""
 
-    filterset_class = CustomerFilterSet
+    filterset_class = MineFilterSet
+    sorts = MINE_SORTS
     serializer_class = s.CustomerSerializer
 
     def get_queryset(self):
@@ -250,6 +252,18 @@ class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericVi
     def restore(self, request):
         return _batch(request, s.BatchSerializer, ownership.restore)
 
+    @extend_schema(request=s.BatchSerializer, **BATCH_DOC)
+    @action(detail=False, methods=["post"])
+    def lock(self, request):
+        """Issue 17: a locked customer never returns to the pool by itself (the owner's
+        supervisors and pool managers)."""
+        return _batch(request, s.BatchSerializer, ownership.lock)
+
+    @extend_schema(request=s.BatchSerializer, **BATCH_DOC)
+    @action(detail=False, methods=["post"])
+    def unlock(self, request):
+        return _batch(request, s.BatchSerializer, ownership.unlock)
+
 
 class HandOverView(generics.GenericAPIView):
     """Issue 17: all of a person's customers in one step, to one person, spread evenly
@@ -271,3 +285,27 @@ class HandOverView(generics.GenericAPIView):
             deactivate=data["deactivate"],
         )
         return Response({**result.as_dict(), "deactivated": data["deactivate"]})
+
+
+class PoolRulesView(generics.GenericAPIView):
+    """Issue 17: the pool rules. Everyone signed in may read them; administrators change
+    them, which re-dates every claimed customer at once."""
+
+    serializer_class = s.PoolRulesSerializer
+
+    def get(self, request):
+        return Response(self.get_serializer(PoolRules.load()).data)
+
+    def patch(self, request):
+        form = self.get_serializer(PoolRules.load(), data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        values = dict(form.validated_data)
+        rows = values.pop("categories", None)
+        categories = None
+        if rows is not None:
+            categories = {
+                row["category"]: {f: row.get(f) for f in ("no_contact_days", "no_deal_days")}
+                for row in rows
+            }
+        saved = pool_rules.save_pool_rules(request.user, values, categories)
+        return Response(self.get_serializer(saved).data)

@@ -17,6 +17,8 @@ BATCH_ACTIONS = {
     "unshare": (_("Remove share"), ownership.unshare),
     "delete": (_("Delete"), ownership.delete),
     "restore": (_("Restore"), ownership.restore),
+    "lock": (_("Lock"), ownership.lock),
+    "unlock": (_("Unlock"), ownership.unlock),
 }
 
 

@@ -50,8 +50,14 @@ class Rules:
 
     @cached_property
     def by_category(self):
+        """(no-contact days, no-deal days) of each category with days of its own, None
+        where its rule is off (a category's 0; empty is the pool's days)."""
+        pool = (self.pool.no_contact_days, self.pool.no_deal_days)
         return {
-            rule.category_id: (rule.no_contact_days, rule.no_deal_days)
+            rule.category_id: tuple(
+                pool[n] if days is None else (days or None)
+                for n, days in enumerate((rule.no_contact_days, rule.no_deal_days))
+            )
             for rule in CategoryReturnRule.objects.all()
         }
 

@@ -11,8 +11,8 @@ and a change of owner clears the manual shares (recorded too). SPEC P2â€“P6, M4â
 import functools
 from collections import defaultdict
 
-from django.db import IntegrityError, transaction
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -23,7 +23,6 @@ from audit import trail
 from audit.models import Action
 from core import bulk
 from org import services as org_services
-
 from settings_app.models import PoolRules
 
 from .. import rules

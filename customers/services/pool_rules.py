@@ -30,8 +30,9 @@ CATEGORY_FIELDS = ("no_contact_days", "no_deal_days")
 def save_pool_rules(actor, values, categories=None):
     """Sets the rules in `values` (names of RULE_FIELDS, already checked by a form or
     serializer); the others keep theirs. `categories`, when given, replaces the days per
-    category: {category item: {"no_contact_days": n or None, "no_deal_days": m or None}};
-    a category left out follows the pool's days. Returns the rules."""
+    category: {category item: {"no_contact_days": n, "no_deal_days": m}}, each None for
+    the pool's days or 0 for off; a category left out follows the pool. Returns the
+    rules."""
     if not actor.is_administrator:
         raise NotAllowed(_("Only administrators may change the pool rules."))
     unknown = set(values) - set(RULE_FIELDS)

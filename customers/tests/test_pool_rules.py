@@ -74,9 +74,7 @@ def test_an_interaction_record_starts_the_clock_again(company, clock):
     rules(company, auto_return=True, no_contact_days=30)
     (acme,) = claimed(company, "Acme")
     clock.tick(DAY * 10)
-    interactions.create(
-        company.rep, acme, {"subject": "call", "happened_at": timezone.now()}
-    )
+    interactions.create(company.rep, acme, {"subject": "call", "happened_at": timezone.now()})
     assert returns_at(acme) == START + 40 * DAY
 
 
@@ -122,14 +120,14 @@ def test_an_executing_contract_exempts_when_the_rules_say(company, clock):
 def test_a_category_keeps_its_own_days(company, clock):
     key = DictionaryItem.objects.create(kind="category", name="Key account")
     rules(company, auto_return=True, no_contact_days=30)
-    save_pool_rules(
-        company.admin, {}, {key: {"no_contact_days": 90, "no_deal_days": None}}
-    )
+    save_pool_rules(company.admin, {}, {key: {"no_contact_days": 90, "no_deal_days": None}})
     acme, beta = claimed(company, "Acme", "Beta")
     Customer.objects.filter(pk=acme.pk).update(category=key)
     due.refresh([acme.pk])
     assert returns_at(acme) == START + 90 * DAY
     assert returns_at(beta) == START + 30 * DAY
+    save_pool_rules(company.admin, {}, {key: {"no_contact_days": 0}})  # off for key accounts
+    assert returns_at(acme) is None
     save_pool_rules(company.admin, {}, {})  # the category follows the pool again
     assert returns_at(acme) == START + 30 * DAY
     assert not CategoryReturnRule.objects.exists()
@@ -170,7 +168,11 @@ def test_the_sweep_returns_the_customers_due_with_the_reason(company, clock):
     assert ownership.sweep().done == [acme.pk]
     assert owner_of(acme) is None and owner_of(beta) == company.rep.pk
     event = OwnershipEvent.objects.get(customer=acme, action=A.RETURN)
-    assert (event.actor_id, event.from_user_id, event.reason) == (None, company.rep.pk, due.NO_CONTACT)
+    assert (event.actor_id, event.from_user_id, event.reason) == (
+        None,
+        company.rep.pk,
+        due.NO_CONTACT,
+    )
     clock.tick(DAY * 15)  # day 45: Beta has no deal
     assert ownership.sweep().done == [beta.pk]
     assert OwnershipEvent.objects.get(customer=beta, action=A.RETURN).reason == due.NO_DEAL
@@ -284,4 +286,3 @@ def test_assigning_beyond_the_owner_limit(company, clock):
     (mine,) = claimed(company, "Rep's", user=company.rep)
     result = ownership.assign(company.manager, [mine.pk], [company.deputy])
     assert result.refused
-

@@ -1,5 +1,6 @@
 """The three list pages (SPEC §4–§7) and the batch action endpoint they post to."""
 
+import datetime
 import functools
 
 from django.contrib.auth import get_user_model
@@ -7,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -20,9 +22,10 @@ from core.listing import FilteredListView, Paging
 from core.views import safe_next, ticked_ids
 from core.widgets import option_tags
 from org.models import LABEL_FIELDS, Department, person_choices, person_label
+from settings_app.models import PoolRules
 
 from .. import querysets, rules
-from ..filtersets import CustomerFilterSet, PoolFilterSet, SharedFilterSet
+from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet
 from ..forms import BatchForm
 from ..models import Customer
 from ..sorting import DELETED_SORT, sort_for
@@ -78,6 +81,7 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
             "assign": rules.refuse_assigning_others(actor),
             "distribute": rules.refuse_distributing(actor),
             "delete": rules.refuse_deleting(actor),
+            "lock": rules.refuse_locking(actor),
         }
 
         @functools.cache
@@ -119,12 +123,21 @@ class PoolListView(CustomerListView):
 class MineListView(CustomerListView):
     """SPEC M1–M7."""
 
-    filterset_class = CustomerFilterSet
+    filterset_class = MineFilterSet
     section = "mine"
     title = gettext_lazy("My customers")
 
     def base_queryset(self):
         return querysets.mine(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pool_rules = PoolRules.load()
+        context["pool_rules"] = pool_rules
+        if pool_rules.auto_return:  # "due to return this week" (issue 17)
+            week = timezone.localdate() + datetime.timedelta(days=7)
+            context["due_this_week"] = f"?returns_before={week.isoformat()}&ordering=returns_at"
+        return context
 
     def decorate(self, rows):
         return querysets.with_record_relations(rows)
@@ -209,6 +222,14 @@ OUTCOMES = {
         "Restored %(count)d customer from the recycle bin.",
         "Restored %(count)d customers from the recycle bin.",
         "count",
+    ),
+    "lock": ngettext_lazy(
+        "Locked %(count)d customer: it will not return to the pool by itself.",
+        "Locked %(count)d customers: they will not return to the pool by themselves.",
+        "count",
+    ),
+    "unlock": ngettext_lazy(
+        "Unlocked %(count)d customer.", "Unlocked %(count)d customers.", "count"
     ),
 }
 

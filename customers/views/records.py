@@ -22,7 +22,7 @@ from core.widgets import option_tags
 from org.models import person_choices
 from records import recycle_bin, registry
 from records.views import bin_context, tab_context
-from settings_app.models import SystemSettings
+from settings_app.models import PoolRules, SystemSettings
 
 from .. import querysets, rules
 from ..api.serializers import PoolCustomerSerializer
@@ -105,6 +105,8 @@ def ownership_actions(user, customer):
         "may_return": rules.refuse_return(actor, state) is None,
         "may_reclaim": rules.refuse_reclaim(actor, state) is None,
         "may_assign": rules.refuse_assign(actor, state) is None,
+        "may_lock": rules.refuse_lock(actor, state) is None,
+        "may_unlock": rules.refuse_unlock(actor, state) is None,
     }
     if state.owner_id == user.pk:
         back = reverse("customers:mine")
@@ -122,6 +124,7 @@ def ownership_actions(user, customer):
         "actions_back": back,
         "people_options": people,
         "supervises_owner": actor.supervises(state.owner_id),
+        "pool_rules": PoolRules.load(),
     }
 
 
