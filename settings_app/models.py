@@ -136,7 +136,9 @@ class PoolRules(models.Model):
     auto_return = models.BooleanField(
         _("return neglected customers to the pool automatically"),
         default=False,
-        help_text=_("Checked every hour. Owners see the date of each of their customers, marked as it nears."),
+        help_text=_(
+            "Checked every hour. Owners see the date of each of their customers, marked as it nears."
+        ),
     )
     no_contact_days = days_field(
         _("days without an interaction record"),
