@@ -137,7 +137,8 @@ class PoolRules(models.Model):
         _("return neglected customers to the pool automatically"),
         default=False,
         help_text=_(
-            "Checked every hour. Owners see the date of each of their customers, marked as it nears."
+            "Checked every hour. Owners see the date of each of their customers, "
+            "marked as it nears."
         ),
     )
     no_contact_days = days_field(
