@@ -12,6 +12,7 @@ from settings_app import dictionary
 from settings_app.models import SystemSettings
 
 from ..models import DICTIONARY_FIELDS, Customer, OwnershipEvent
+from ..models.events import OwnershipAction
 
 HIDDEN_FIELDS = {"deleted_at", "owner", "claimed_at", "created_by", "last_contacted_at"}
 
@@ -67,6 +68,10 @@ def _person(row, relation):
     return person_label(*(row[f"{relation}__{field}"] for field in PERSON))
 
 
+def _by_the_rules(row):
+    return row["action"] == OwnershipAction.RETURN and row["actor__username"] is None
+
+
 def ownership_entries(customer: Customer):
     """The customer's ownership events as history entries. Read as values, not objects:
     an object per event and person cost more than the rest of the tab (benchmark row
@@ -80,6 +85,7 @@ def ownership_entries(customer: Customer):
     )
     # Stored untranslated (gettext_noop), shown translated: once per distinct reason.
     reasons = {}
+    pool_rules_label = _("the pool rules")
     entries = []
     for row in rows:
         reason = row["reason"]
@@ -91,6 +97,8 @@ def ownership_entries(customer: Customer):
                 "kind": "ownership",
                 "action": row["action"],
                 **{relation: _person(row, relation) for relation in PEOPLE},
+                # An event with no one behind it is the pool rules' automatic return.
+                **({"actor": pool_rules_label} if _by_the_rules(row) else {}),
                 "to_department": row["to_department__name"],
                 "reason": reasons[reason],
                 "changes": [],

@@ -22,7 +22,9 @@ FORM = {"auto_return": "on", "no_contact_days": "30", "warning_days": "3"}
 
 @pytest.fixture
 def key_account():
-    return DictionaryItem.objects.create(kind="category", name="Key account", name_zh_hans="重点客户")
+    return DictionaryItem.objects.create(
+        kind="category", name="Key account", name_zh_hans="重点客户"
+    )
 
 
 @pytest.fixture
