@@ -173,6 +173,11 @@ class PoolRules(models.Model):
         _("days before a previous owner may claim a customer back"),
         _("After it returned to the pool, by them, by a rule or by a reclaim."),
     )
+    return_reason_required = models.BooleanField(
+        _("a reason is required to return a customer"),
+        default=False,
+        help_text=_("Chosen from the return reasons of the data dictionary."),
+    )
 
     class Meta:
         verbose_name = _("pool rules")
@@ -227,6 +232,7 @@ class DictionaryKind(models.TextChoices):
     INTERACTION = "interaction", _("interaction type")
     OPPORTUNITY_STAGE = "opportunity_stage", _("opportunity stage")
     EXPENSE_TYPE = "expense_type", _("expense type")
+    RETURN_REASON = "return_reason", _("return reason")
 
 
 class DictionaryItem(models.Model):
@@ -300,6 +306,11 @@ class DictionaryItem(models.Model):
             for rel in self._references()
             if not hasattr(rel.related_model, "instance_type")  # django-simple-history's
         )
+
+
+def return_reasons():
+    """The reasons one may choose when returning a customer (issue 17), in list order."""
+    return DictionaryItem.objects.filter(kind=DictionaryKind.RETURN_REASON, is_active=True)
 
 
 def dictionary_field(kind, verbose_name):

@@ -412,3 +412,9 @@ class PoolRulesSerializer(serializers.ModelSerializer):
         if len(seen) != len(set(seen)):
             raise serializers.ValidationError(_("Give each category once."))
         return rows
+
+
+class ReturnSerializer(BatchSerializer):
+    """A return, with why from the data dictionary's return reasons (issue 17)."""
+
+    reason_item = DictionaryRef("return_reason", required=False)

@@ -216,10 +216,10 @@ class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericVi
     def claim(self, request):
         return _batch(request, s.BatchSerializer, ownership.claim)
 
-    @extend_schema(request=s.BatchSerializer, **BATCH_DOC)
+    @extend_schema(request=s.ReturnSerializer, **BATCH_DOC)
     @action(detail=False, methods=["post"], url_path="return")
     def return_to_pool(self, request):
-        return _batch(request, s.BatchSerializer, ownership.return_to_pool)
+        return _batch(request, s.ReturnSerializer, ownership.return_to_pool)
 
     @extend_schema(request=s.BatchSerializer, **BATCH_DOC)
     @action(detail=False, methods=["post"])

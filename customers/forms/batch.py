@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.ids import as_id
 from org.models import Department
+from settings_app.models import DictionaryItem, DictionaryKind
 
 from ..services import ownership
 
@@ -36,6 +37,12 @@ class BatchForm(forms.Form):
     departments = forms.ModelMultipleChoiceField(queryset=Department.objects.all(), required=False)
     # Why, for the history tab (H1): optional, as long as the event's column.
     reason = forms.CharField(max_length=300, required=False, label=_("Reason"))
+    # Why a customer is returned, from the data dictionary (issue 17).
+    reason_item = forms.ModelChoiceField(
+        queryset=DictionaryItem.objects.filter(kind=DictionaryKind.RETURN_REASON, is_active=True),
+        required=False,
+        label=_("Return reason"),
+    )
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:
@@ -66,6 +73,8 @@ class BatchForm(forms.Form):
         """Keyword arguments for the chosen service."""
         data = self.cleaned_data
         options = {"reason": data["reason"]}
+        if data["action"] == "return":
+            options["reason_item"] = data["reason_item"]
         if data["action"] == "assign":
             options["to_users"] = list(data["to"])
         if data["action"] in ("share", "unshare"):

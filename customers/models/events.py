@@ -38,6 +38,15 @@ class OwnershipEvent(models.Model):
         "org.Department", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(max_length=300, blank=True)
+    # A return's reason from the data dictionary (issue 17); `reason` adds words of one's own.
+    reason_item = models.ForeignKey(
+        "settings_app.DictionaryItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "return_reason"},
+    )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

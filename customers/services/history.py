@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action, AuditEntry
 from org.models import person_label
 from settings_app import dictionary
-from settings_app.models import SystemSettings
+from settings_app.models import DictionaryItem, SystemSettings
 
 from ..models import DICTIONARY_FIELDS, Customer, OwnershipEvent
 from ..models.events import OwnershipAction
@@ -76,21 +76,25 @@ def ownership_entries(customer: Customer):
     """The customer's ownership events as history entries. Read as values, not objects:
     an object per event and person cost more than the rest of the tab (benchmark row
     "history (3,000) tab")."""
-    rows = OwnershipEvent.objects.filter(customer=customer).values(
-        "at",
-        "action",
-        "reason",
-        "to_department__name",
-        *(f"{relation}__{field}" for relation in PEOPLE for field in PERSON),
+    rows = list(
+        OwnershipEvent.objects.filter(customer=customer).values(
+            "at",
+            "action",
+            "reason",
+            "reason_item",
+            "to_department__name",
+            *(f"{relation}__{field}" for relation in PEOPLE for field in PERSON),
+        )
     )
     # Stored untranslated (gettext_noop), shown translated: once per distinct reason.
     reasons = {}
+    items = _reason_items(rows)
     pool_rules_label = _("the pool rules")
     entries = []
     for row in rows:
-        reason = row["reason"]
-        if reason not in reasons:
-            reasons[reason] = _(reason) if reason else ""
+        key = (row["reason_item"], row["reason"])
+        if key not in reasons:
+            reasons[key] = _reason_text(items.get(row["reason_item"]), row["reason"])
         entries.append(
             {
                 "at": row["at"],
@@ -100,11 +104,46 @@ def ownership_entries(customer: Customer):
                 # An event with no one behind it is the pool rules' automatic return.
                 **({"actor": pool_rules_label} if _by_the_rules(row) else {}),
                 "to_department": row["to_department__name"],
-                "reason": reasons[reason],
+                "reason": reasons[key],
                 "changes": [],
             }
         )
     return entries
+
+
+def _reason_items(rows):
+    """The return reasons (data dictionary) the events name, by id: a handful."""
+    ids = {row["reason_item"] for row in rows if row["reason_item"]}
+    return {item.pk: item for item in DictionaryItem.objects.filter(pk__in=ids)} if ids else {}
+
+
+def _reason_text(item, reason):
+    """An event's reason as shown: its return reason from the list, then its own words,
+    translated when they were stored untranslated (gettext_noop)."""
+    words = _(reason) if reason else ""
+    if item is None:
+        return words
+    return f"{item.label}: {words}" if words else item.label
+
+
+RETURNS = (OwnershipAction.RETURN, OwnershipAction.RECLAIM)
+
+
+def times_back_in_pool(customer: Customer):
+    """How often the customer went back to the pool, and why the last time (issue 17): a
+    public fact for the next claimer. Only the reason from the list or the rules' reason,
+    never a person's own words, which may hold what the pool must not show (C2)."""
+    returns = OwnershipEvent.objects.filter(customer=customer, action__in=RETURNS)
+    last = returns.select_related("reason_item").order_by("-at", "-id").first()
+    if last is None:
+        return None
+    if last.reason_item is not None:
+        why = last.reason_item.label
+    elif last.actor_id is None and last.reason:
+        why = _(last.reason)
+    else:
+        why = ""
+    return {"count": returns.count(), "at": last.at, "why": why}
 
 
 def edit_entry(at, user, changes):

@@ -23,7 +23,7 @@ from audit import trail
 from audit.models import Action
 from core import bulk
 from org import services as org_services
-from settings_app.models import PoolRules
+from settings_app.models import DictionaryKind, PoolRules
 
 from .. import rules
 from ..models import Customer, OwnershipEvent, Share
@@ -111,7 +111,7 @@ def _write(events, states=()):
     batches = defaultdict(list)
     for event in events:
         kind = (event.action, event.actor_id, event.to_user_id, event.to_department_id)
-        batches[(*kind, event.reason)].append(event.customer_id)
+        batches[(*kind, event.reason_item_id, event.reason)].append(event.customer_id)
     names = {state.id: state.name for state in states}
     trail.record_many(
         trail.entry(
@@ -127,10 +127,13 @@ def _write(events, states=()):
                 "customers": customers,
                 "to_user": to_user_id,
                 "to_department": to_department_id,
+                **({"reason_item": item} if item else {}),
             },
             reason=reason,
         )
-        for (action, actor_id, to_user_id, to_department_id, reason), customers in batches.items()
+        for (action, actor_id, to_user_id, to_department_id, item, reason), customers in (
+            batches.items()
+        )
     )
 
 
@@ -180,7 +183,7 @@ def _screen(actor, ids, refuse, *, include_deleted=False, result=None):
     return allowed, result
 
 
-def _events(action, actor_id, states, *, to_user=None, reason=""):
+def _events(action, actor_id, states, *, to_user=None, reason="", reason_item=None):
     """One event per customer, taken from the owner its state (read under the lock) names."""
     return [
         OwnershipEvent(
@@ -190,6 +193,7 @@ def _events(action, actor_id, states, *, to_user=None, reason=""):
             from_user_id=state.owner_id,
             to_user_id=to_user,
             reason=reason,
+            reason_item=reason_item,
         )
         for state in states
     ]
@@ -218,7 +222,7 @@ def _clear_shares(actor_id, customer_ids):
     ]
 
 
-def _move(actor, allowed, result, *, action, to_user_id, reason=""):
+def _move(actor, allowed, result, *, action, to_user_id, reason="", reason_item=None):
     """Give every customer in `allowed` (screened and locked) to `to_user_id` (None = back
     to the pool). Back in the pool, its last owner's cool-down starts and its lock ends;
     with a new owner, the pool rules' clocks start again (issue 17)."""
@@ -241,17 +245,27 @@ def _move(actor, allowed, result, *, action, to_user_id, reason=""):
     else:
         rows.update(owner_id=to_user_id, claimed_at=now, clocks_from=now, updated_at=now)
         due.refresh(moved)
-    events = _events(action, actor.user_id, allowed, to_user=to_user_id, reason=reason)
+    events = _events(
+        action, actor.user_id, allowed, to_user=to_user_id, reason=reason, reason_item=reason_item
+    )
     events += _clear_shares(actor.user_id, moved)
     _write(events, allowed)
     result.done += sorted(moved)
 
 
-def _transition(user, ids, refuse, action, to_owner, reason):
+def _transition(user, ids, refuse, action, to_owner, reason, reason_item=None):
     actor = rules.Actor.of(user)
     with transaction.atomic():
         allowed, result = _screen(actor, ids, refuse)
-        _move(actor, allowed, result, action=action, to_user_id=to_owner, reason=reason)
+        _move(
+            actor,
+            allowed,
+            result,
+            action=action,
+            to_user_id=to_owner,
+            reason=reason,
+            reason_item=reason_item,
+        )
     return result
 
 
@@ -339,9 +353,14 @@ def claim(user, ids, reason=""):
 
 
 @_traced("return")
-def return_to_pool(user, ids, reason=""):
-    """SPEC M4: my customers go back to the pool, unclaimed."""
-    return _transition(user, ids, rules.refuse_return, A.RETURN, None, reason)
+def return_to_pool(user, ids, reason="", reason_item=None):
+    """SPEC M4: my customers go back to the pool, unclaimed. `reason_item`: why, from the
+    data dictionary's return reasons, which the pool rules may require (issue 17)."""
+    if reason_item is not None and reason_item.kind != DictionaryKind.RETURN_REASON:
+        raise ServiceError(_("Choose a return reason from the list."), field="reason_item")
+    if reason_item is None and PoolRules.load().return_reason_required:
+        raise ServiceError(_("Choose why you return them."), field="reason_item")
+    return _transition(user, ids, rules.refuse_return, A.RETURN, None, reason, reason_item)
 
 
 @_traced("reclaim")

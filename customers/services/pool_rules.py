@@ -23,6 +23,7 @@ RULE_FIELDS = (
     "assign_may_exceed_limit",
     "daily_claim_limit",
     "cooldown_days",
+    "return_reason_required",
 )
 CATEGORY_FIELDS = ("no_contact_days", "no_deal_days")
 # The rules a customer's date depends on (customers.services.due).

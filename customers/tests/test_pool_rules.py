@@ -6,13 +6,14 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import override
 from freezegun import freeze_time
 
 from activities.services import interactions
 from audit.models import Action, AuditEntry
 from customers.models import Customer, OwnershipEvent
 from customers.models.events import OwnershipAction as A
-from customers.services import due, ownership
+from customers.services import due, history, ownership
 from customers.services.pool_rules import save_pool_rules
 from customers.services.results import NotAllowed, ServiceError
 from customers.testing import CustomerFactory
@@ -286,3 +287,61 @@ def test_assigning_beyond_the_owner_limit(company, clock):
     (mine,) = claimed(company, "Rep's", user=company.rep)
     result = ownership.assign(company.manager, [mine.pk], [company.deputy])
     assert result.refused
+
+
+# ------------------------------------------------------------------- return reasons
+
+
+def reason(name):
+    return DictionaryItem.objects.get(kind="return_reason", name=name)
+
+
+def test_the_return_reasons_come_with_the_installation():
+    names = DictionaryItem.objects.filter(kind="return_reason").values_list(
+        "name_zh_hans", flat=True
+    )
+    assert {"价格不合适", "无需求", "联系不上"} <= set(names)
+
+
+def test_a_return_keeps_its_reason_and_the_pool_card_tells_it(company, clock):
+    (acme,) = claimed(company, "Acme")
+    unreachable = reason("Cannot be reached")
+    ownership.return_to_pool(company.rep, [acme.pk], "moved away, call Mr Zhang", unreachable)
+    event = OwnershipEvent.objects.get(customer=acme, action=A.RETURN)
+    assert (event.reason_item, event.reason) == (unreachable, "moved away, call Mr Zhang")
+    clock.tick(DAY)
+    ownership.claim(company.deputy, [acme.pk])
+    ownership.reclaim(company.manager, [acme.pk])
+    fact = history.times_back_in_pool(Customer.objects.get(pk=acme.pk))
+    assert fact["count"] == 2 and fact["why"] == ""  # the reclaim gave no reason from the list
+    clock.tick(DAY)
+    ownership.claim(company.deputy, [acme.pk])
+    ownership.return_to_pool(company.deputy, [acme.pk], "secret words", unreachable)
+    fact = history.times_back_in_pool(Customer.objects.get(pk=acme.pk))
+    assert (fact["count"], fact["why"]) == (3, "Cannot be reached")  # never the own words
+    with override("zh-hans"):
+        assert history.times_back_in_pool(Customer.objects.get(pk=acme.pk))["why"] == "联系不上"
+    entries = history.ownership_entries(Customer.objects.get(pk=acme.pk))
+    assert "Cannot be reached: moved away, call Mr Zhang" in [e["reason"] for e in entries]
+
+
+def test_the_rules_may_require_a_reason(company, clock):
+    (acme,) = claimed(company, "Acme")
+    rules(company, return_reason_required=True)
+    with pytest.raises(ServiceError) as refused:
+        ownership.return_to_pool(company.rep, [acme.pk], "no reason from the list")
+    assert refused.value.field == "reason_item"
+    assert owner_of(acme) == company.rep.pk
+    not_a_reason = DictionaryItem.objects.create(kind="category", name="Key account")
+    with pytest.raises(ServiceError):
+        ownership.return_to_pool(company.rep, [acme.pk], "", not_a_reason)
+    assert ownership.return_to_pool(company.rep, [acme.pk], "", reason("No need")).done
+
+
+def test_a_return_by_the_rules_tells_its_reason_on_the_pool_card(company, clock):
+    rules(company, auto_return=True, no_contact_days=1)
+    (acme,) = claimed(company, "Acme")
+    clock.tick(DAY * 2)
+    ownership.sweep()
+    fact = history.times_back_in_pool(Customer.objects.get(pk=acme.pk))
+    assert (fact["count"], fact["why"]) == (1, due.NO_CONTACT)

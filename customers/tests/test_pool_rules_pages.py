@@ -217,3 +217,41 @@ def test_the_api_locks_and_unlocks(company, api, dated):
     assert detail["locked_at"] is not None and detail["returns_at"] is None
     api(company.marketer).post("/api/customers/unlock/", {"ids": [soon.pk]}, format="json")
     assert api(company.rep).get(f"/api/customers/{soon.pk}/").json()["returns_at"] is not None
+
+
+# ------------------------------------------------------------------- return reasons
+
+
+def test_returning_from_my_customers_with_a_reason(company, browser):
+    acme = CustomerFactory(name="Acme")
+    ownership.claim(company.rep, [acme.pk])
+    save_pool_rules(company.admin, {"return_reason_required": True})
+    client = browser(company.rep)
+    page = client.get("/mine/").content.decode()
+    assert 'data-testid="return-reason"' in page and "Why return? (required)" in page
+    client.post("/customers/batch/", {"action": "return", "ids": [acme.pk], "next": "/mine/"})
+    assert "Choose why you return them." in client.get("/mine/").content.decode()
+    assert Customer.objects.get(pk=acme.pk).owner_id == company.rep.pk
+    no_need = DictionaryItem.objects.get(kind="return_reason", name="No need")
+    client.post(
+        "/customers/batch/",
+        {"action": "return", "ids": [acme.pk], "reason_item": no_need.pk, "next": "/mine/"},
+    )
+    assert Customer.objects.get(pk=acme.pk).owner_id is None
+    card = browser(company.peer).get(f"/pool/{acme.pk}/").content.decode()
+    assert 'data-testid="back-in-pool"' in card and "1 time, last on" in card
+    assert "No need" in card
+
+
+def test_the_api_returns_with_a_reason_and_refuses_an_unknown_one(company, api):
+    acme = CustomerFactory(name="Acme")
+    ownership.claim(company.rep, [acme.pk])
+    bad = api(company.rep).post(
+        "/api/customers/return/", {"ids": [acme.pk], "reason_item": 999999}, format="json"
+    )
+    assert bad.status_code == 400 and Customer.objects.get(pk=acme.pk).owner_id
+    no_need = DictionaryItem.objects.get(kind="return_reason", name="No need")
+    done = api(company.rep).post(
+        "/api/customers/return/", {"ids": [acme.pk], "reason_item": no_need.pk}, format="json"
+    )
+    assert done.json()["done"] == [acme.pk]

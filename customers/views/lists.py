@@ -22,7 +22,7 @@ from core.listing import FilteredListView, Paging
 from core.views import safe_next, ticked_ids
 from core.widgets import option_tags
 from org.models import LABEL_FIELDS, Department, person_choices, person_label
-from settings_app.models import PoolRules
+from settings_app.models import PoolRules, return_reasons
 
 from .. import querysets, rules
 from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet
@@ -134,6 +134,7 @@ class MineListView(CustomerListView):
         context = super().get_context_data(**kwargs)
         pool_rules = PoolRules.load()
         context["pool_rules"] = pool_rules
+        context["return_reasons"] = return_reasons()
         if pool_rules.auto_return:  # "due to return this week" (issue 17)
             week = timezone.localdate() + datetime.timedelta(days=7)
             context["due_this_week"] = f"?returns_before={week.isoformat()}&ordering=returns_at"

@@ -22,7 +22,7 @@ from core.widgets import option_tags
 from org.models import person_choices
 from records import recycle_bin, registry
 from records.views import bin_context, tab_context
-from settings_app.models import PoolRules, SystemSettings
+from settings_app.models import PoolRules, SystemSettings, return_reasons
 
 from .. import querysets, rules
 from ..api.serializers import PoolCustomerSerializer
@@ -85,6 +85,7 @@ class PoolCustomerView(LoginRequiredMixin, TemplateView):
             "readable": readable,
             "may_correct": not customer.deleted_at
             and details.refuse_pool_edit(user, customer) is None,
+            "back_in_pool": history.times_back_in_pool(customer),
         }
         if querysets.public_histories(user).filter(pk=customer.pk).exists():
             context["history"] = history_page(self.request, history.public_history(customer))
@@ -125,6 +126,7 @@ def ownership_actions(user, customer):
         "people_options": people,
         "supervises_owner": actor.supervises(state.owner_id),
         "pool_rules": PoolRules.load(),
+        "return_reasons": return_reasons() if offers["may_return"] else (),
     }
 
 
