@@ -11,7 +11,7 @@ from contextvars import ContextVar
 
 from django import forms
 
-from .models import DictionaryItem
+from .models import DictionaryItem, DictionaryKind
 
 _memo = ContextVar("dictionary_items", default=None)
 
@@ -53,6 +53,11 @@ def forget(**kwargs):
 
 def of_kind(kind):
     return [item for item in items().values() if item.kind == kind]
+
+
+def return_reasons():
+    """The reasons one may choose when returning a customer (issue 17), in list order."""
+    return [item for item in of_kind(DictionaryKind.RETURN_REASON) if item.is_active]
 
 
 def attach(rows, fields):

@@ -308,11 +308,6 @@ class DictionaryItem(models.Model):
         )
 
 
-def return_reasons():
-    """The reasons one may choose when returning a customer (issue 17), in list order."""
-    return DictionaryItem.objects.filter(kind=DictionaryKind.RETURN_REASON, is_active=True)
-
-
 def dictionary_field(kind, verbose_name):
     """An optional choice from one dictionary list; an item in use cannot be deleted."""
     return models.ForeignKey(

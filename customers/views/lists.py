@@ -22,7 +22,8 @@ from core.listing import FilteredListView, Paging
 from core.views import safe_next, ticked_ids
 from core.widgets import option_tags
 from org.models import LABEL_FIELDS, Department, person_choices, person_label
-from settings_app.models import PoolRules, return_reasons
+from settings_app.dictionary import return_reasons
+from settings_app.models import PoolRules
 
 from .. import querysets, rules
 from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet

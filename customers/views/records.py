@@ -22,7 +22,8 @@ from core.widgets import option_tags
 from org.models import person_choices
 from records import recycle_bin, registry
 from records.views import bin_context, tab_context
-from settings_app.models import PoolRules, SystemSettings, return_reasons
+from settings_app.dictionary import return_reasons
+from settings_app.models import PoolRules, SystemSettings
 
 from .. import querysets, rules
 from ..api.serializers import PoolCustomerSerializer

@@ -71,6 +71,15 @@ DICTIONARY = {
         ("Samples", "样品费"),
         ("Gifts", "礼品费"),
     ],
+    # The same as a new installation has (settings_app 0007), so that a demo made over
+    # a dictionary without them has them too.
+    "return_reason": [
+        ("Price not right", "价格不合适"),
+        ("No need", "无需求"),
+        ("Cannot be reached", "联系不上"),
+        ("Has a supplier", "已有供应商"),
+        ("Other", "其他"),
+    ],
 }
 
 # (username, display name, department, supervisor, pool manager, administrator)
