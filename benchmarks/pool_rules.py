@@ -6,7 +6,8 @@ to a claim's p95.)
 On a copy of the generated dataset (benchmarks.import_speed.copy_dataset), dropped at the
 end:
 1. the administrator turns the automatic return on (3,650 days without an interaction
-   record: nothing the generator made is due), which dates every claimed customer;
+   record: nothing the generator made is due), and the job it queues dates every
+   claimed customer;
 2. SWEEP claimed customers drawn at random get clocks that started 11 years ago, so they
    and only they are due; one sweep returns them;
 3. claims with every limit off, then with the owner and daily limits and the cool-down
@@ -58,7 +59,12 @@ def measure(sweep_size, claims, reps, seed):
 
     started = time.perf_counter()
     save_pool_rules(admin, {"auto_return": True, "no_contact_days": NO_CONTACT_DAYS})
-    result["turn on: date every claimed customer (s)"] = round(time.perf_counter() - started, 1)
+    result["turn on (the request) (s)"] = round(time.perf_counter() - started, 2)
+    started = time.perf_counter()
+    due.refresh_all()  # the background job the change queues
+    result["re-date every claimed customer (the job) (s)"] = round(
+        time.perf_counter() - started, 1
+    )
     result["claimed customers dated"] = Customer.live.filter(returns_at__isnull=False).count()
 
     claimed = list(Customer.live.filter(owner__isnull=False).values_list("pk", flat=True))

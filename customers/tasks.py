@@ -3,6 +3,7 @@ and run by the job workers beside imports and exports."""
 
 from django_tasks import task
 
+from .services.due import refresh_all
 from .services.ownership import sweep
 
 
@@ -10,3 +11,10 @@ from .services.ownership import sweep
 def sweep_pool():
     """The pool rules' automatic return (issue 17). Safe to run twice at once."""
     return len(sweep().done)
+
+
+@task()
+def redate_customers():
+    """Every claimed customer dated by the pool rules as they now are (issue 17), queued
+    when an administrator changes them. Safe to run twice at once."""
+    return refresh_all()

@@ -523,6 +523,12 @@ def sweep(now=None, chunk=1_000):
     for start in range(0, len(ids), chunk):
         with transaction.atomic():
             allowed, _left = _screen(POOL_RULES, ids[start : start + chunk], still_due)
+            # Dated anew under the lock: the rules may have changed since their date was
+            # written (a change re-dates everyone in a background job).
+            due.refresh([state.id for state in allowed], rule_set)
+            still = Customer.objects.filter(pk__in=[s.id for s in allowed], returns_at__lte=now)
+            still = set(still.values_list("pk", flat=True))
+            allowed = [state for state in allowed if state.id in still]
             states = {state.id: state for state in allowed}
             clocks = Customer.objects.filter(pk__in=states).values_list(
                 "pk", "category_id", Coalesce("clocks_from", "claimed_at"), "last_contacted_at"

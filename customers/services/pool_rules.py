@@ -1,15 +1,15 @@
 """Changes to the pool rules (SPEC B1, issue 17), from the settings page and the API alike,
 by administrators. The rules themselves are settings_app's models; they live here because
-a change re-dates every claimed customer (customers.services.due) in the same transaction,
-so no list ever shows a date the rules no longer give. The audit rows come from
-audit.signals, as for the other settings: who, and each field before and after."""
+a change re-dates every claimed customer (customers.services.due.refresh_all, a background
+job queued when the change commits). The audit rows come from audit.signals, as for the
+other settings: who, and each field before and after."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from settings_app.models import CategoryReturnRule, DictionaryKind, PoolRules
 
-from . import due
+from ..tasks import redate_customers
 from .results import NotAllowed, ServiceError
 
 RULE_FIELDS = (
@@ -50,8 +50,8 @@ def save_pool_rules(actor, values, categories=None):
         redate = before != [getattr(pool, field) for field in DATING_FIELDS]
         if categories is not None:
             redate |= _replace_category_rules(categories)
-        if redate:  # every claimed customer: seconds at 300,000 (benchmarks/pool_rules.py)
-            due.refresh(rules=due.Rules(pool))
+        if redate:
+            transaction.on_commit(redate_customers.enqueue)
     return pool
 
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 from django.utils.translation import override
+from django_tasks_db.models import DBTaskResult
 from freezegun import freeze_time
 
 from activities.services import interactions
@@ -27,8 +28,12 @@ START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 DAY = datetime.timedelta(days=1)
 
 
-def rules(company, **values):
-    return save_pool_rules(company.admin, values)
+def rules(company, categories=None, **values):
+    """The rules changed by the administrator, and the background job that re-dates every
+    claimed customer run at once."""
+    saved = save_pool_rules(company.admin, values, categories)
+    due.refresh_all()
+    return saved
 
 
 def claimed(company, *names, user=None):
@@ -121,15 +126,15 @@ def test_an_executing_contract_exempts_when_the_rules_say(company, clock):
 def test_a_category_keeps_its_own_days(company, clock):
     key = DictionaryItem.objects.create(kind="category", name="Key account")
     rules(company, auto_return=True, no_contact_days=30)
-    save_pool_rules(company.admin, {}, {key: {"no_contact_days": 90, "no_deal_days": None}})
+    rules(company, {key: {"no_contact_days": 90, "no_deal_days": None}})
     acme, beta = claimed(company, "Acme", "Beta")
     Customer.objects.filter(pk=acme.pk).update(category=key)
     due.refresh([acme.pk])
     assert returns_at(acme) == START + 90 * DAY
     assert returns_at(beta) == START + 30 * DAY
-    save_pool_rules(company.admin, {}, {key: {"no_contact_days": 0}})  # off for key accounts
+    rules(company, {key: {"no_contact_days": 0}})  # off for key accounts
     assert returns_at(acme) is None
-    save_pool_rules(company.admin, {}, {})  # the category follows the pool again
+    rules(company, {})  # the category follows the pool again
     assert returns_at(acme) == START + 30 * DAY
     assert not CategoryReturnRule.objects.exists()
 
@@ -139,6 +144,28 @@ def test_turning_the_rule_off_clears_every_date(company, clock):
     (acme,) = claimed(company, "Acme")
     rules(company, auto_return=False)
     assert returns_at(acme) is None
+
+
+def test_a_change_of_the_dating_rules_queues_the_re_dating(
+    company, django_capture_on_commit_callbacks
+):
+    jobs = DBTaskResult.objects.filter(task_path="customers.tasks.redate_customers")
+    with django_capture_on_commit_callbacks(execute=True):
+        save_pool_rules(company.admin, {"auto_return": True})
+    assert jobs.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        save_pool_rules(company.admin, {"owner_limit": 10})  # no date depends on it
+    assert jobs.count() == 1
+
+
+def test_the_sweep_dates_each_customer_anew_before_returning_it(company, clock):
+    rules(company, auto_return=True, no_contact_days=1)
+    (acme,) = claimed(company, "Acme")
+    clock.tick(DAY * 2)
+    save_pool_rules(company.admin, {"no_contact_days": 30})  # not yet re-dated…
+    assert returns_at(acme) == START + DAY
+    assert ownership.sweep().done == []  # …yet not returned by the old date
+    assert returns_at(acme) == START + 30 * DAY
 
 
 def test_only_administrators_change_the_rules_and_each_change_is_traced(company):

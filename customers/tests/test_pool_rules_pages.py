@@ -33,6 +33,7 @@ def dated(company):
     2 days, one in 20, one locked."""
     save_pool_rules(company.admin, {"auto_return": True, "no_contact_days": 30})
     rows = [CustomerFactory(name=name) for name in ("Soon Ltd", "Later Ltd", "Locked Ltd")]
+    # Claimed after the change, so dated by their claims, not by the re-dating job.
     ownership.claim(company.rep, [c.pk for c in rows])
     now = timezone.now()
     Customer.objects.filter(pk=rows[0].pk).update(returns_at=now + 2 * DAY - DAY / 24)
