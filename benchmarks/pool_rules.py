@@ -62,9 +62,7 @@ def measure(sweep_size, claims, reps, seed):
     result["turn on (the request) (s)"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
     due.refresh_all()  # the background job the change queues
-    result["re-date every claimed customer (the job) (s)"] = round(
-        time.perf_counter() - started, 1
-    )
+    result["re-date every claimed customer (the job) (s)"] = round(time.perf_counter() - started, 1)
     result["claimed customers dated"] = Customer.live.filter(returns_at__isnull=False).count()
 
     claimed = list(Customer.live.filter(owner__isnull=False).values_list("pk", flat=True))

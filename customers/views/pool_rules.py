@@ -47,6 +47,9 @@ class PoolRulesView(LoginRequiredMixin, ServiceErrorPages, View):
             except ServiceError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
-                messages.success(request, _("The pool rules are saved."))
+                messages.success(
+                    request,
+                    _("The pool rules are saved. Return dates follow them within a few minutes."),
+                )
                 return redirect("customers:pool-rules")
         return self.page(request, form, status=400)
