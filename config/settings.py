@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "core",
     "org",
     "settings_app",
+    "notifications",
     "customers",
     "records",
     "activities",
@@ -128,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -257,6 +259,11 @@ else:
         f"POOLCRM_TASKS={TASKS_BACKEND!r} is not a job backend poolcrm knows: "
         "use 'database' (the default) or 'rq'."
     )
+# Notifications (issue 17) also by email, to those with an address, when set to 1: the
+# email settings below then name the SMTP server (Django's console backend otherwise
+# prints them). POOLCRM_SITE_URL makes the links in them whole.
+NOTIFICATION_EMAILS = os.environ.get("POOLCRM_NOTIFICATION_EMAILS", "0") == "1"
+SITE_URL = os.environ.get("POOLCRM_SITE_URL", "").rstrip("/")
 # Periodic jobs, queued by `manage.py schedule` for the workers: (task, every so many minutes).
 PERIODIC_TASKS = [
     ("customers.tasks.sweep_pool", int(os.environ.get("POOLCRM_SWEEP_MINUTES", "60"))),

@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from audit.api import AuditTrailView
 from audit.views import AuditTrailPage
 from core.api.auth import SignOutEverywhereView, TokenView
+from notifications.api.views import NotificationViewSet
 from org.api.views import DepartmentViewSet, MeView, UserViewSet
 from org.forms import PasswordForm
 from records.api import urlpatterns as records_api_urls
@@ -17,6 +18,7 @@ router = SimpleRouter()
 router.register("users", UserViewSet, basename="user")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register(r"dictionary/(?P<kind>[a-z_]+)", DictionaryViewSet, basename="dictionary")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 api = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -55,6 +57,7 @@ urlpatterns = [
     path("settings/audit/", AuditTrailPage.as_view(), name="audit-trail"),
     path("", include("settings_app.urls")),
     path("", include("transfers.urls")),
+    path("", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("customers.urls")),

@@ -3,13 +3,15 @@ and run by the job workers beside imports and exports."""
 
 from django_tasks import task
 
-from .services.due import refresh_all
+from .services.due import refresh_all, warn
 from .services.ownership import sweep
 
 
 @task()
 def sweep_pool():
-    """The pool rules' automatic return (issue 17). Safe to run twice at once."""
+    """The pool rules' warnings and automatic return (issue 17). Safe to run twice at
+    once. Returns how many customers went back to the pool."""
+    warn()
     return len(sweep().done)
 
 

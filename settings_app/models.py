@@ -155,6 +155,7 @@ class PoolRules(models.Model):
         default=3,
         validators=[MaxValueValidator(365)],
     )
+    warn_supervisors = models.BooleanField(_("warn the owner's supervisor too"), default=False)
     exempt_contracted = models.BooleanField(
         _("customers with an executing contract never return automatically"), default=True
     )

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,8 @@ from customers import rules
 from customers.models import Contact, Customer
 from customers.normalize import fold, name_key
 from customers.services import details, ownership
+from notifications.models import Kind
+from notifications.services import notify
 from settings_app.models import DictionaryItem
 
 from . import columns
@@ -400,6 +403,13 @@ def _run(job, table):
         )
         if finished:
             job.refresh_from_db()
+            notify(
+                [job.created_by_id],
+                Kind.IMPORTED,
+                count=job.imported,
+                file=job.filename,
+                url=reverse("transfers:import", args=[job.pk]),
+            )
             trail.record(
                 user,
                 Action.UPDATE,

@@ -22,6 +22,7 @@ than a request may take. Meanwhile the sweep dates each customer anew before ret
 it, so a rule made more lenient never returns one by its old date."""
 
 import datetime
+import math
 from functools import cached_property
 
 from django.db import transaction
@@ -35,8 +36,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from notifications.models import Kind, Notification
+from notifications.services import notify_each
 from settings_app.models import CategoryReturnRule, PoolRules
 
 from ..models import Customer
@@ -154,3 +159,33 @@ def refresh(ids=None, rules=None, *, clear=False):
     else:  # all: only those whose date is set or may be
         rows = rows.filter(Q(owner__isnull=False) | Q(returns_at__isnull=False))
     return rows.update(returns_at=rules.expression())
+
+
+def warn(now=None):
+    """Tell each owner (and, if the rules say, their supervisor) of every customer of
+    theirs that returns within the rules' warning days (issue 17); once per customer and
+    date, however often it runs. Returns how many customers were due soon."""
+    rules = Rules()
+    if not rules.on or not rules.pool.warning_days:
+        return 0
+    now = now or timezone.now()
+    soon = Customer.live.filter(
+        returns_at__gt=now, returns_at__lte=now + datetime.timedelta(days=rules.pool.warning_days)
+    ).values_list("pk", "name", "owner_id", "owner__supervisor_id", "returns_at")
+    rows = []
+    for pk, name, owner, supervisor, returns_at in soon:
+        days = math.ceil((returns_at - now).total_seconds() / 86400)
+        people = [owner, supervisor] if rules.pool.warn_supervisors else [owner]
+        rows += [
+            Notification(
+                user_id=person,
+                kind=Kind.DUE,
+                params={"names": [name], "count": 1, "days": days},
+                url=reverse("customers:detail", args=[pk]),
+                key=f"due:{pk}:{returns_at.timestamp():.0f}",
+            )
+            for person in people
+            if person is not None
+        ]
+    notify_each(rows)
+    return len(soon)

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -22,6 +23,8 @@ from django.utils.translation import gettext_noop
 from audit import trail
 from audit.models import Action
 from core import bulk
+from notifications.models import Kind
+from notifications.services import notify
 from org import services as org_services
 from settings_app.models import DictionaryKind, PoolRules
 
@@ -382,7 +385,7 @@ def _balanced_targets(states, to_users):
     return plan
 
 
-def _move_by_plan(actor, allowed, result, plan, people, reason):
+def _move_by_plan(actor, allowed, result, plan, people, reason, by):
     """Move each customer of `allowed` (screened and locked) to its target in `plan`
     (customer id → user id of `people`): given to them, or reclaimed to the pool where it
     has none. Those a target's owner limit has no room for are refused."""
@@ -396,6 +399,9 @@ def _move_by_plan(actor, allowed, result, plan, people, reason):
     for target, states in by_target.items():
         action = A.ASSIGN if target else A.RECLAIM
         _move(actor, states, result, action=action, to_user_id=target, reason=reason)
+        if target is not None:
+            names = [state.name for state in states]
+            notify([target], Kind.ASSIGNED, names=names, by=by.label, url=reverse("customers:mine"))
     result.done.sort()
 
 
@@ -423,7 +429,8 @@ def assign(user, ids, to_users, reason=""):
     with transaction.atomic():
         allowed, result = _screen(actor, ids, refuse)
         plan = _balanced_targets(allowed, to_users)
-        _move_by_plan(actor, allowed, result, plan, {u.pk: u for u in to_users}, reason)
+        people = {u.pk: u for u in to_users}
+        _move_by_plan(actor, allowed, result, plan, people, reason, user)
     return result
 
 
@@ -459,7 +466,7 @@ def hand_over(user, person, to_users=(), reason="", *, deactivate=False):
         allowed, result = _screen(actor, ids, refuse)
         plan = _balanced_targets(allowed, to_users) if to_users else {}
         people = {u.pk: u for u in to_users}
-        _move_by_plan(actor, allowed, result, plan, people, reason or HAND_OVER)
+        _move_by_plan(actor, allowed, result, plan, people, reason or HAND_OVER, user)
         if deactivate:
             org_services.save_user({"is_active": False}, person, actor=user)
     return result
@@ -539,6 +546,11 @@ def sweep(now=None, chunk=1_000):
                 by_reason[why].append(states[pk])
             for why, returned in by_reason.items():
                 _move(POOL_RULES, returned, result, action=A.RETURN, to_user_id=None, reason=why)
+            by_owner = defaultdict(list)
+            for state in allowed:
+                by_owner[state.owner_id].append(state.name)
+            for owner, names in by_owner.items():
+                notify([owner], Kind.RETURNED, names=names, url=reverse("customers:pool"))
     result.done.sort()
     return result
 
@@ -585,8 +597,29 @@ def share(user, ids, users=(), departments=(), reason=""):
             for s in new_shares
         ]
         _write(shared, owned)
+        _tell_sharees(user, new_shares, {state.id: state.name for state in owned})
         result.done += sorted(owned_ids)
     return result
+
+
+def _tell_sharees(user, new_shares, names):
+    """Each person a customer is newly shared with, directly or by their department, is
+    told which (issue 17)."""
+    members = defaultdict(set)
+    departments = {s.department_id for s in new_shares if s.department_id}
+    if departments:
+        people = get_user_model().objects.filter(department__in=departments, is_active=True)
+        for pk, department in people.values_list("pk", "department_id"):
+            members[department].add(pk)
+    told = defaultdict(list)
+    for share in new_shares:
+        for person in {share.user_id} if share.user_id else members[share.department_id]:
+            if person != user.pk and names[share.customer_id] not in told[person]:
+                told[person].append(names[share.customer_id])
+    for person, customers in told.items():
+        notify(
+            [person], Kind.SHARED, names=customers, by=user.label, url=reverse("customers:shared")
+        )
 
 
 @_traced("unshare")

@@ -17,6 +17,7 @@ RULE_FIELDS = (
     "no_contact_days",
     "no_deal_days",
     "warning_days",
+    "warn_supervisors",
     "exempt_contracted",
     "owner_limit",
     "limit_counts_contracted",

@@ -1,0 +1,68 @@
+"""Notifications (issue 17): written by the services whose changes people should know of,
+in the same transaction as the change, so none tells of a change that did not happen.
+The reader marks them read; nothing else changes them."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import NotVisible
+
+from .models import Notification
+
+NAMES_SHOWN = 5  # the first few customers a notification names; the count says the rest
+
+
+def notify(user_ids, kind, *, names=(), count=None, url="", key="", **params):
+    """One notification of `kind` for each of `user_ids` (the same person once), naming the
+    first few of `names`. With a `key`, a person gets it once, however often it is sent
+    (the warning of one due date)."""
+    names = list(names)
+    params = {
+        **params,
+        "names": names[:NAMES_SHOWN],
+        "count": len(names) if count is None else count,
+    }
+    return notify_each(
+        Notification(user_id=user_id, kind=kind, params=params, url=url, key=key)
+        for user_id in dict.fromkeys(user_ids)
+        if user_id is not None
+    )
+
+
+def notify_each(rows):
+    """Notifications made by the caller (Notification instances, not saved), at once; one
+    whose person already has its key is left out."""
+    rows = list(rows)
+    Notification.objects.bulk_create(rows, ignore_conflicts=any(row.key for row in rows))
+    if rows and settings.NOTIFICATION_EMAILS:
+        from .tasks import email_notification
+
+        for row in rows:
+            transaction.on_commit(
+                lambda row=row: email_notification.enqueue(
+                    [row.user_id], row.kind, row.params, row.url
+                )
+            )
+    return rows
+
+
+def unread_count(user):
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(user, notification_id):
+    """One of the person's own notifications read; another's is as unknown as a missing
+    one."""
+    found = Notification.objects.filter(pk=notification_id, user=user)
+    if not found.exists():
+        raise NotVisible(_("No such notification."))
+    found.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return found.get()
+
+
+def mark_all_read(user):
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
