@@ -7,7 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import trail
+from audit.models import Action
 from core.errors import NotVisible
+from core.ids import as_id
 
 from .models import Notification
 
@@ -53,16 +56,29 @@ def unread_count(user):
 
 
 def mark_read(user, notification_id):
-    """One of the person's own notifications read; another's is as unknown as a missing
-    one."""
-    found = Notification.objects.filter(pk=notification_id, user=user)
+    """One of the person's own notifications read (an id as given: a bad one is unknown);
+    another's is as unknown as a missing one."""
+    found = Notification.objects.filter(pk=as_id(notification_id) or 0, user=user)
     if not found.exists():
         raise NotVisible(_("No such notification."))
-    found.filter(read_at__isnull=True).update(read_at=timezone.now())
+    with transaction.atomic():
+        if found.filter(read_at__isnull=True).update(read_at=timezone.now()):
+            trail.record(user, Action.UPDATE, found.get(), changes={"read": [False, True]})
     return found.get()
 
 
 def mark_all_read(user):
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    """Every unread notification of the person read; returns how many."""
+    with transaction.atomic():
+        marked = Notification.objects.filter(user=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        if marked:
+            trail.record(
+                user,
+                Action.UPDATE,
+                object_type="notifications.notification",
+                label=_("all notifications"),
+                changes={"read": [False, True], "count": marked},
+            )
+    return marked

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from core.ids import as_id
 from core.views import ServiceErrorPages
 
 from . import services
@@ -35,7 +34,7 @@ class ReadView(LoginRequiredMixin, ServiceErrorPages, View):
     """Opening a notification marks it read and goes where it points (a local path only)."""
 
     def post(self, request, pk):
-        notification = services.mark_read(request.user, as_id(pk))
+        notification = services.mark_read(request.user, pk)
         target = notification.url
         if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
             target = "notifications:list"

@@ -16,6 +16,8 @@ from audit.models import AuditEntry
 from customers.models import SocialRelation
 from customers.services import ownership
 from customers.testing import ContactFactory, ShareFactory
+from notifications.models import Kind
+from notifications.services import notify
 from org import two_factor
 from org.testing import PASSWORD
 from records import registry
@@ -62,6 +64,12 @@ def write_routes():
             if method in UNSAFE and method in allowed and (name, method) not in NOT_WRITES:
                 found.add((name, method))
     return found
+
+
+def _note(s):
+    """A notification of the rep's, unread."""
+    (note,) = notify([s.company.rep.pk], Kind.ASSIGNED, names=["Route"], by="Mo")
+    return note.pk
 
 
 class Scene:
@@ -234,6 +242,18 @@ SCENARIOS = {
     ("customers:pool-rules", "post"): lambda s: s.page(s.company.admin).post(
         "/pool/rules/", {"auto_return": "on", "no_contact_days": "20", "warning_days": "3"}
     ),
+    ("notification-read", "post"): lambda s: s.rep.post(f"/api/notifications/{_note(s)}/read/"),
+    ("notification-read-all", "post"): lambda s: (
+        _note(s),
+        s.rep.post("/api/notifications/read-all/"),
+    )[1],
+    ("notifications:read", "post"): lambda s: s.page(s.company.rep).post(
+        f"/notifications/{_note(s)}/read/"
+    ),
+    ("notifications:read-all", "post"): lambda s: (
+        _note(s),
+        s.page(s.company.rep).post("/notifications/read-all/"),
+    )[1],
     ("customer-lock", "post"): _batch("lock", "manager", "customer", _none),
     ("customer-unlock", "post"): _batch("unlock", "manager", "customer", _none),
     ("customer-claim", "post"): _batch("claim", "rep", "free", _none),

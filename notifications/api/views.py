@@ -27,6 +27,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
     pagination_class = KeysetPagination
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
