@@ -74,10 +74,12 @@ def walk(people, customer):
             ("customer-contacts", f"/customers/{customer.pk}/?tab=contacts"),
             ("import", "/imports/new/"),
             ("hand-over", f"/hand-over/?person={people['east_rep1'].pk}"),
+            ("notifications", "/notifications/"),
         ],
         ADMINISTRATOR: [
             ("settings", "/settings/"),
             ("settings-system", "/settings/system/"),
+            ("pool-rules", "/pool/rules/"),
             ("settings-dictionary", "/settings/dictionary/category/"),
             ("settings-users", "/settings/users/"),
             ("settings-person", f"/settings/users/{people[LOCKED].pk}/"),
