@@ -174,6 +174,13 @@ class PoolRules(models.Model):
         _("days before a previous owner may claim a customer back"),
         _("After it returned to the pool, by them, by a rule or by a reclaim."),
     )
+    pool_view_quota = limit_field(
+        _("most pool customers one person may open a day"),
+        _(
+            "Against harvesting the pool: opening more is refused and traced. Pool managers, "
+            "administrators and a customer's own readers are not counted."
+        ),
+    )
     return_reason_required = models.BooleanField(
         _("a reason is required to return a customer"),
         default=False,

@@ -17,7 +17,7 @@ from .. import querysets
 from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet
 from ..models import Customer
 from ..querysets import with_deletion, with_list_relations, with_record_relations
-from ..services import details, ownership, pool_rules
+from ..services import details, ownership, pool_rules, pool_views
 from ..sorting import DELETED_SORT, MINE_SORTS, PUBLIC_SORTS, RECORD_SORTS, sort_for
 from . import serializers as s
 
@@ -84,6 +84,12 @@ class PoolDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return with_list_relations(querysets.pool(self.request.user))
+
+    def retrieve(self, request, *args, **kwargs):
+        customer = self.get_object()
+        readable = querysets.visible(request.user).filter(pk=customer.pk).exists()
+        pool_views.count_view(request.user, customer, readable)
+        return Response(self.get_serializer(customer).data)
 
     @extend_schema(request=s.PoolEditSerializer, responses=s.PoolCustomerSerializer)
     def patch(self, request, pk):

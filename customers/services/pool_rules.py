@@ -25,6 +25,7 @@ RULE_FIELDS = (
     "daily_claim_limit",
     "cooldown_days",
     "return_reason_required",
+    "pool_view_quota",
 )
 CATEGORY_FIELDS = ("no_contact_days", "no_deal_days")
 # The rules a customer's date depends on (customers.services.due).

@@ -7,7 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 from django.utils.translation import override
+from freezegun import freeze_time
 
+from audit.models import Action, AuditEntry
 from customers.models import Customer
 from customers.services import ownership
 from customers.services.pool_rules import save_pool_rules
@@ -256,3 +258,48 @@ def test_the_api_returns_with_a_reason_and_refuses_an_unknown_one(company, api):
         "/api/customers/return/", {"ids": [acme.pk], "reason_item": no_need.pk}, format="json"
     )
     assert done.json()["done"] == [acme.pk]
+
+
+# ------------------------------------------------------------------- the view quota
+
+
+def test_the_pool_view_quota_refuses_the_next_card_and_traces_it(company, browser, api):
+    rows = [CustomerFactory(name=f"Card {n}") for n in range(3)]
+    save_pool_rules(company.admin, {"pool_view_quota": 2})
+    client = browser(company.rep)
+    assert client.get(f"/pool/{rows[0].pk}/").status_code == 200
+    assert client.get(f"/pool/{rows[0].pk}/").status_code == 200  # the same card again
+    assert api(company.rep).get(f"/api/pool/{rows[1].pk}/").status_code == 200
+    refused = client.get(f"/pool/{rows[2].pk}/")
+    assert refused.status_code == 403
+    assert "You have opened 2 customers of the pool today" in refused.content.decode()
+    assert api(company.rep).get(f"/api/pool/{rows[2].pk}/").status_code == 403
+    assert (
+        AuditEntry.objects.filter(action=Action.REFUSED, reason__contains="opened 2").count() == 2
+    )
+    # Still open to: the same cards, a pool manager, and the list itself.
+    assert client.get(f"/pool/{rows[1].pk}/").status_code == 200
+    assert browser(company.marketer).get(f"/pool/{rows[2].pk}/").status_code == 200
+    assert client.get("/pool/").status_code == 200
+
+
+def test_the_quota_resets_the_next_day_and_skips_one_s_own(company, browser):
+    rows = [CustomerFactory(name=f"Card {n}") for n in range(2)]
+    mine = CustomerFactory(name="Mine", owner=company.rep)
+    save_pool_rules(company.admin, {"pool_view_quota": 1})
+    client = browser(company.rep)
+    with freeze_time(timezone.now()) as clock:
+        assert client.get(f"/pool/{rows[0].pk}/").status_code == 200
+        assert client.get(f"/pool/{mine.pk}/").status_code == 200  # readable in full: free
+        assert client.get(f"/pool/{rows[1].pk}/").status_code == 403
+        clock.tick(DAY)
+        client.force_login(company.rep)
+        assert client.get(f"/pool/{rows[1].pk}/").status_code == 200
+
+
+def test_without_a_quota_nothing_is_counted(company, browser):
+    from customers.models import PoolCardView
+
+    card = CustomerFactory(name="Card")
+    assert browser(company.rep).get(f"/pool/{card.pk}/").status_code == 200
+    assert not PoolCardView.objects.exists()

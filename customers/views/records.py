@@ -37,7 +37,7 @@ from ..forms import (
     ShareForm,
 )
 from ..models import Customer
-from ..services import contacts, details, history, ownership
+from ..services import contacts, details, history, ownership, pool_views
 
 PUBLIC_LABELS = {
     "id": gettext_lazy("Id"),
@@ -61,7 +61,7 @@ def may_edit(user, customer):
     return details.refuse_edit(user, customer) is None
 
 
-class PoolCustomerView(LoginRequiredMixin, TemplateView):
+class PoolCustomerView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
     """P7: the public info tab, built from the same allow-list as the API's pool."""
 
     template_name = "customers/pool_detail.html"
@@ -79,6 +79,7 @@ class PoolCustomerView(LoginRequiredMixin, TemplateView):
                 public[key] = formats.date_format(when, "Y-m-d H:i")
         fields = [(PUBLIC_LABELS[k], v) for k, v in public.items() if k != "id"]
         readable = querysets.visible(user).filter(pk=customer.pk).exists()
+        pool_views.count_view(user, customer, readable)
         context = {
             **super().get_context_data(**kwargs),
             "customer": customer,
