@@ -259,11 +259,22 @@ else:
         f"POOLCRM_TASKS={TASKS_BACKEND!r} is not a job backend poolcrm knows: "
         "use 'database' (the default) or 'rq'."
     )
-# Notifications (issue 17) also by email, to those with an address, when set to 1: the
-# email settings below then name the SMTP server (Django's console backend otherwise
-# prints them). POOLCRM_SITE_URL makes the links in them whole.
+# Notifications (issue 17) also by email, to those with an address, when set to 1, through
+# the SMTP server POOLCRM_EMAIL_HOST names (without one, Django's console backend prints
+# them). POOLCRM_SITE_URL makes the links in them whole.
 NOTIFICATION_EMAILS = os.environ.get("POOLCRM_NOTIFICATION_EMAILS", "0") == "1"
 SITE_URL = os.environ.get("POOLCRM_SITE_URL", "").rstrip("/")
+EMAIL_HOST = os.environ.get("POOLCRM_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("POOLCRM_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("POOLCRM_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("POOLCRM_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("POOLCRM_EMAIL_TLS", "1") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("POOLCRM_EMAIL_FROM", "poolcrm@localhost")
 # Periodic jobs, queued by `manage.py schedule` for the workers: (task, every so many minutes).
 PERIODIC_TASKS = [
     ("customers.tasks.sweep_pool", int(os.environ.get("POOLCRM_SWEEP_MINUTES", "60"))),
