@@ -23,9 +23,9 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from core import bulk
 
 BASE = 0x110000  # one more than the largest code point
-# At most this many of a keyword's pairs are probed for the rarest; enough for any
-# keyword a person types, and it bounds the work for a pasted paragraph.
-MAX_PROBES = 8
+# At most this many of a keyword's pairs are probed for the rarest: every pair of a whole
+# company name, and a bound on the work for a pasted paragraph.
+MAX_PROBES = 32
 # A pair with at most this many entries is rare enough to stop probing.
 RARE_ENOUGH = 200
 # How many candidates are compared to measure how many of them match.
@@ -141,14 +141,20 @@ class GramIndex:
         if not folded:
             return None
         entries = self.model.objects.all()
+        ranges = [entries.filter(gram__gte=lo, gram__lt=hi) for lo, hi in keyword_ranges(folded)]
+        # First every pair up to RARE_ENOUGH, which costs little, so that a whole name's
+        # one rare pair is found wherever it is (benchmark rows of "a whole name"); then
+        # the common ones in full, each counted no further than the rarest so far.
         best = None
-        for low, high in keyword_ranges(folded):
-            in_range = entries.filter(gram__gte=low, gram__lt=high)
-            found = in_range[: (limit if best is None else best[0]) + 1].count()
-            if best is None or found < best[0]:
+        for in_range in ranges:
+            found = in_range[: RARE_ENOUGH + 1].count()
+            if found <= RARE_ENOUGH and (best is None or found < best[0]):
                 best = (found, in_range)
-            if found <= RARE_ENOUGH:
-                break
+        if best is None:
+            for in_range in ranges:
+                found = in_range[: (limit if best is None else best[0]) + 1].count()
+                if best is None or found < best[0]:
+                    best = (found, in_range)
         found, in_range = best
         if found > limit:
             return None

@@ -37,8 +37,9 @@ def test_a_name_is_indexed_by_its_pairs_and_its_last_character():
 def test_a_keyword_needs_each_of_its_pairs_or_any_pair_starting_with_its_character():
     assert keyword_ranges("商策") == [(code("商策"), code("商策") + 1)]
     assert keyword_ranges("鑫") == [(code("鑫"), code("鑫") + BASE)]
-    long = keyword_ranges("abcdefghijklmnop")
-    assert len(long) == 8  # probes are bounded for a pasted paragraph
+    assert len(keyword_ranges("Sarex Torell Textiles Corporation")) == 26  # every pair
+    paragraph = keyword_ranges("".join(chr(0x4E00 + n) for n in range(100)))
+    assert len(paragraph) == search_index.MAX_PROBES  # probes are bounded for a paragraph
 
 
 def test_saves_keep_the_customer_index_exact():
@@ -143,6 +144,18 @@ def test_the_sample_measures_how_many_candidates_match(company):
     found = CUSTOMER_NAMES.lookup("鑫华贸", 100)
     assert found.entries == 2  # 华贸: the rarer of 鑫华 (3) and 华贸 (2)
     assert found.matches == 1  # one of the two holds 鑫华贸
+
+
+def test_a_long_keyword_s_one_rare_pair_is_found_wherever_it_is(company, monkeypatch):
+    """A whole company name: every pair but one is common. Probing only some pairs missed
+    the rare one ("Sarex Torell Textiles Corporation" walked the whole pool, 1.9 s)."""
+    monkeypatch.setattr(search_index, "RARE_ENOUGH", 1)
+    keyword = "abcdefghijklm"  # 12 pairs; "cd" is the third
+    for n in range(3):  # every pair of the keyword but "cd", three times over
+        CustomerFactory(name=f"ab bc de ef fg gh hi ij jk kl lm {n}")
+    whole = CustomerFactory(name=keyword)
+    found = CUSTOMER_NAMES.lookup(keyword, 100)
+    assert found.entries == 1 and found.ids == [whole.pk]
 
 
 @pytest.mark.parametrize(
