@@ -107,3 +107,35 @@ def test_sweeps_claims_and_returns_at_once(company):
         OwnershipEvent.objects.filter(customer_id__in=ids, action=A.CLAIM).count()
         == COUNT + Customer.objects.filter(pk__in=ids, owner__isnull=False).count()
     )
+
+
+def test_two_claims_at_once_cannot_pass_the_owner_limit_together(company):
+    save_pool_rules(company.admin, {"owner_limit": 5})
+    rep = company.rep
+    with transaction.atomic():
+        for n in range(4):
+            ownership.claim(rep, [CustomerFactory(name=f"Owned {n}").pk])
+        free = [CustomerFactory(name=f"Free {n}").pk for n in range(6)]
+    barrier = threading.Barrier(len(free))
+    errors, results = [], []
+
+    def claim(pk):
+        try:
+            barrier.wait(timeout=TIMEOUT)
+            results.append(ownership.claim(User.objects.get(pk=rep.pk), [pk]))
+        except Exception:
+            barrier.abort()
+            errors.append(traceback.format_exc())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claim, args=(pk,), daemon=True) for pk in free]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT)
+    assert not errors, "\n\n".join(errors)
+    assert sum(len(r.done) for r in results) == 1
+    assert Customer.live.filter(owner=rep).count() == 5
+    refusals = [r.refused[0]["reason"] for r in results if r.refused]
+    assert len(refusals) == 5 and all("more than 5 customers" in why for why in refusals)
