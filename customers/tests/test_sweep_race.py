@@ -27,6 +27,30 @@ COUNT = 60
 TIMEOUT = 120
 
 
+def run_at_once(jobs):
+    """Each job on a thread of its own, with its own connection, released together."""
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def run(job):
+        try:
+            barrier.wait(timeout=TIMEOUT)
+            job()
+        except Exception:
+            barrier.abort()
+            errors.append(traceback.format_exc())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,), daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    assert not errors, "\n\n".join(errors)
+
+
 def replay(customer_id):
     """The owner the customer's events lead to, checking each change starts from the owner
     the previous left: a second return of one claim would start from nobody."""
@@ -70,26 +94,7 @@ def test_sweeps_claims_and_returns_at_once(company):
     jobs = [sweeper, sweeper]
     jobs += [lambda pk=rep.pk: returner(pk) for rep in reps]
     jobs += [lambda pk=pk: claimer(pk) for pk in (company.deputy.pk, company.peer.pk)]
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def run(job):
-        try:
-            barrier.wait(timeout=TIMEOUT)
-            job()
-        except Exception:
-            barrier.abort()
-            errors.append(traceback.format_exc())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,), daemon=True) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    assert not errors, "\n\n".join(errors)
+    run_at_once(jobs)
 
     for customer in Customer.objects.filter(pk__in=ids):
         assert replay(customer.pk) == customer.owner_id
@@ -116,25 +121,13 @@ def test_two_claims_at_once_cannot_pass_the_owner_limit_together(company):
         for n in range(4):
             ownership.claim(rep, [CustomerFactory(name=f"Owned {n}").pk])
         free = [CustomerFactory(name=f"Free {n}").pk for n in range(6)]
-    barrier = threading.Barrier(len(free))
-    errors, results = [], []
-
-    def claim(pk):
-        try:
-            barrier.wait(timeout=TIMEOUT)
-            results.append(ownership.claim(User.objects.get(pk=rep.pk), [pk]))
-        except Exception:
-            barrier.abort()
-            errors.append(traceback.format_exc())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=claim, args=(pk,), daemon=True) for pk in free]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-    assert not errors, "\n\n".join(errors)
+    results = []
+    run_at_once(
+        [
+            lambda pk=pk: results.append(ownership.claim(User.objects.get(pk=rep.pk), [pk]))
+            for pk in free
+        ]
+    )
     assert sum(len(r.done) for r in results) == 1
     assert Customer.live.filter(owner=rep).count() == 5
     refusals = [r.refused[0]["reason"] for r in results if r.refused]
