@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -287,48 +287,31 @@ def owned_towards_limit(user_id, pool):
     return owned.count()
 
 
-def _claims_counted(user, pool, now):
-    """(customers owned towards the owner limit, claims today) of `user`, their row locked
-    until the transaction ends so that two claims of theirs at once cannot pass a limit
-    together. The lock comes first, in a statement of its own: a count read in the same
-    statement would be read from before the wait, and miss the claim it waited for. Both
-    counts are one statement (benchmark row "limits add to claim p95")."""
-    _hold_people([user.pk])
-    owned = Customer.live.filter(owner_id=OuterRef("pk"))
-    if not pool.limit_counts_contracted:
-        owned = owned.filter(contract_signed_at__isnull=True)
-    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    claims = OwnershipEvent.objects.filter(actor_id=OuterRef("pk"), action=A.CLAIM, at__gte=today)
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(owned=_count(owned, "owner_id"), claims=_count(claims, "actor_id"))
-        .values_list("owned", "claims")
-    )
-    return row.get()
-
-
-def _count(rows, group):
-    return Coalesce(Subquery(rows.order_by().values(group).annotate(n=Count("pk")).values("n")), 0)
-
-
 def _within_claim_limits(user, pool, allowed, result, now):
     """As many of `allowed` as the person's limits leave room for (issue 17); the others
-    are refused with the limit they would pass."""
+    are refused with the limit they would pass. The person's row is locked first, in a
+    statement of its own, so that two claims of theirs at once cannot pass a limit
+    together: a count read in the locking statement would be read from before the wait."""
     if not (pool.owner_limit or pool.daily_claim_limit):
         return allowed
-    owned, claims = _claims_counted(user, pool, now)
+    _hold_people([user.pk])
     room, why = len(allowed), None
-    if pool.owner_limit and pool.owner_limit - owned < room:
-        room = max(pool.owner_limit - owned, 0)
-        why = _("You would own more than %(limit)d customers, the most one may own.") % {
-            "limit": pool.owner_limit
-        }
-    if pool.daily_claim_limit and pool.daily_claim_limit - claims < room:
-        room = max(pool.daily_claim_limit - claims, 0)
-        why = _("You would claim more than %(limit)d customers today, the most one may.") % {
-            "limit": pool.daily_claim_limit
-        }
+    if pool.owner_limit:
+        left = max(pool.owner_limit - owned_towards_limit(user.pk, pool), 0)
+        if left < room:
+            room = left
+            why = _("You would own more than %(limit)d customers, the most one may own.") % {
+                "limit": pool.owner_limit
+            }
+    if pool.daily_claim_limit:
+        today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        claims = OwnershipEvent.objects.filter(actor_id=user.pk, action=A.CLAIM, at__gte=today)
+        left = max(pool.daily_claim_limit - claims.count(), 0)
+        if left < room:
+            room = left
+            why = _("You would claim more than %(limit)d customers today, the most one may.") % {
+                "limit": pool.daily_claim_limit
+            }
     for state in allowed[room:]:
         result.refuse(state.id, state.name, why)
     return allowed[:room]
