@@ -26,6 +26,7 @@ from core import bulk
 from notifications.models import Kind
 from notifications.services import notify
 from org import services as org_services
+from settings_app.dictionary import return_reasons
 from settings_app.models import DictionaryKind, PoolRules
 
 from .. import rules
@@ -365,7 +366,10 @@ def return_to_pool(user, ids, reason="", reason_item=None):
     if reason_item is not None and reason_item.kind != DictionaryKind.RETURN_REASON:
         raise ServiceError(_("Choose a return reason from the list."), field="reason_item")
     if reason_item is None and PoolRules.load().return_reason_required:
-        raise ServiceError(_("Choose why you return them."), field="reason_item")
+        # Only while there is a reason to choose: an emptied list must not keep every
+        # customer with its owner.
+        if return_reasons():
+            raise ServiceError(_("Choose why you return them."), field="reason_item")
     return _transition(user, ids, rules.refuse_return, A.RETURN, None, reason, reason_item)
 
 

@@ -365,6 +365,13 @@ def test_the_rules_may_require_a_reason(company, clock):
     assert ownership.return_to_pool(company.rep, [acme.pk], "", reason("No need")).done
 
 
+def test_a_required_reason_is_not_required_while_the_list_is_empty(company, clock):
+    (acme,) = claimed(company, "Acme")
+    rules(company, return_reason_required=True)
+    DictionaryItem.objects.filter(kind="return_reason").update(is_active=False)
+    assert ownership.return_to_pool(company.rep, [acme.pk], "moved away").done == [acme.pk]
+
+
 def test_a_return_by_the_rules_tells_its_reason_on_the_pool_card(company, clock):
     rules(company, auto_return=True, no_contact_days=1)
     (acme,) = claimed(company, "Acme")
