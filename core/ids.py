@@ -8,7 +8,8 @@ MAX_ROW_ID = 2**63 - 1
 
 def as_id(raw):
     text = str(raw)
-    if not (text.isascii() and text.isdigit()):
+    # More digits than the largest id has is no id (and int() refuses over 4,300 of them).
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > len(str(MAX_ROW_ID)):
         return None
     value = int(text)
     return value if value <= MAX_ROW_ID else None

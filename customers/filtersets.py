@@ -36,8 +36,8 @@ class DayBoundFilter(filters.DateFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        if not value:
-            return qs
+        if not value or (self.upper and value == datetime.date.max):
+            return qs  # until the last day there is: no bound
         day = value + datetime.timedelta(days=1) if self.upper else value
         bound = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
         lookup = "lt" if self.upper else "gte"

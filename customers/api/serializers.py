@@ -376,7 +376,11 @@ class CategoryDaysSerializer(serializers.Serializer):
     """One customer category's own days of the automatic return: null for the pool's, 0
     for off."""
 
-    category = DictionaryRef("category", required=True)
+    # Any category, a disabled one too: what GET gives back may be sent again.
+    category = RowRef(
+        lazy_text(lambda: _("customer category")),
+        queryset=DictionaryItem.objects.filter(kind=DictionaryKind.CATEGORY),
+    )
     no_contact_days = serializers.IntegerField(
         min_value=0, max_value=3650, allow_null=True, required=False
     )
@@ -408,6 +412,9 @@ class PoolRulesSerializer(serializers.ModelSerializer):
         return data
 
     def validate_categories(self, rows):
+        # A PATCH makes every field optional, the rows' own too: each must name its category.
+        if any("category" not in row for row in rows):
+            raise serializers.ValidationError(_("Name the category of each row."))
         seen = [row["category"].pk for row in rows]
         if len(seen) != len(set(seen)):
             raise serializers.ValidationError(_("Give each category once."))

@@ -303,6 +303,8 @@ class PoolRulesView(generics.GenericAPIView):
         return Response(self.get_serializer(PoolRules.load()).data)
 
     def patch(self, request):
+        if not request.user.is_administrator:  # before reading the body: no hints to others
+            raise PermissionDenied(_("Only administrators may change the pool rules."))
         form = self.get_serializer(PoolRules.load(), data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         values = dict(form.validated_data)

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
@@ -6,6 +7,15 @@ from settings_app.models import CategoryReturnRule, DictionaryItem, DictionaryKi
 
 from ..services.pool_rules import CATEGORY_FIELDS, RULE_FIELDS
 
+# The numbers of the rules that switch off when empty, from 1 up.
+LIMITS = (
+    "no_contact_days",
+    "no_deal_days",
+    "owner_limit",
+    "daily_claim_limit",
+    "cooldown_days",
+    "pool_view_quota",
+)
 CATEGORY_LABELS = {
     "no_contact_days": _("days without an interaction record"),
     "no_deal_days": _("days without a deal"),
@@ -22,10 +32,16 @@ class PoolRulesForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.categories = list(
-            DictionaryItem.objects.filter(kind=DictionaryKind.CATEGORY, is_active=True)
-        )
         own = {rule.category_id: rule for rule in CategoryReturnRule.objects.all()}
+        # A disabled category keeps its days, shown so that saving the page keeps them.
+        self.categories = list(
+            DictionaryItem.objects.filter(kind=DictionaryKind.CATEGORY).filter(
+                Q(is_active=True) | Q(pk__in=own)
+            )
+        )
+        for name in LIMITS:  # 0 is no limit: empty says so
+            self.fields[name].min_value = 1
+            self.fields[name].widget.attrs["min"] = 1
         for item in self.categories:
             rule = own.get(item.pk)
             for field in CATEGORY_FIELDS:

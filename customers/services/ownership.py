@@ -273,7 +273,7 @@ def _transition(user, ids, refuse, action, to_owner, reason, reason_item=None):
     return result
 
 
-def _hold_people(user_ids):
+def hold_people(user_ids):
     """Lock these people's rows until the transaction ends: two claims or assignments to
     one person then run one after the other, so they cannot pass a limit together."""
     rows = get_user_model().objects.filter(pk__in=user_ids).order_by("pk")
@@ -295,7 +295,7 @@ def _within_claim_limits(user, pool, allowed, result, now):
     together: a count read in the locking statement would be read from before the wait."""
     if not (pool.owner_limit or pool.daily_claim_limit):
         return allowed
-    _hold_people([user.pk])
+    hold_people([user.pk])
     room, why = len(allowed), None
     if pool.owner_limit:
         left = max(pool.owner_limit - owned_towards_limit(user.pk, pool), 0)
@@ -398,7 +398,7 @@ def _move_by_plan(actor, allowed, result, plan, people, reason, by):
     has none. Those a target's owner limit has no room for are refused."""
     pool = PoolRules.load()
     if pool.owner_limit:
-        _hold_people(sorted(set(plan.values()) - {None}))
+        hold_people(sorted(set(plan.values()) - {None}))
     allowed = _within_owner_limit(actor, pool, allowed, plan, people, result)
     by_target = defaultdict(list)
     for state in allowed:

@@ -2,12 +2,14 @@
 person, so that no one copies out the pool card by card. Off unless the pool rules set it.
 """
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from settings_app.models import PoolRules
 
 from ..models import PoolCardView
+from .ownership import hold_people
 from .results import NotAllowed
 
 
@@ -23,14 +25,17 @@ def count_view(user, customer, readable):
     seen = PoolCardView.objects.filter(user=user, day=today)
     if seen.filter(customer=customer).exists():
         return
-    if seen.count() >= quota:
-        raise NotAllowed(
-            _(
-                "You have opened %(quota)d customers of the pool today, the most one may. "
-                "Try again tomorrow, or ask a pool manager."
+    with transaction.atomic():
+        # Cards opened at once are counted one after the other (the person's row lock).
+        hold_people([user.pk])
+        if seen.count() >= quota:
+            raise NotAllowed(
+                _(
+                    "You have opened %(quota)d customers of the pool today, the most one may. "
+                    "Try again tomorrow, or ask a pool manager."
+                )
+                % {"quota": quota}
             )
-            % {"quota": quota}
+        PoolCardView.objects.bulk_create(
+            [PoolCardView(user=user, customer=customer, day=today)], ignore_conflicts=True
         )
-    PoolCardView.objects.bulk_create(
-        [PoolCardView(user=user, customer=customer, day=today)], ignore_conflicts=True
-    )

@@ -303,3 +303,47 @@ def test_without_a_quota_nothing_is_counted(company, browser):
     card = CustomerFactory(name="Card")
     assert browser(company.rep).get(f"/pool/{card.pk}/").status_code == 200
     assert not PoolCardView.objects.exists()
+
+
+# ------------------------------------------------------------------- found from outside
+
+
+def test_saving_the_page_keeps_a_disabled_category_s_days(company, browser, api, key_account):
+    save_pool_rules(company.admin, {}, {key_account: {"no_contact_days": 90}})
+    key_account.is_active = False
+    key_account.save()
+    client = browser(company.admin)
+    page = client.get("/pool/rules/").content.decode()
+    field = f"category_{key_account.pk}_no_contact_days"
+    assert f'name="{field}"' in page and 'value="90"' in page
+    client.post("/pool/rules/", {**FORM, field: "90"})
+    assert CategoryReturnRule.objects.get(category=key_account).no_contact_days == 90
+    # What GET gives may be sent back as it is.
+    body = api(company.admin).get("/api/pool-rules/").json()
+    again = api(company.admin).patch("/api/pool-rules/", body, format="json")
+    assert again.status_code == 200, again.json()
+
+
+@pytest.mark.parametrize(
+    "body", [{"categories": [{}]}, {"categories": [{"no_contact_days": 5}]}], ids=str
+)
+def test_a_category_row_without_its_category_is_refused(company, api, body):
+    assert api(company.admin).patch("/api/pool-rules/", body, format="json").status_code == 400
+    assert api(company.rep).patch("/api/pool-rules/", body, format="json").status_code == 403
+
+
+def test_absurd_ids_and_dates_are_refused_not_errors(company, api, browser):
+    nines = "9" * 5000
+    acme = CustomerFactory(name="Acme", owner=company.rep)
+    client = api(company.rep)
+    assert client.post(f"/api/notifications/{nines}/read/").status_code == 404
+    bad = client.post(
+        "/api/customers/return/", {"ids": [acme.pk], "reason_item": nines}, format="json"
+    )
+    assert bad.status_code == 400
+    assert client.get("/api/mine/", {"returns_before": "9999-12-31"}).status_code == 200
+    assert client.get("/api/pool/", {"created_before": "9999-12-31"}).status_code == 200
+    page = browser(company.rep).post(
+        "/customers/batch/", {"action": "lock", "ids": nines, "next": "/mine/"}
+    )
+    assert page.status_code in (302, 303)

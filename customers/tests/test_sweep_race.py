@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from customers.models import Customer, OwnershipEvent
 from customers.models.events import OwnershipAction as A
-from customers.services import due, ownership
+from customers.services import due, ownership, pool_views
 from customers.services.pool_rules import save_pool_rules
+from customers.services.results import NotAllowed
 from customers.testing import CustomerFactory
 from org.models import User
 from org.testing import UserFactory
@@ -132,3 +133,20 @@ def test_two_claims_at_once_cannot_pass_the_owner_limit_together(company):
     assert Customer.live.filter(owner=rep).count() == 5
     refusals = [r.refused[0]["reason"] for r in results if r.refused]
     assert len(refusals) == 5 and all("more than 5 customers" in why for why in refusals)
+
+
+def test_cards_opened_at_once_cannot_pass_the_view_quota_together(company):
+    save_pool_rules(company.admin, {"pool_view_quota": 3})
+    with transaction.atomic():
+        cards = [CustomerFactory(name=f"Card {n}") for n in range(6)]
+    opened, refused = [], []
+
+    def open_card(card):
+        try:
+            pool_views.count_view(User.objects.get(pk=company.peer.pk), card, readable=False)
+            opened.append(card.pk)
+        except NotAllowed:
+            refused.append(card.pk)
+
+    run_at_once([lambda card=card: open_card(card) for card in cards])
+    assert (len(opened), len(refused)) == (3, 3)
