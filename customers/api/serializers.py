@@ -126,8 +126,17 @@ class DictionaryRef(RowRef):
 
     def __init__(self, kind, required=False, **kwargs):
         self.kind = kind
+
+        def label():
+            return DictionaryKind(kind).label
+
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault(
+            "does_not_exist",
+            lazy_text(lambda: _("No active %(kind)s with id {pk_value}.") % {"kind": label()}),
+        )
         super().__init__(
-            lazy_text(lambda: _("active %(kind)s") % {"kind": DictionaryKind(kind).label}),
+            lazy_text(label),
             queryset=DictionaryItem.objects.filter(kind=kind, is_active=True),
             allow_null=not required,
             required=required,
