@@ -17,9 +17,9 @@ One SQL expression computes it for one customer or for all of them, so the page,
 sweep and a change of the rules cannot disagree. It is refreshed in the transaction of
 every change it depends on: a claim or other move, an interaction record, a deal, a
 lock. A change of the rules re-dates every claimed customer in a background job
-(`refresh_all`): 300,000 of them took 55 s on PostgreSQL (benchmarks/pool_rules.py), longer
-than a request may take. Meanwhile the sweep dates each customer anew before returning
-it, so a rule made more lenient never returns one by its old date."""
+(`refresh_all`): at hundreds of thousands of customers that takes longer than a request
+may (benchmarks/RESULTS.md, "Pool rules"). Meanwhile the sweep dates each customer anew
+before returning it, so a rule made more lenient never returns one by its old date."""
 
 import datetime
 import math
