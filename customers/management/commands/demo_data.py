@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from activities.services import interactions
 from customers.models import Customer
-from customers.services import contacts, ownership
+from customers.services import contacts, due, ownership
+from customers.services.pool_rules import save_pool_rules
 from org.models import Department, User
 from org.services import save_user
 from sales.services import contracts, expenses, opportunities, payments, quotes, receivables
@@ -183,6 +184,7 @@ class Command(BaseCommand):
             people = self.people()
             self.customers(rng, customers, people, items)
             self.returned_by_a_rep(people, items)
+            self.pool_rules(people)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded: {Customer.objects.count()} customers.")
         )
@@ -289,14 +291,26 @@ class Command(BaseCommand):
             elif roll < 0.22:
                 ownership.share(owner, [customer.pk], departments=[rng.choice(departments)])
 
+    def pool_rules(self, people):
+        """The automatic return on, so the demo shows when each customer goes back to the
+        pool (a new installation has every rule off). Dated by the job it queues, run at
+        once here."""
+        save_pool_rules(
+            people["admin"], {"auto_return": True, "no_contact_days": 30, "warning_days": 3}
+        )
+        due.refresh_all()
+
     def returned_by_a_rep(self, people, items):
         """Two leads a rep keyed in, worked and gave back to the pool: their supervisors
         find them under 下属的客户 with the public fields only (manual 3.1.3)."""
         rep = people["east_rep1"]
+        no_need = next(i for i in items["return_reason"] if i.name_zh_hans == "无需求")
         for name in ("沧州远航物流有限公司", "Harbor Line Logistics"):
             data = {"name": name, "category": items["category"][0], "region": items["region"][0]}
             customer = ownership.create(rep, {**data, "phone": "0317-55501234"}, claim=True)
-            ownership.return_to_pool(rep, [customer.pk], reason="demo: no budget this year")
+            ownership.return_to_pool(
+                rep, [customer.pk], reason="demo: no budget this year", reason_item=no_need
+            )
 
     def add_records(self, rng, owner, customer, items):
         """Interactions for most claimed customers; a sales pipeline for some."""
