@@ -45,18 +45,24 @@ def _before(sender, instance, update_fields=None, **kwargs):
     ) != getattr(instance, "password", None)
 
 
+def _actor(instance):
+    """Who made the change: the person a service names (`instance._audit_actor`, for a
+    change made outside a request), else whoever is signed in."""
+    return getattr(instance, "_audit_actor", None)
+
+
 def _after(sender, instance, created, **kwargs):
     if getattr(instance, "_audit_skip", False):
         return
     before = getattr(instance, "_audit_before", None)
     if created or before is None:
-        trail.created(None, instance, untraced=_untraced(sender))
+        trail.created(_actor(instance), instance, untraced=_untraced(sender))
         return
     changes = trail.changes_between(before, trail.snapshot(instance, _untraced(sender)))
     if getattr(instance, "_audit_password_changed", False):
         changes["password"] = [None, "changed"]  # never the hash
     if changes:
-        trail.record(None, Action.UPDATE, instance, changes=changes)
+        trail.record(_actor(instance), Action.UPDATE, instance, changes=changes)
 
 
 def _gone(sender, instance, **kwargs):
@@ -91,7 +97,7 @@ def _roles(sender, instance, action, pk_set, model, **kwargs):
         names = [instance.name]
     for person in people:
         change = [None, ", ".join(names)] if action == "post_add" else [", ".join(names), None]
-        trail.record(None, Action.UPDATE, person, changes={"roles": change})
+        trail.record(_actor(person), Action.UPDATE, person, changes={"roles": change})
 
 
 @receiver(user_logged_in, dispatch_uid="audit-login")

@@ -59,9 +59,8 @@ def save_user(data, user=None, actor=None):
     with transaction.atomic():
         if user is not None and user.is_active and data.get("is_active") is False:
             _refuse_leaving_customers(user)
-        before = trail.stored(user, USER_UNTRACED) if user is not None else None
-        was_pool_manager = user.is_pool_manager if user is not None else False
         user = user or User()
+        user._audit_actor = actor  # audit.signals traces the change, naming who made it
         for field, value in data.items():
             setattr(user, field, value)
         if password:
@@ -71,25 +70,8 @@ def save_user(data, user=None, actor=None):
         user.save()
         if pool_manager is not None:
             set_pool_manager(user, pool_manager)
-        _trace_account(actor, user, before, was_pool_manager, pool_manager, bool(password))
+        user._audit_actor = None  # a later save by someone else names them
     return user
-
-
-# An account's columns the trail leaves out: secrets, and what signing in changes.
-USER_UNTRACED = {*trail.UNTRACED, "password", "last_login", "session_generation", "date_joined"}
-
-
-def _trace_account(actor, user, before, was_pool_manager, pool_manager, password_set):
-    """The account's creation or change in the audit trail: its fields, the pool manager
-    role, and that the password changed (never the password)."""
-    changes = trail.changes_between(before or {}, trail.snapshot(user, USER_UNTRACED))
-    if pool_manager is not None and bool(pool_manager) != was_pool_manager:
-        changes["is_pool_manager"] = [was_pool_manager, bool(pool_manager)]
-    if password_set and before is not None:
-        changes["password"] = [None, "changed"]
-    if changes:
-        action = Action.CREATE if before is None else Action.UPDATE
-        trail.record(actor or user, action, user, changes=changes)
 
 
 def owned_customer_count(user):

@@ -229,3 +229,22 @@ def test_the_api_refuses_deactivating_an_owner_directly(company, book, api):
     )
     assert response.status_code == 400
     assert "hand them over first" in str(response.json())
+
+
+def test_an_account_change_is_one_row_naming_who_made_it(company):
+    """audit.signals traces every account save; the service names its actor to it rather
+    than writing a second row of its own."""
+    before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    org_services.save_user(
+        {"display_name": "Junior Wu II", "is_pool_manager": True, "password": "x-Long-enough-1"},
+        company.junior,
+        actor=company.admin,
+    )
+    rows = AuditEntry.objects.filter(
+        pk__gt=before, object_id=str(company.junior.pk), action=Action.UPDATE
+    )
+    assert {row.actor_id for row in rows} == {company.admin.pk}
+    changes = [row.changes for row in rows]
+    assert sum("display_name" in c for c in changes) == 1
+    assert sum("password" in c for c in changes) == 1
+    assert sum("roles" in c for c in changes) == 1
