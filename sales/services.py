@@ -4,7 +4,7 @@ order, receivables only for executing contracts, no payment beyond what is owed.
 import uuid
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,16 +65,14 @@ def refresh_deals(customer_id):
     an old contract keyed in today is still a deal recorded by today's owner."""
     live = {"customer_id": customer_id, "deleted_at__isnull": True}
     won = Opportunity.objects.filter(status=Opportunity.Status.WON, **live)
-    signed = Contract.objects.filter(
-        status__in=(Contract.Status.EXECUTING, Contract.Status.COMPLETED), **live
+    signed = (Contract.Status.EXECUTING, Contract.Status.COMPLETED)
+    contracts = Contract.objects.filter(**live).aggregate(
+        signed=Max("updated_at", filter=Q(status__in=signed)),
+        executing=Max("updated_at", filter=Q(status=Contract.Status.EXECUTING)),
     )
-    executing = signed.filter(status=Contract.Status.EXECUTING)
-    deals = [
-        won.aggregate(at=Max("updated_at"))["at"],
-        signed.aggregate(at=Max("updated_at"))["at"],
-    ]
+    deals = [won.aggregate(at=Max("updated_at"))["at"], contracts["signed"]]
     last_deal = max((at for at in deals if at is not None), default=None)
-    set_deals(customer_id, last_deal, executing.aggregate(at=Max("updated_at"))["at"])
+    set_deals(customer_id, last_deal, contracts["executing"])
 
 
 class DealService(RecordService):

@@ -312,8 +312,7 @@ class PoolRulesView(generics.GenericAPIView):
         categories = None
         if rows is not None:
             categories = {
-                row["category"]: {f: row.get(f) for f in ("no_contact_days", "no_deal_days")}
-                for row in rows
+                row["category"]: {f: row.get(f) for f in pool_rules.CATEGORY_FIELDS} for row in rows
             }
         saved = pool_rules.save_pool_rules(request.user, values, categories)
         return Response(self.get_serializer(saved).data)

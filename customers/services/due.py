@@ -40,8 +40,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from notifications.models import Kind, Notification
-from notifications.services import notify_each
+from notifications.models import Kind
+from notifications.services import notification, notify_each
 from settings_app.models import CategoryReturnRule, PoolRules
 
 from ..models import Customer
@@ -145,19 +145,15 @@ def refresh_all(chunk=5_000):
         last = ids[-1]
 
 
-def refresh(ids=None, rules=None, *, clear=False):
-    """Set returns_at of the live customers `ids` (all of them when None) from the rules.
-    Call it in the transaction that changed what it depends on. With the automatic return
-    off, every date is already none (a change of the rules refreshes all), so there is
-    nothing to write, unless `clear` says the dates are to be cleared."""
+def refresh(ids, rules=None, *, clear=False):
+    """Set returns_at of the live customers `ids` from the rules. Call it in the
+    transaction that changed what it depends on. With the automatic return off, every date
+    is already none (a change of the rules re-dates all: refresh_all), so there is nothing
+    to write, unless `clear` says the dates are to be cleared."""
     rules = rules or Rules()
-    if not rules.on and ids is not None and not clear:
+    if not rules.on and not clear:
         return 0
-    rows = Customer.live.all()
-    if ids is not None:
-        rows = rows.filter(pk__in=list(ids))
-    else:  # all: only those whose date is set or may be
-        rows = rows.filter(Q(owner__isnull=False) | Q(returns_at__isnull=False))
+    rows = Customer.live.filter(pk__in=list(ids))
     return rows.update(returns_at=rules.expression())
 
 
@@ -177,10 +173,11 @@ def warn(now=None):
         days = math.ceil((returns_at - now).total_seconds() / 86400)
         people = [owner, supervisor] if rules.pool.warn_supervisors else [owner]
         rows += [
-            Notification(
-                user_id=person,
-                kind=Kind.DUE,
-                params={"names": [name], "count": 1, "days": days},
+            notification(
+                person,
+                Kind.DUE,
+                names=[name],
+                days=days,
                 url=reverse("customers:detail", args=[pk]),
                 key=f"due:{pk}:{returns_at.timestamp():.0f}",
             )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action, AuditEntry
 from org.models import person_label
 from settings_app import dictionary
-from settings_app.models import DictionaryItem, SystemSettings
+from settings_app.models import SystemSettings
 
 from ..models import DICTIONARY_FIELDS, Customer, OwnershipEvent
 from ..models.events import OwnershipAction
@@ -88,7 +88,7 @@ def ownership_entries(customer: Customer):
     )
     # Stored untranslated (gettext_noop), shown translated: once per distinct reason.
     reasons = {}
-    items = _reason_items(rows)
+    items = dictionary.items()
     pool_rules_label = _("the pool rules")
     entries = []
     for row in rows:
@@ -109,12 +109,6 @@ def ownership_entries(customer: Customer):
             }
         )
     return entries
-
-
-def _reason_items(rows):
-    """The return reasons (data dictionary) the events name, by id: a handful."""
-    ids = {row["reason_item"] for row in rows if row["reason_item"]}
-    return {item.pk: item for item in DictionaryItem.objects.filter(pk__in=ids)} if ids else {}
 
 
 def _reason_text(item, reason):

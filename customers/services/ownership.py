@@ -226,7 +226,7 @@ def _clear_shares(actor_id, customer_ids):
     ]
 
 
-def _move(actor, allowed, result, *, action, to_user_id, reason="", reason_item=None):
+def _move(actor, allowed, result, *, action, to_user_id, reason="", reason_item=None, pool=None):
     """Give every customer in `allowed` (screened and locked) to `to_user_id` (None = back
     to the pool). Back in the pool, its last owner's cool-down starts and its lock ends;
     with a new owner, the pool rules' clocks start again (issue 17)."""
@@ -248,7 +248,7 @@ def _move(actor, allowed, result, *, action, to_user_id, reason="", reason_item=
         )
     else:
         rows.update(owner_id=to_user_id, claimed_at=now, clocks_from=now, updated_at=now)
-        due.refresh(moved)
+        due.refresh(moved, due.Rules(pool))
     events = _events(
         action, actor.user_id, allowed, to_user=to_user_id, reason=reason, reason_item=reason_item
     )
@@ -323,7 +323,9 @@ def _within_owner_limit(actor, pool, allowed, plan, people, result):
     others are refused by name (issue 17). Pool managers may pass it when the rules say."""
     if not pool.owner_limit or (actor.is_pool_manager and pool.assign_may_exceed_limit):
         return allowed
-    owned = {pk: owned_towards_limit(pk, pool) for pk in set(plan.values()) - {None}}
+    targets = sorted(set(plan.values()) - {None})
+    hold_people(targets)
+    owned = {pk: owned_towards_limit(pk, pool) for pk in targets}
     kept = []
     for state in allowed:
         target = plan.get(state.id)
@@ -355,7 +357,7 @@ def claim(user, ids, reason=""):
     with transaction.atomic():
         allowed, result = _screen(actor, ids, refuse)
         allowed = _within_claim_limits(user, pool, allowed, result, now)
-        _move(actor, allowed, result, action=A.CLAIM, to_user_id=user.pk, reason=reason)
+        _move(actor, allowed, result, action=A.CLAIM, to_user_id=user.pk, reason=reason, pool=pool)
     return result
 
 
@@ -397,15 +399,13 @@ def _move_by_plan(actor, allowed, result, plan, people, reason, by):
     (customer id → user id of `people`): given to them, or reclaimed to the pool where it
     has none. Those a target's owner limit has no room for are refused."""
     pool = PoolRules.load()
-    if pool.owner_limit:
-        hold_people(sorted(set(plan.values()) - {None}))
     allowed = _within_owner_limit(actor, pool, allowed, plan, people, result)
     by_target = defaultdict(list)
     for state in allowed:
         by_target[plan.get(state.id)].append(state)
     for target, states in by_target.items():
         action = A.ASSIGN if target else A.RECLAIM
-        _move(actor, states, result, action=action, to_user_id=target, reason=reason)
+        _move(actor, states, result, action=action, to_user_id=target, reason=reason, pool=pool)
         if target is not None:
             names = [state.name for state in states]
             notify([target], Kind.ASSIGNED, names=names, by=by.label, url=reverse("customers:mine"))
@@ -539,23 +539,18 @@ def sweep(now=None, chunk=1_000):
             allowed, _left = _screen(POOL_RULES, ids[start : start + chunk], still_due)
             # Dated anew under the lock: the rules may have changed since their date was
             # written (a change re-dates everyone in a background job).
-            due.refresh([state.id for state in allowed], rule_set)
-            still = Customer.objects.filter(pk__in=[s.id for s in allowed], returns_at__lte=now)
-            still = set(still.values_list("pk", flat=True))
-            allowed = [state for state in allowed if state.id in still]
             states = {state.id: state for state in allowed}
-            clocks = Customer.objects.filter(pk__in=states).values_list(
+            due.refresh(states, rule_set)
+            clocks = Customer.objects.filter(pk__in=states, returns_at__lte=now).values_list(
                 "pk", "category_id", Coalesce("clocks_from", "claimed_at"), "last_contacted_at"
             )
-            by_reason = defaultdict(list)
+            by_reason, by_owner = defaultdict(list), defaultdict(list)
             for pk, category_id, clocks_from, contacted_at in clocks:
                 why = rule_set.reason(category_id, clocks_from, contacted_at, now)
                 by_reason[why].append(states[pk])
+                by_owner[states[pk].owner_id].append(states[pk].name)
             for why, returned in by_reason.items():
                 _move(POOL_RULES, returned, result, action=A.RETURN, to_user_id=None, reason=why)
-            by_owner = defaultdict(list)
-            for state in allowed:
-                by_owner[state.owner_id].append(state.name)
             for owner, names in by_owner.items():
                 notify([owner], Kind.RETURNED, names=names, url=reverse("customers:pool"))
     result.done.sort()
@@ -618,14 +613,18 @@ def _tell_sharees(user, new_shares, names):
         people = get_user_model().objects.filter(department__in=departments, is_active=True)
         for pk, department in people.values_list("pk", "department_id"):
             members[department].add(pk)
-    told = defaultdict(list)
+    told = defaultdict(dict)  # person → {customer id: name}, in the order shared
     for share in new_shares:
         for person in {share.user_id} if share.user_id else members[share.department_id]:
-            if person != user.pk and names[share.customer_id] not in told[person]:
-                told[person].append(names[share.customer_id])
+            if person != user.pk:
+                told[person][share.customer_id] = names[share.customer_id]
     for person, customers in told.items():
         notify(
-            [person], Kind.SHARED, names=customers, by=user.label, url=reverse("customers:shared")
+            [person],
+            Kind.SHARED,
+            names=customers.values(),
+            by=user.label,
+            url=reverse("customers:shared"),
         )
 
 
