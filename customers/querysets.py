@@ -7,12 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from org.hierarchy import subordinate_ids
 from settings_app.models import SystemSettings
 
-from .models import DICTIONARY_FIELDS, Contact, Customer, OwnershipEvent, Share
+from .models import DICTIONARY_FIELDS, Contact, Customer, OwnershipEvent, Pool, Share
 from .models.events import OwnershipAction
 
 SCOPE_ALL = "all"
@@ -20,9 +20,65 @@ SCOPE_SUBORDINATES = "subordinates"
 SCOPES = (SCOPE_ALL, SCOPE_SUBORDINATES)
 
 
+@dataclass(frozen=True)
+class PoolAccess:
+    """Which pools a person works in (issue 17): `hidden` are those whose customers they
+    neither see in the pool nor claim; `managed` those they manage (besides the company's
+    pool managers, who manage every pool). The company pool is everyone's."""
+
+    hidden: frozenset = frozenset()
+    managed: frozenset = frozenset()
+
+    def sees(self, pool_id):
+        return pool_id not in self.hidden
+
+    def manages(self, pool_id):
+        return pool_id is not None and pool_id in self.managed
+
+
+def pool_access(user):
+    """`user`'s PoolAccess, read once per request (the user object keeps it)."""
+    access = getattr(user, "_pool_access", None)
+    if access is None:
+        access = user._pool_access = _read_pool_access(user)
+    return access
+
+
+def _read_pool_access(user):
+    if not user.is_authenticated:
+        return PoolAccess(hidden=frozenset(Pool.objects.values_list("pk", flat=True)))
+    through = Pool.members.through.objects.filter(pool_id=OuterRef("pk"), user_id=user.pk)
+    member = Exists(through)
+    if user.department_id:
+        departments = Pool.departments.through.objects.filter(
+            pool_id=OuterRef("pk"), department_id=user.department_id
+        )
+        member |= Exists(departments)
+    manager = Exists(Pool.managers.through.objects.filter(pool_id=OuterRef("pk"), user_id=user.pk))
+    hidden, managed = set(), set()
+    for pk, is_member, is_manager in Pool.objects.values_list("pk", member, manager):
+        if is_manager:
+            managed.add(pk)
+        elif not is_member:
+            hidden.add(pk)
+    # Asked last: with no pool hidden (as with no pool added), the role needs no query.
+    if hidden and (user.is_administrator or user.is_pool_manager):
+        hidden = set()  # every pool seen; pool managers manage every one (rules.Actor)
+    return PoolAccess(frozenset(hidden), frozenset(managed))
+
+
+def pools(user):
+    """The pools besides the company pool that `user` sees, by name."""
+    return Pool.objects.exclude(pk__in=pool_access(user).hidden).order_by("name")
+
+
 def pool(user):
-    """Every live customer, claimed or not. Public fields only (serializers enforce it)."""
-    return Customer.live.all()
+    """Every live customer of the pools `user` sees, claimed or not. Public fields only
+    (serializers enforce it). With no pool added, every live customer."""
+    hidden = pool_access(user).hidden
+    if not hidden:
+        return Customer.live.all()
+    return Customer.live.exclude(pool__in=hidden)
 
 
 def recycle_bin(user):

@@ -19,18 +19,35 @@ class Actor:
     is_pool_manager: bool
     subordinates: frozenset
     is_administrator: bool = False
+    # The pools they manage, and those they may not claim from (issue 17; ids).
+    managed_pools: frozenset = frozenset()
+    hidden_pools: frozenset = frozenset()
 
     @classmethod
     def of(cls, user):
+        from .querysets import pool_access  # querysets → rules' callers: not at the top
+
+        access = pool_access(user)
         return cls(
             user.pk,
             user.is_pool_manager,
             frozenset(subordinate_ids(user)),
             user.is_administrator,
+            access.managed,
+            access.hidden,
         )
 
     def supervises(self, user_id):
         return user_id in self.subordinates
+
+    def manages(self, c):
+        """Whether they are a pool manager of the pool `c` is in: the company's pool
+        managers manage every pool; a pool's managers theirs (issue 17)."""
+        return self.is_pool_manager or c.pool_id in self.managed_pools
+
+    @property
+    def manages_any(self):
+        return self.is_pool_manager or bool(self.managed_pools)
 
 
 @dataclass(frozen=True)
@@ -46,6 +63,9 @@ class CustomerState:
     returns_at: datetime.datetime | None = None
     returned_by_id: int | None = None
     returned_at: datetime.datetime | None = None
+    # Its pool (issue 17): none is the company pool.
+    pool_id: int | None = None
+    pool_label: str | None = None
 
     @property
     def claimed(self):
@@ -59,6 +79,10 @@ def refuse_claim(actor: Actor, c: CustomerState, cooldown_days=None, now=None):
         return _("You already own it.")
     if c.claimed:
         return _("Already claimed by %(owner)s.") % {"owner": c.owner_label}
+    if c.pool_id in actor.hidden_pools:
+        return _("It is in the pool %(pool)s, which you are not a member of.") % {
+            "pool": c.pool_label
+        }
     if cooldown_days and c.returned_by_id == actor.user_id and c.returned_at:
         free_at = c.returned_at + datetime.timedelta(days=cooldown_days)
         if free_at > (now or timezone.now()):
@@ -82,14 +106,14 @@ def refuse_return(actor: Actor, c: CustomerState):
 def refuse_reclaim(actor: Actor, c: CustomerState):
     if not c.claimed:
         return _("It is not claimed, so there is nothing to reclaim.")
-    if not (actor.is_pool_manager or actor.supervises(c.owner_id)):
+    if not (actor.manages(c) or actor.supervises(c.owner_id)):
         return _("Only pool managers and the owner's supervisors may reclaim it.")
     return None
 
 
 def refuse_assign(actor: Actor, c: CustomerState, to_user_id=None):
     may = (
-        actor.is_pool_manager
+        actor.manages(c)
         or (c.claimed and c.owner_id == actor.user_id)
         or (c.claimed and actor.supervises(c.owner_id))
     )
@@ -105,7 +129,7 @@ def refuse_lock(actor: Actor, c: CustomerState):
     it never returns to the pool by itself."""
     if not c.claimed:
         return _("It is in the pool: only a claimed customer can be locked.")
-    if not (actor.is_pool_manager or actor.supervises(c.owner_id)):
+    if not (actor.manages(c) or actor.supervises(c.owner_id)):
         return _("Only pool managers and the owner's supervisors may lock or unlock it.")
     if c.locked:
         return _("It is already locked.")
@@ -113,10 +137,40 @@ def refuse_lock(actor: Actor, c: CustomerState):
 
 
 def refuse_unlock(actor: Actor, c: CustomerState):
-    if not (actor.is_pool_manager or (c.claimed and actor.supervises(c.owner_id))):
+    if not (actor.manages(c) or (c.claimed and actor.supervises(c.owner_id))):
         return _("Only pool managers and the owner's supervisors may lock or unlock it.")
     if not c.locked:
         return _("It is not locked.")
+    return None
+
+
+def refuse_moving_to(actor: Actor, pool):
+    """Who may put customers in `pool` (None: the company pool): its managers, and the
+    company's pool managers, who manage every pool (issue 17)."""
+    target = pool.pk if pool else None
+    if actor.is_pool_manager or (target is not None and target in actor.managed_pools):
+        return None
+    if pool is None:
+        return _("Only pool managers may put customers in the company pool.")
+    return _("Only the managers of the pool %(pool)s may put customers in it.") % {
+        "pool": pool.name
+    }
+
+
+def refuse_move(actor: Actor, c: CustomerState, to_pool_id, to_pool_name):
+    """Moving a customer to another pool (issue 17): for the managers of both pools."""
+    if c.pool_id == to_pool_id:
+        return _("It is already in that pool.")
+    if not actor.manages(c):
+        if c.pool_id is None:
+            return _("Only pool managers may move customers out of the company pool.")
+        return _("Only the managers of the pool %(pool)s may move its customers.") % {
+            "pool": c.pool_label
+        }
+    if not (actor.is_pool_manager or to_pool_id in actor.managed_pools):
+        return _("Only the managers of the pool %(pool)s may put customers in it.") % {
+            "pool": to_pool_name
+        }
     return None
 
 
@@ -139,7 +193,7 @@ def refuse_pool_edit(actor: Actor, c: CustomerState):
     """P8: an unclaimed customer's public fields, corrected from the pool."""
     if c.claimed:
         return _("Claimed by %(owner)s; its owner edits it.") % {"owner": c.owner_label}
-    if not (actor.is_pool_manager or c.created_by_id == actor.user_id):
+    if not (actor.manages(c) or c.created_by_id == actor.user_id):
         return _("Only pool managers and its creator may correct an unclaimed customer.")
     return None
 
@@ -203,14 +257,14 @@ def refuse_handing_over(actor: Actor):
 
 def refuse_locking(actor: Actor):
     """None for pool managers and supervisors, who may lock some customers (issue 17)."""
-    if not (actor.is_pool_manager or actor.subordinates):
+    if not (actor.manages_any or actor.subordinates):
         return _("Only pool managers and supervisors may lock customers.")
     return None
 
 
 def refuse_reclaiming(actor: Actor):
     """None for pool managers and supervisors, who may reclaim some customers (P5, S3)."""
-    if not (actor.is_pool_manager or actor.subordinates):
+    if not (actor.manages_any or actor.subordinates):
         return _("Only pool managers and supervisors may reclaim customers.")
     return None
 
@@ -218,14 +272,14 @@ def refuse_reclaiming(actor: Actor):
 def refuse_assigning_others(actor: Actor):
     """None for those who may assign customers they do not own: pool managers and
     supervisors (P6, S3). Owners assign their own from My customers (M6)."""
-    if not (actor.is_pool_manager or actor.subordinates):
+    if not (actor.manages_any or actor.subordinates):
         return _("Only pool managers and supervisors may assign customers they do not own.")
     return None
 
 
 def refuse_distributing(actor: Actor):
     """None for pool managers, who may assign a batch or spread it over several users (P6)."""
-    if not actor.is_pool_manager:
+    if not actor.manages_any:
         return _("Only pool managers may assign several customers at once or to several users.")
     return None
 

@@ -128,10 +128,10 @@ def limit_field(verbose_name, help_text=""):
     )
 
 
-class PoolRules(models.Model):
-    """The customer pool's rules (SPEC B1, issue 17): one row, saved by the first change. An
-    empty number switches its rule off; a new installation has every rule off, so the pool
-    behaves as it always did until an administrator turns one on."""
+class PoolRuleFields(models.Model):
+    """The rules a pool follows (SPEC B1, issue 17): the company pool's (PoolRules), or a
+    pool's own (customers.Pool, when it has rules of its own). An empty number switches
+    its rule off."""
 
     auto_return = models.BooleanField(
         _("return neglected customers to the pool automatically"),
@@ -174,17 +174,28 @@ class PoolRules(models.Model):
         _("days before a previous owner may claim a customer back"),
         _("After it returned to the pool, by them, by a rule or by a reclaim."),
     )
+    return_reason_required = models.BooleanField(
+        _("a reason is required to return a customer"),
+        default=False,
+        help_text=_("Chosen from the return reasons of the data dictionary."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PoolRules(PoolRuleFields):
+    """The company pool's rules, and those of every pool without rules of its own: one
+    row, saved by the first change. A new installation has every rule off, so the pool
+    behaves as it always did until an administrator turns one on."""
+
+    # A person's quota, whichever pool the customers are in.
     pool_view_quota = limit_field(
         _("most pool customers one person may open a day"),
         _(
             "Against harvesting the pool: opening more is refused and traced. Pool managers, "
             "administrators and a customer's own readers are not counted."
         ),
-    )
-    return_reason_required = models.BooleanField(
-        _("a reason is required to return a customer"),
-        default=False,
-        help_text=_("Chosen from the return reasons of the data dictionary."),
     )
 
     class Meta:

@@ -1,6 +1,7 @@
 from .contact import Contact, SocialRelation
 from .customer import DICTIONARY_FIELDS, Customer
 from .events import OwnershipEvent
+from .pool import Pool
 from .pool_views import PoolCardView
 from .search import ContactNameGram, CustomerNameGram
 from .share import Share
@@ -12,6 +13,7 @@ __all__ = [
     "Customer",
     "CustomerNameGram",
     "OwnershipEvent",
+    "Pool",
     "PoolCardView",
     "Share",
     "SocialRelation",

@@ -101,6 +101,16 @@ class Customer(NameIndexed):
         db_index=False,  # customer_live_owner serves the lookups by owner
     )
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # Empty: the company pool (customers.models.pool). Moved only by the ownership service.
+    pool = models.ForeignKey(
+        "customers.Pool",
+        verbose_name=_("pool"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        db_index=False,  # customer_in_pool: most customers are in the company pool
+    )
     last_contacted_at = models.DateTimeField(_("last contacted at"), null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
@@ -194,6 +204,9 @@ class Customer(NameIndexed):
                 fields=["deleted_at"],
                 condition=models.Q(deleted_at__isnull=False),
                 name="customer_in_bin",
+            ),
+            models.Index(
+                fields=["pool"], condition=models.Q(pool__isnull=False), name="customer_in_pool"
             ),
         ]
 

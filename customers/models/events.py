@@ -15,6 +15,7 @@ class OwnershipAction(models.TextChoices):
     RESTORE = "restore", _("restored")
     LOCK = "lock", _("locked")
     UNLOCK = "unlock", _("unlocked")
+    MOVE = "move", _("moved to another pool")
 
 
 class OwnershipEvent(models.Model):
@@ -36,6 +37,10 @@ class OwnershipEvent(models.Model):
     )
     to_department = models.ForeignKey(
         "org.Department", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A move between pools (issue 17): the pool it went to; none is the company pool.
+    to_pool = models.ForeignKey(
+        "customers.Pool", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(max_length=300, blank=True)
     # A return's reason from the data dictionary (issue 17); `reason` adds words of one's own.

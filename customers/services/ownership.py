@@ -9,6 +9,7 @@ and a change of owner clears the manual shares (recorded too). SPEC P2–P6, M4�
 """
 
 import functools
+import operator
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
@@ -27,7 +28,7 @@ from notifications.models import Kind
 from notifications.services import notify
 from org import services as org_services
 from settings_app.dictionary import return_reasons
-from settings_app.models import DictionaryKind, PoolRules
+from settings_app.models import DictionaryKind
 
 from .. import rules
 from ..models import Customer, OwnershipEvent, Share
@@ -68,6 +69,8 @@ def load_states(ids, *, include_deleted=False, lock=False):
             returns_at=r["returns_at"],
             returned_by_id=r["returned_by_id"],
             returned_at=r["returned_at"],
+            pool_id=r["pool_id"],
+            pool_label=r["pool__name"],
         )
         for r in rows.values(
             "id",
@@ -81,6 +84,8 @@ def load_states(ids, *, include_deleted=False, lock=False):
             "returns_at",
             "returned_by_id",
             "returned_at",
+            "pool_id",
+            "pool__name",
         )
     }
 
@@ -115,8 +120,21 @@ def _write(events, states=()):
     batches = defaultdict(list)
     for event in events:
         kind = (event.action, event.actor_id, event.to_user_id, event.to_department_id)
-        batches[(*kind, event.reason_item_id, event.reason)].append(event.customer_id)
+        kind += (event.to_pool_id, event.reason_item_id, event.reason)
+        batches[kind].append(event.customer_id)
     names = {state.id: state.name for state in states}
+    pool_names = {event.to_pool_id: str(event.to_pool or "") for event in events if event.to_pool}
+
+    def changes(action, to_user_id, to_department_id, to_pool_id, item, customers):
+        return {
+            "event": action,
+            "customers": customers,
+            "to_user": to_user_id,
+            "to_department": to_department_id,
+            **({"to_pool": pool_names.get(to_pool_id)} if action == A.MOVE else {}),
+            **({"reason_item": item} if item else {}),
+        }
+
     trail.record_many(
         trail.entry(
             None,
@@ -126,18 +144,10 @@ def _write(events, states=()):
             object_id=customers[0] if len(customers) == 1 else "",
             label=names.get(customers[0], "") if len(customers) == 1 else "",
             customer_id=customers[0] if len(customers) == 1 else None,
-            changes={
-                "event": action,
-                "customers": customers,
-                "to_user": to_user_id,
-                "to_department": to_department_id,
-                **({"reason_item": item} if item else {}),
-            },
+            changes=changes(action, *moves, customers),
             reason=reason,
         )
-        for (action, actor_id, to_user_id, to_department_id, item, reason), customers in (
-            batches.items()
-        )
+        for (action, actor_id, *moves, reason), customers in batches.items()
     )
 
 
@@ -226,7 +236,7 @@ def _clear_shares(actor_id, customer_ids):
     ]
 
 
-def _move(actor, allowed, result, *, action, to_user_id, reason="", reason_item=None, pool=None):
+def _move(actor, allowed, result, *, action, to_user_id, reason="", reason_item=None, book=None):
     """Give every customer in `allowed` (screened and locked) to `to_user_id` (None = back
     to the pool). Back in the pool, its last owner's cool-down starts and its lock ends;
     with a new owner, the pool rules' clocks start again (issue 17)."""
@@ -248,7 +258,7 @@ def _move(actor, allowed, result, *, action, to_user_id, reason="", reason_item=
         )
     else:
         rows.update(owner_id=to_user_id, claimed_at=now, clocks_from=now, updated_at=now)
-        due.refresh(moved, due.Rules(pool))
+        due.refresh(moved, book)
     events = _events(
         action, actor.user_id, allowed, to_user=to_user_id, reason=reason, reason_item=reason_item
     )
@@ -257,19 +267,11 @@ def _move(actor, allowed, result, *, action, to_user_id, reason="", reason_item=
     result.done += sorted(moved)
 
 
-def _transition(user, ids, refuse, action, to_owner, reason, reason_item=None):
+def _transition(user, ids, refuse, action, to_owner, reason):
     actor = rules.Actor.of(user)
     with transaction.atomic():
         allowed, result = _screen(actor, ids, refuse)
-        _move(
-            actor,
-            allowed,
-            result,
-            action=action,
-            to_user_id=to_owner,
-            reason=reason,
-            reason_item=reason_item,
-        )
+        _move(actor, allowed, result, action=action, to_user_id=to_owner, reason=reason)
     return result
 
 
@@ -280,66 +282,93 @@ def hold_people(user_ids):
     list(rows.select_for_update().values_list("pk", flat=True))
 
 
-def owned_towards_limit(user_id, pool):
-    """How many customers count towards `user_id`'s owner limit (issue 17)."""
-    owned = Customer.live.filter(owner_id=user_id)
-    if not pool.limit_counts_contracted:
+def owned_towards_limit(user_id, book, rules):
+    """How many customers count towards `user_id`'s owner limit under `rules` (of the rule
+    book `book`): those they own in the pools these rules govern (issue 17)."""
+    owned = Customer.live.filter(book.governed(rules), owner_id=user_id)
+    if not rules.limit_counts_contracted:
         owned = owned.filter(contract_signed_at__isnull=True)
     return owned.count()
 
 
-def _within_claim_limits(user, pool, allowed, result, now):
-    """As many of `allowed` as the person's limits leave room for (issue 17); the others
-    are refused with the limit they would pass. The person's row is locked first, in a
-    statement of its own, so that two claims of theirs at once cannot pass a limit
-    together: a count read in the locking statement would be read from before the wait."""
-    if not (pool.owner_limit or pool.daily_claim_limit):
+def _by_rules(book, states):
+    """`states` grouped by the rules their pools follow, in order."""
+    groups = defaultdict(list)
+    for state in states:
+        groups[book.of(state.pool_id)].append(state)
+    return groups.items()
+
+
+def _within_claim_limits(user, book, allowed, result, now):
+    """As many of `allowed` as the person's limits leave room for (issue 17), the limits of
+    the rules each customer's pool follows; the others are refused with the limit they
+    would pass. The person's row is locked first, in a statement of its own, so that two
+    claims of theirs at once cannot pass a limit together: a count read in the locking
+    statement would be read from before the wait."""
+    if not any(r.owner_limit or r.daily_claim_limit for r, _where in book.each()):
         return allowed
     hold_people([user.pk])
-    room, why = len(allowed), None
-    if pool.owner_limit:
-        left = max(pool.owner_limit - owned_towards_limit(user.pk, pool), 0)
-        if left < room:
-            room = left
-            why = _("You would own more than %(limit)d customers, the most one may own.") % {
-                "limit": pool.owner_limit
-            }
-    if pool.daily_claim_limit:
-        today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        claims = OwnershipEvent.objects.filter(actor_id=user.pk, action=A.CLAIM, at__gte=today)
-        left = max(pool.daily_claim_limit - claims.count(), 0)
-        if left < room:
-            room = left
-            why = _("You would claim more than %(limit)d customers today, the most one may.") % {
-                "limit": pool.daily_claim_limit
-            }
-    for state in allowed[room:]:
-        result.refuse(state.id, state.name, why)
-    return allowed[:room]
-
-
-def _within_owner_limit(actor, pool, allowed, plan, people, result):
-    """The customers of `allowed` whose target in `plan` stays within the owner limit; the
-    others are refused by name (issue 17). Pool managers may pass it when the rules say."""
-    if not pool.owner_limit or (actor.is_pool_manager and pool.assign_may_exceed_limit):
-        return allowed
-    targets = sorted(set(plan.values()) - {None})
-    hold_people(targets)
-    owned = {pk: owned_towards_limit(pk, pool) for pk in targets}
     kept = []
-    for state in allowed:
-        target = plan.get(state.id)
-        if target is not None and owned[target] >= pool.owner_limit:
-            result.refuse(
-                state.id,
-                state.name,
-                _("%(person)s would own more than %(limit)d customers, the most one may own.")
-                % {"person": people[target].label, "limit": pool.owner_limit},
+    for pool_rules, states in _by_rules(book, allowed):
+        room, why = len(states), None
+        if pool_rules.owner_limit:
+            left = max(pool_rules.owner_limit - owned_towards_limit(user.pk, book, pool_rules), 0)
+            if left < room:
+                room = left
+                why = _("You would own more than %(limit)d customers, the most one may own.") % {
+                    "limit": pool_rules.owner_limit
+                }
+        if pool_rules.daily_claim_limit:
+            today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+            claims = OwnershipEvent.objects.filter(
+                book.governed(pool_rules, "customer__pool"),
+                actor_id=user.pk,
+                action=A.CLAIM,
+                at__gte=today,
             )
+            left = max(pool_rules.daily_claim_limit - claims.count(), 0)
+            if left < room:
+                room = left
+                why = _(
+                    "You would claim more than %(limit)d customers today, the most one may."
+                ) % {"limit": pool_rules.daily_claim_limit}
+        for state in states[room:]:
+            result.refuse(state.id, state.name, why)
+        kept += states[:room]
+    return kept
+
+
+def _within_owner_limit(actor, book, allowed, plan, people, result):
+    """The customers of `allowed` whose target in `plan` stays within the owner limit of
+    the rules their pool follows; the others are refused by name (issue 17). Their pool's
+    managers may pass it when the rules say."""
+    targets = sorted(set(plan.values()) - {None})
+    if not targets or not any(r.owner_limit for r, _where in book.each()):
+        return allowed
+    hold_people(targets)
+    kept = []
+    for pool_rules, states in _by_rules(book, allowed):
+        if not pool_rules.owner_limit:
+            kept += states
             continue
-        if target is not None:
-            owned[target] += 1
-        kept.append(state)
+        owned = {pk: owned_towards_limit(pk, book, pool_rules) for pk in targets}
+        for state in states:
+            target = plan.get(state.id)
+            may_exceed = pool_rules.assign_may_exceed_limit and actor.manages(state)
+            if target is not None and not may_exceed:
+                if owned[target] >= pool_rules.owner_limit:
+                    result.refuse(
+                        state.id,
+                        state.name,
+                        _(
+                            "%(person)s would own more than %(limit)d customers, the most "
+                            "one may own."
+                        )
+                        % {"person": people[target].label, "limit": pool_rules.owner_limit},
+                    )
+                    continue
+                owned[target] += 1
+            kept.append(state)
     return kept
 
 
@@ -348,31 +377,94 @@ def claim(user, ids, reason=""):
     """SPEC P4: unclaimed customers become mine; claimed ones are refused by name, and so
     are those the pool rules keep from me (issue 17): a cool-down, or a limit reached."""
     actor = rules.Actor.of(user)
-    pool = PoolRules.load()
+    book = due.Rules()
     now = timezone.now()
 
     def refuse(a, state):
-        return rules.refuse_claim(a, state, pool.cooldown_days, now)
+        return rules.refuse_claim(a, state, book.of(state.pool_id).cooldown_days, now)
 
     with transaction.atomic():
         allowed, result = _screen(actor, ids, refuse)
-        allowed = _within_claim_limits(user, pool, allowed, result, now)
-        _move(actor, allowed, result, action=A.CLAIM, to_user_id=user.pk, reason=reason, pool=pool)
+        allowed = _within_claim_limits(user, book, allowed, result, now)
+        _move(actor, allowed, result, action=A.CLAIM, to_user_id=user.pk, reason=reason, book=book)
     return result
 
 
+# A return's pool when none is chosen: the pool the customer is in.
+ITS_POOL = object()
+
+
 @_traced("return")
-def return_to_pool(user, ids, reason="", reason_item=None):
+def return_to_pool(user, ids, reason="", reason_item=None, to_pool=ITS_POOL):
     """SPEC M4: my customers go back to the pool, unclaimed. `reason_item`: why, from the
-    data dictionary's return reasons, which the pool rules may require (issue 17)."""
+    data dictionary's return reasons, which the pool rules may require (issue 17).
+    `to_pool`: another pool to put them in (None: the company pool), for those who may
+    move customers to it (rules.refuse_moving_to)."""
     if reason_item is not None and reason_item.kind != DictionaryKind.RETURN_REASON:
         raise ServiceError(_("Choose a return reason from the list."), field="reason_item")
-    if reason_item is None and PoolRules.load().return_reason_required:
-        # Only while there is a reason to choose: an emptied list must not keep every
-        # customer with its owner.
-        if return_reasons():
-            raise ServiceError(_("Choose why you return them."), field="reason_item")
-    return _transition(user, ids, rules.refuse_return, A.RETURN, None, reason, reason_item)
+    if reason_item is None and _reason_required(ids):
+        raise ServiceError(_("Choose why you return them."), field="reason_item")
+    actor = rules.Actor.of(user)
+    if to_pool is not ITS_POOL:
+        refused = rules.refuse_moving_to(actor, to_pool)
+        if refused:
+            raise ServiceError(refused, field="pool")
+    with transaction.atomic():
+        allowed, result = _screen(actor, ids, rules.refuse_return)
+        _move(
+            actor,
+            allowed,
+            result,
+            action=A.RETURN,
+            to_user_id=None,
+            reason=reason,
+            reason_item=reason_item,
+        )
+        if to_pool is not ITS_POOL:
+            target = to_pool.pk if to_pool else None
+            _repool(actor, [s for s in allowed if s.pool_id != target], to_pool, reason)
+    return result
+
+
+def _reason_required(ids):
+    """Whether the pool rules of any of these customers' pools require a return reason.
+    Only while there is a reason to choose: an emptied list must not keep every customer
+    with its owner."""
+    book = due.Rules()
+    requiring = [where for rules_, where in book.each() if rules_.return_reason_required]
+    if not requiring or not return_reasons():
+        return False
+    customers = Customer.live.filter(pk__in=list(ids))
+    return customers.filter(functools.reduce(operator.or_, requiring)).exists()
+
+
+def _repool(actor, allowed, pool, reason=""):
+    """Put the customers of `allowed` (screened and locked) in `pool` (None: the company
+    pool), with an event each, and date them by its rules."""
+    moved = [state.id for state in allowed]
+    Customer.objects.filter(pk__in=moved).update(pool=pool, updated_at=timezone.now())
+    due.refresh(moved)
+    events = _events(A.MOVE, actor.user_id, allowed, reason=reason)
+    for event in events:
+        event.to_pool = pool
+    _write(events, allowed)
+    return moved
+
+
+@_traced("move to pool")
+def move_to_pool(user, ids, pool, reason=""):
+    """Issue 17: customers put in another pool (None: the company pool), claimed or not;
+    their owners keep them. For pool managers, of both pools (rules.refuse_move)."""
+    actor = rules.Actor.of(user)
+    target = pool.pk if pool else None
+
+    def refuse(a, state):
+        return rules.refuse_move(a, state, target, pool.name if pool else None)
+
+    with transaction.atomic():
+        allowed, result = _screen(actor, ids, refuse)
+        result.done += sorted(_repool(actor, allowed, pool, reason))
+    return result
 
 
 @_traced("reclaim")
@@ -398,14 +490,14 @@ def _move_by_plan(actor, allowed, result, plan, people, reason, by):
     """Move each customer of `allowed` (screened and locked) to its target in `plan`
     (customer id → user id of `people`): given to them, or reclaimed to the pool where it
     has none. Those a target's owner limit has no room for are refused."""
-    pool = PoolRules.load()
-    allowed = _within_owner_limit(actor, pool, allowed, plan, people, result)
+    book = due.Rules()
+    allowed = _within_owner_limit(actor, book, allowed, plan, people, result)
     by_target = defaultdict(list)
     for state in allowed:
         by_target[plan.get(state.id)].append(state)
     for target, states in by_target.items():
         action = A.ASSIGN if target else A.RECLAIM
-        _move(actor, states, result, action=action, to_user_id=target, reason=reason, pool=pool)
+        _move(actor, states, result, action=action, to_user_id=target, reason=reason, book=book)
         if target is not None:
             names = [state.name for state in states]
             notify([target], Kind.ASSIGNED, names=names, by=by.label, url=reverse("customers:mine"))
@@ -542,11 +634,15 @@ def sweep(now=None, chunk=1_000):
             states = {state.id: state for state in allowed}
             due.refresh(states, rule_set)
             clocks = Customer.objects.filter(pk__in=states, returns_at__lte=now).values_list(
-                "pk", "category_id", Coalesce("clocks_from", "claimed_at"), "last_contacted_at"
+                "pk",
+                "category_id",
+                "pool_id",
+                Coalesce("clocks_from", "claimed_at"),
+                "last_contacted_at",
             )
             by_reason, by_owner = defaultdict(list), defaultdict(list)
-            for pk, category_id, clocks_from, contacted_at in clocks:
-                why = rule_set.reason(category_id, clocks_from, contacted_at, now)
+            for pk, category_id, pool_id, clocks_from, contacted_at in clocks:
+                why = rule_set.reason(category_id, pool_id, clocks_from, contacted_at, now)
                 by_reason[why].append(states[pk])
                 by_owner[states[pk].owner_id].append(states[pk].name)
             for why, returned in by_reason.items():

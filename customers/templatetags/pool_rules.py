@@ -1,5 +1,6 @@
-"""`{% returns_in customer warning_days %}`: when a claimed customer goes back to the pool
-by itself (issue 17), as its owner reads it: a warning within the rules' warning days,
+"""`{% returns_in customer pool_rules %}`: when a claimed customer goes back to the pool
+by itself (issue 17), as its owner reads it: a warning within the warning days of its
+pool's rules (`pool_rules`: customers.services.due.Rules),
 the date further off, a lock when it is locked, a dash when it never returns."""
 
 import math
@@ -16,7 +17,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def returns_in(customer, warning_days):
+def returns_in(customer, pool_rules):
     if customer.locked_at:
         return format_html(
             '<span class="status status-locked" data-testid="locked" title="{}">{}{}</span>',
@@ -28,7 +29,7 @@ def returns_in(customer, warning_days):
         return "—"
     left = (customer.returns_at - timezone.now()).total_seconds() / 86400
     date = formats.date_format(timezone.localtime(customer.returns_at), "Y-m-d")
-    if left > (warning_days or 0):
+    if left > (pool_rules.of(customer.pool_id).warning_days or 0):
         return format_html('<span data-testid="returns-at">{}</span>', date)
     if left <= 0:
         text = _("returns at the next check")

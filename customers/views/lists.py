@@ -23,12 +23,12 @@ from core.views import safe_next, ticked_ids
 from core.widgets import option_tags
 from org.models import LABEL_FIELDS, Department, person_choices, person_label
 from settings_app.dictionary import return_reasons
-from settings_app.models import PoolRules
 
 from .. import querysets, rules
 from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet
 from ..forms import BatchForm
 from ..models import Customer
+from ..services import due
 from ..sorting import DELETED_SORT, sort_for
 
 BATCH_RESULT_KEY = "customers_batch_result"
@@ -133,10 +133,10 @@ class MineListView(CustomerListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        pool_rules = PoolRules.load()
+        pool_rules = due.Rules()
         context["pool_rules"] = pool_rules
         context["return_reasons"] = return_reasons()
-        if pool_rules.auto_return:  # "due to return this week" (issue 17)
+        if pool_rules.on:  # "due to return this week" (issue 17)
             week = timezone.localdate() + datetime.timedelta(days=7)
             context["due_this_week"] = f"?returns_before={week.isoformat()}&ordering=returns_at"
         return context

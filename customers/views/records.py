@@ -23,7 +23,7 @@ from org.models import person_choices
 from records import recycle_bin, registry
 from records.views import bin_context, tab_context
 from settings_app.dictionary import return_reasons
-from settings_app.models import PoolRules, SystemSettings
+from settings_app.models import SystemSettings
 
 from .. import querysets, rules
 from ..api.serializers import PoolCustomerSerializer
@@ -37,7 +37,7 @@ from ..forms import (
     ShareForm,
 )
 from ..models import Customer
-from ..services import contacts, details, history, ownership, pool_views
+from ..services import contacts, details, due, history, ownership, pool_views
 
 PUBLIC_LABELS = {
     "id": gettext_lazy("Id"),
@@ -127,7 +127,7 @@ def ownership_actions(user, customer):
         "actions_back": back,
         "people_options": people,
         "supervises_owner": actor.supervises(state.owner_id),
-        "pool_rules": PoolRules.load(),
+        "pool_rules": due.Rules(),
         "return_reasons": return_reasons() if offers["may_return"] else (),
     }
 
