@@ -451,6 +451,13 @@ def _repool(actor, allowed, pool, reason=""):
     return moved
 
 
+def empty_pool(actor, ids):
+    """The customers `ids` (of a pool about to be deleted, those in the recycle bin too)
+    put in the company pool. Returns their ids."""
+    allowed, _result = _screen(actor, ids, lambda a, state: None, include_deleted=True)
+    return _repool(actor, [s for s in allowed if s.pool_id is not None], None)
+
+
 @_traced("move to pool")
 def move_to_pool(user, ids, pool, reason=""):
     """Issue 17: customers put in another pool (None: the company pool), claimed or not;
@@ -516,7 +523,7 @@ def assign(user, ids, to_users, reason=""):
     if refused:
         raise ServiceError(refused, field="to")
     actor = rules.Actor.of(user)
-    if not actor.is_pool_manager and (len(_unique(ids)) > 1 or len(to_users) > 1):
+    if not actor.manages_any and (len(_unique(ids)) > 1 or len(to_users) > 1):
         raise ServiceError(
             _("Only pool managers may assign several customers at once or to several users.")
         )

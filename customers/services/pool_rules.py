@@ -27,6 +27,8 @@ RULE_FIELDS = (
     "return_reason_required",
     "pool_view_quota",
 )
+# A pool's rules of its own (customers.Pool): all but the view quota, which is a person's.
+POOL_RULE_FIELDS = tuple(field for field in RULE_FIELDS if field != "pool_view_quota")
 CATEGORY_FIELDS = ("no_contact_days", "no_deal_days")
 # The rules a customer's date depends on (customers.services.due).
 DATING_FIELDS = ("auto_return", "no_contact_days", "no_deal_days", "exempt_contracted")
