@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from activities.services import interactions
-from customers.models import Customer
+from customers.models import Customer, Pool
 from customers.services import contacts, due, ownership
 from customers.services.pool_rules import save_pool_rules
+from customers.services.pools import save_pool
 from org.models import Department, User
 from org.services import save_user
 from sales.services import contracts, expenses, opportunities, payments, quotes, receivables
@@ -100,6 +101,8 @@ PEOPLE = [
     ("admin", "Administrator", "管理层 Management", None, False, True),
 ]
 
+EAST_POOL = "华东区域 East region"
+
 CN_CITIES = ["北京", "上海", "广州", "深圳", "杭州", "成都", "南京", "武汉", "苏州", "西安"]
 CN_WORDS = [
     "华信",
@@ -185,6 +188,7 @@ class Command(BaseCommand):
             self.customers(rng, customers, people, items)
             self.returned_by_a_rep(people, items)
             self.pool_rules(people)
+            self.east_pool(people)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded: {Customer.objects.count()} customers.")
         )
@@ -299,6 +303,20 @@ class Command(BaseCommand):
             people["admin"], {"auto_return": True, "no_contact_days": 30, "warning_days": 3}
         )
         due.refresh_all()
+
+    def east_pool(self, people):
+        """A pool of its own for Sales East, managed by its manager, holding some of the
+        unclaimed customers: Sales East sees and claims them, Sales North does not."""
+        east = people["east_mgr"].department
+        pool = save_pool(
+            people["admin"],
+            Pool.objects.filter(name=EAST_POOL).first(),
+            {"name": EAST_POOL},
+            {"departments": [east], "managers": [people["east_mgr"]]},
+        )
+        unclaimed = Customer.live.filter(owner__isnull=True, pool__isnull=True).order_by("pk")
+        ids = list(unclaimed.values_list("pk", flat=True)[:20])
+        ownership.move_to_pool(people["marketer"], ids, pool, reason="demo: Sales East leads")
 
     def returned_by_a_rep(self, people, items):
         """Two leads a rep keyed in, worked and gave back to the pool: their supervisors
