@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-GENERATOR_VERSION = "6"  # 6: the pool rules' columns (issue 17)
+GENERATOR_VERSION = "7"  # 7: the customer's pool (issue 17)
 DEFAULT_SEED = 20_261_201
 META_TABLE = "benchmark_dataset"
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,7 +155,7 @@ CUSTOMER_COLUMNS = (
     "id name name_key search_name sort_name category_id industry_id source_id region_id "
     "address phone website notes created_by_id created_at updated_at owner_id claimed_at "
     "last_contacted_at deleted_at version clocks_from returns_at last_deal_at contract_signed_at "
-    "locked_at locked_by_id returned_at returned_by_id"
+    "locked_at locked_by_id returned_at returned_by_id pool_id"
 ).split()
 CONTACT_COLUMNS = (
     "id customer_id name search_name title mobile phone email notes is_primary created_at"
@@ -735,6 +735,7 @@ def _load_customers(loader, rng, names, clock, size, plan, people, items):
                 # so nothing is due, locked or returned yet.
                 text(claimed) if claimed else None,
                 *(None,) * 7,
+                None,  # every customer in the company pool
             )
         )
         count = plan.contacts[i]

@@ -47,7 +47,14 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "department", "supervisor", "is_pool_manager", "is_staff"]
+        fields = [
+            "display_name",
+            "department",
+            "supervisor",
+            "customer_limit",
+            "is_pool_manager",
+            "is_staff",
+        ]
         labels = {"department": _("Department"), "supervisor": _("Supervisor")}
         field_classes = {"supervisor": PersonChoiceField}
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,16 @@ class User(AbstractUser):
         blank=True,
         validators=[validate_time_zone],
         help_text=_("e.g. Asia/Shanghai; empty means the site's time zone."),
+    )
+
+    # Issue 17: a limit of this person's own on the customers they own, instead of the pool
+    # rules' (customers.services.ownership); empty: the rules'.
+    customer_limit = models.PositiveIntegerField(
+        _("most customers they may own"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+        help_text=_("Instead of the pool rules' limit. Empty: the pool rules' limit."),
     )
 
     # Moved on by "sign out everywhere" (org.services): every session begun before carries

@@ -291,6 +291,12 @@ def owned_towards_limit(user_id, book, rules):
     return owned.count()
 
 
+def owner_limit(person, pool_rules):
+    """The most customers `person` may own under `pool_rules`: their own limit, when they
+    have one, instead of the rules' (issue 17); None for no limit."""
+    return person.customer_limit or pool_rules.owner_limit
+
+
 def _by_rules(book, states):
     """`states` grouped by the rules their pools follow, in order."""
     groups = defaultdict(list)
@@ -305,18 +311,20 @@ def _within_claim_limits(user, book, allowed, result, now):
     would pass. The person's row is locked first, in a statement of its own, so that two
     claims of theirs at once cannot pass a limit together: a count read in the locking
     statement would be read from before the wait."""
-    if not any(r.owner_limit or r.daily_claim_limit for r, _where in book.each()):
+    limits = [r.owner_limit or r.daily_claim_limit for r, _where in book.each()]
+    if not (any(limits) or user.customer_limit):
         return allowed
     hold_people([user.pk])
     kept = []
     for pool_rules, states in _by_rules(book, allowed):
         room, why = len(states), None
-        if pool_rules.owner_limit:
-            left = max(pool_rules.owner_limit - owned_towards_limit(user.pk, book, pool_rules), 0)
+        limit = owner_limit(user, pool_rules)
+        if limit:
+            left = max(limit - owned_towards_limit(user.pk, book, pool_rules), 0)
             if left < room:
                 room = left
                 why = _("You would own more than %(limit)d customers, the most one may own.") % {
-                    "limit": pool_rules.owner_limit
+                    "limit": limit
                 }
         if pool_rules.daily_claim_limit:
             today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -343,20 +351,22 @@ def _within_owner_limit(actor, book, allowed, plan, people, result):
     the rules their pool follows; the others are refused by name (issue 17). Their pool's
     managers may pass it when the rules say."""
     targets = sorted(set(plan.values()) - {None})
-    if not targets or not any(r.owner_limit for r, _where in book.each()):
+    own_limits = any(people[pk].customer_limit for pk in targets)
+    if not targets or not (own_limits or any(r.owner_limit for r, _where in book.each())):
         return allowed
     hold_people(targets)
     kept = []
     for pool_rules, states in _by_rules(book, allowed):
-        if not pool_rules.owner_limit:
+        limits = {pk: owner_limit(people[pk], pool_rules) for pk in targets}
+        if not any(limits.values()):
             kept += states
             continue
-        owned = {pk: owned_towards_limit(pk, book, pool_rules) for pk in targets}
+        owned = {pk: owned_towards_limit(pk, book, pool_rules) for pk in targets if limits[pk]}
         for state in states:
             target = plan.get(state.id)
             may_exceed = pool_rules.assign_may_exceed_limit and actor.manages(state)
-            if target is not None and not may_exceed:
-                if owned[target] >= pool_rules.owner_limit:
+            if target is not None and limits[target] and not may_exceed:
+                if owned[target] >= limits[target]:
                     result.refuse(
                         state.id,
                         state.name,
@@ -364,7 +374,7 @@ def _within_owner_limit(actor, book, allowed, plan, people, result):
                             "%(person)s would own more than %(limit)d customers, the most "
                             "one may own."
                         )
-                        % {"person": people[target].label, "limit": pool_rules.owner_limit},
+                        % {"person": people[target].label, "limit": limits[target]},
                     )
                     continue
                 owned[target] += 1

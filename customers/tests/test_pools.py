@@ -289,3 +289,27 @@ def test_deleting_a_pool_moves_its_customers_to_the_company_pool(company):
     ) == {None}
     assert OwnershipEvent.objects.filter(action=A.MOVE, to_pool=None).count() == 2
     assert AuditEntry.objects.filter(action=Action.DELETE, object_type="customers.pool").exists()
+
+
+# ------------------------------------------------------------------- a person's own limit
+
+
+def test_a_persons_own_limit_replaces_the_rules_limit(company):
+    save_pool_rules(company.admin, {"owner_limit": 5})
+    company.rep.customer_limit = 1
+    company.rep.save()
+    a, b = CustomerFactory(name="A"), CustomerFactory(name="B")
+    result = ownership.claim(fresh(company.rep), [a.pk, b.pk])
+    assert result.done == [a.pk]
+    assert "more than 1 customers" in result.refused[0]["reason"]
+    c, d = CustomerFactory(name="C"), CustomerFactory(name="D")
+    assert ownership.claim(fresh(company.deputy), [c.pk]).done == [c.pk]  # the rules' 5
+    refused = ownership.assign(fresh(company.marketer), [d.pk], [fresh(company.rep)])
+    assert "Rep Li would own more than 1 customers" in refused.refused[0]["reason"]
+
+
+def test_a_persons_own_limit_holds_with_every_rule_off(company):
+    company.rep.customer_limit = 1
+    company.rep.save()
+    a, b = CustomerFactory(name="A"), CustomerFactory(name="B")
+    assert ownership.claim(fresh(company.rep), [a.pk, b.pk]).done == [a.pk]

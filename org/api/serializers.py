@@ -39,6 +39,7 @@ class UserSerializer(serializers.ModelSerializer):
             "is_administrator",
             "is_active",
             "time_zone",
+            "customer_limit",
         ]
 
     def validate_password(self, value):
@@ -52,7 +53,7 @@ class UserSerializer(serializers.ModelSerializer):
 
     # Who the administrators are is theirs to know: a salesperson's list of people
     # (pickers) would otherwise name every account worth attacking.
-    ADMIN_ONLY = ("is_staff", "is_administrator")
+    ADMIN_ONLY = ("is_staff", "is_administrator", "customer_limit")
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
