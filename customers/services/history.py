@@ -83,6 +83,7 @@ def ownership_entries(customer: Customer):
             "reason",
             "reason_item",
             "to_department__name",
+            "to_pool__name",
             *(f"{relation}__{field}" for relation in PEOPLE for field in PERSON),
         )
     )
@@ -90,6 +91,7 @@ def ownership_entries(customer: Customer):
     reasons = {}
     items = dictionary.items()
     pool_rules_label = _("the pool rules")
+    company_pool = _("Company pool")
     entries = []
     for row in rows:
         key = (row["reason_item"], row["reason"])
@@ -104,6 +106,10 @@ def ownership_entries(customer: Customer):
                 # An event with no one behind it is the pool rules' automatic return.
                 **({"actor": pool_rules_label} if _by_the_rules(row) else {}),
                 "to_department": row["to_department__name"],
+                # A move between pools (issue 17): the pool it went to.
+                "to_pool": (row["to_pool__name"] or company_pool)
+                if row["action"] == OwnershipAction.MOVE
+                else None,
                 "reason": reasons[key],
                 "changes": [],
             }

@@ -313,3 +313,15 @@ def test_a_persons_own_limit_holds_with_every_rule_off(company):
     company.rep.save()
     a, b = CustomerFactory(name="A"), CustomerFactory(name="B")
     assert ownership.claim(fresh(company.rep), [a.pk, b.pk]).done == [a.pk]
+
+
+def test_a_move_shows_in_the_history_with_the_pool_it_went_to(company, browser):
+    east = new_pool(company)
+    acme = CustomerFactory(name="Acme")
+    ownership.claim(company.rep, [acme.pk])
+    ownership.move_to_pool(fresh(company.marketer), [acme.pk], east, "regions")
+    ownership.move_to_pool(fresh(company.marketer), [acme.pk], None)
+    page = browser(company.rep).get(f"/customers/{acme.pk}/?tab=history")
+    text = page.content.decode()
+    assert "moved to another pool" in text
+    assert "East" in text and "Company pool" in text
