@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import handover, lists, pool_rules, records
+from .views import handover, lists, pool_rules, pools, records
 
 app_name = "customers"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("customers/batch/", lists.BatchActionView.as_view(), name="batch"),
     path("hand-over/", handover.HandOverView.as_view(), name="hand-over"),
     path("pool/rules/", pool_rules.PoolRulesView.as_view(), name="pool-rules"),
+    path("pools/", pools.PoolListView.as_view(), name="pools"),
+    path("pools/new/", pools.PoolFormView.as_view(), name="pools-new"),
+    path("pools/<int:pk>/", pools.PoolFormView.as_view(), name="pools-edit"),
+    path("pools/<int:pk>/delete/", pools.PoolDeleteView.as_view(), name="pools-delete"),
     path("customers/new/", records.CustomerCreateView.as_view(), name="new"),
     path("customers/duplicates/", records.DuplicatesView.as_view(), name="duplicates"),
     path("customers/<int:pk>/", records.CustomerDetailView.as_view(), name="detail"),

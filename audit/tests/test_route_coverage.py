@@ -242,6 +242,15 @@ SCENARIOS = {
     ("customers:pool-rules", "post"): lambda s: s.page(s.company.admin).post(
         "/pool/rules/", {"auto_return": "on", "no_contact_days": "20", "warning_days": "3"}
     ),
+    ("customers:pools-new", "post"): lambda s: s.page(s.company.admin).post(
+        "/pools/new/", {"name": "Route Pool", "warning_days": "3", "members": [s.company.rep.pk]}
+    ),
+    ("customers:pools-edit", "post"): lambda s: s.page(s.company.admin).post(
+        f"/pools/{_pool(s).pk}/", {"name": "Route Pool Renamed", "warning_days": "3"}
+    ),
+    ("customers:pools-delete", "post"): lambda s: s.page(s.company.admin).post(
+        f"/pools/{_pool(s).pk}/delete/"
+    ),
     ("notification-read", "post"): lambda s: s.rep.post(f"/api/notifications/{_note(s)}/read/"),
     ("notification-read-all", "post"): lambda s: (
         _note(s),
@@ -478,6 +487,12 @@ def _item(s):
 def _second_item(s):
     _item(s)
     return DictionaryItem.objects.get_or_create(kind="category", name="Route Second")[0]
+
+
+def _pool(s):
+    from customers.services.pools import save_pool
+
+    return save_pool(s.company.admin, None, {"name": "Route Pool"}, {"members": [s.company.rep]})
 
 
 def _upload():

@@ -80,6 +80,7 @@ def walk(people, customer):
             ("settings", "/settings/"),
             ("settings-system", "/settings/system/"),
             ("pool-rules", "/pool/rules/"),
+            ("pools", "/pools/"),
             ("settings-dictionary", "/settings/dictionary/category/"),
             ("settings-users", "/settings/users/"),
             ("settings-person", f"/settings/users/{people[LOCKED].pk}/"),
