@@ -155,6 +155,7 @@ def edit_entry(at, user, changes):
         "from_user": None,
         "to_user": None,
         "to_department": None,
+        "to_pool": None,
         "reason": "",
         "changes": changes,
     }
@@ -189,6 +190,8 @@ def record_entries(customer: Customer):
                 "from_user": None,
                 "to_user": None,
                 "to_department": None,
+                "to_pool": None,
+        "to_pool": None,
                 "object": f"{capfirst(model._meta.verbose_name)}: {row.object_label}",
                 "reason": row.reason,
                 "changes": [
