@@ -64,6 +64,7 @@ def measure(pools, move, reps, seed):
 
     orders = [sign + param for param, _label, _keys in PUBLIC_SORTS for sign in ("", "-")]
     timings = {"one pool of several": [], "every pool (nothing hidden)": []}
+    by_order = {}
     setups = {
         "one pool of several": lambda: created[0].members.set([heavy]),
         "every pool (nothing hidden)": lambda: [p.members.set([heavy]) for p in created],
@@ -81,6 +82,7 @@ def measure(pools, move, reps, seed):
                 started = time.perf_counter()
                 response = client.get("/api/pool/", {"ordering": ordering})
                 timings[mode].append(time.perf_counter() - started)
+                by_order.setdefault((mode, ordering), []).append(timings[mode][-1])
                 if response.status_code != 200:
                     raise RuntimeError(f"{ordering}: {response.status_code}")
                 body = response.json()
@@ -95,6 +97,11 @@ def measure(pools, move, reps, seed):
         result[f"pool list, {mode} p50 / p95 (ms)"] = (
             f"{ms(statistics.median(samples))} / {ms(p95(samples))}"
         )
+        slowest = sorted(
+            ((max(times), order) for (m, order), times in by_order.items() if m == mode),
+            reverse=True,
+        )[:3]
+        result[f"pool list, {mode}: slowest orders (ms)"] = {o: ms(t) for t, o in slowest}
     return result
 
 
