@@ -267,6 +267,18 @@ SCENARIOS = {
     ("customer-unlock", "post"): _batch("unlock", "manager", "customer", _none),
     ("customer-claim", "post"): _batch("claim", "rep", "free", _none),
     ("customer-return-to-pool", "post"): _batch("return", "rep", "customer", _none),
+    ("customer-move-to-pool", "post"): _batch(
+        "move-to-pool", "marketer", "free", lambda s: {"pool": _pool(s).pk}
+    ),
+    ("pools-list", "post"): lambda s: s.as_(s.company.admin).post(
+        "/api/pools/", {"name": "Route API Pool", "members": [s.company.rep.pk]}, format="json"
+    ),
+    ("pools-detail", "patch"): lambda s: s.as_(s.company.admin).patch(
+        f"/api/pools/{_pool(s).pk}/", {"name": "Route Pool Renamed"}, format="json"
+    ),
+    ("pools-detail", "delete"): lambda s: s.as_(s.company.admin).delete(
+        f"/api/pools/{_pool(s).pk}/"
+    ),
     ("customer-reclaim", "post"): _batch("reclaim", "manager", "customer", _none),
     ("customer-assign", "post"): _batch("assign", "marketer", "free", _to_rep),
     ("customer-share", "post"): _batch("share", "rep", "customer", _with_peer),

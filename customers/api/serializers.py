@@ -2,7 +2,7 @@ import functools
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from core.api.fields import RowRef, lazy_text, row_id
@@ -16,10 +16,12 @@ from settings_app.models import (
     SystemSettings,
 )
 
-from ..models import Contact, Customer, Share, SocialRelation
+from .. import querysets
+from ..models import Contact, Customer, Pool, Share, SocialRelation
 from ..models.customer import NAME_MAX_LENGTH
+from ..models.pool import POOL_NAME_MAX_LENGTH
 from ..services.details import POOL_EDITABLE_FIELDS
-from ..services.pool_rules import RULE_FIELDS
+from ..services.pool_rules import POOL_RULE_FIELDS, RULE_FIELDS
 
 User = get_user_model()
 
@@ -40,6 +42,27 @@ def department_ids(**kwargs):
     )
 
 
+class PoolRef(RowRef):
+    """A pool the requester sees (customers.querysets.pools) by its id, or null: the company
+    pool. A pool they do not see is refused as one that does not exist."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault(
+            "required",
+            lazy_text(lambda: _("Choose a pool: its id, or null for the company pool.")),
+        )
+        super().__init__(
+            lazy_text(lambda: _("pool")), queryset=Pool.objects.all(), allow_null=True, **kwargs
+        )
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return Pool.objects.none()
+        return querysets.pools(request.user)
+
+
 def item_name(field):
     """The name of the dictionary item in `field`, or null where it has none."""
     return serializers.CharField(
@@ -50,6 +73,12 @@ def item_name(field):
 class BatchSerializer(serializers.Serializer):
     ids = serializers.ListField(child=row_id(), allow_empty=False, max_length=5000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class MoveToPoolSerializer(BatchSerializer):
+    """Issue 17: customers put in another pool (`pool` null: the company pool)."""
+
+    pool = PoolRef()
 
 
 class AssignSerializer(BatchSerializer):
@@ -119,6 +148,24 @@ class PoolCustomerSerializer(serializers.Serializer):
         fields = super().get_fields()
         shown = (*public_fields(self.context), *self.shown_besides)
         return {name: field for name, field in fields.items() if name in shown}
+
+
+def pool_id_field():
+    return serializers.IntegerField(source="pool_id", read_only=True, allow_null=True)
+
+
+def pool_name_field():
+    return serializers.CharField(source="pool.name", default=None, allow_null=True, read_only=True)
+
+
+@extend_schema_serializer(component_name="PoolCustomer")
+class PoolItemSerializer(PoolCustomerSerializer):
+    """A customer as the API's pool shows it: its public fields and the pool it is in
+    (issue 17; null: the company pool), a public fact. Rows with `pool` joined."""
+
+    pool = pool_id_field()
+    pool_name = pool_name_field()
+    shown_besides = ("pool", "pool_name")
 
 
 class DictionaryRef(RowRef):
@@ -209,6 +256,9 @@ class CustomerSerializer(serializers.ModelSerializer):
     owner = UserBriefSerializer(read_only=True, allow_null=True)
     created_by = UserBriefSerializer(read_only=True, allow_null=True)
     primary_contact = serializers.SerializerMethodField()
+    # The pool it is in (null: the company pool); moved by POST /api/customers/move-to-pool/.
+    pool = pool_id_field()
+    pool_name = pool_name_field()
 
     class Meta:
         model = Customer
@@ -238,6 +288,8 @@ class CustomerSerializer(serializers.ModelSerializer):
             "updated_at",
             "version",
             "primary_contact",
+            "pool",
+            "pool_name",
         ]
         read_only_fields = [
             "version",
@@ -431,6 +483,86 @@ class PoolRulesSerializer(serializers.ModelSerializer):
 
 
 class ReturnSerializer(BatchSerializer):
-    """A return, with why from the data dictionary's return reasons (issue 17)."""
+    """A return, with why from the data dictionary's return reasons (issue 17), into the
+    customers' own pool, or, with `pool`, into that one (null: the company pool), for
+    those who may put customers in it."""
 
     reason_item = DictionaryRef("return_reason", required=False)
+    pool = PoolRef(source="to_pool", required=False)
+
+
+class RowRefs(serializers.ListField):
+    """Ids of rows of `queryset`, read in one query whatever their number; given back as
+    the rows, in the order sent, each once. Shown as the ids of a many-to-many field."""
+
+    def __init__(self, noun, queryset, **kwargs):
+        self.noun, self.queryset = noun, queryset
+        kwargs.setdefault("max_length", 5000)
+        super().__init__(child=row_id(), **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        ids = list(dict.fromkeys(super().run_validation(data)))
+        found = self.queryset.in_bulk(ids)
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            raise serializers.ValidationError(
+                _("No %(noun)s with id %(ids)s.")
+                % {"noun": self.noun, "ids": ", ".join(map(str, missing))}
+            )
+        return [found[pk] for pk in ids]
+
+    def to_representation(self, related):
+        return [row.pk for row in related.all()]
+
+
+class PoolSerializer(serializers.ModelSerializer):
+    """A pool besides the company pool (issue 17): its people, and its rules, applied
+    when `own_rules` is on (otherwise it follows the company pool's). `members`,
+    `departments` and `managers`, when sent, each replace the pool's. `customer_count`:
+    its customers outside the recycle bin."""
+
+    name = serializers.CharField(max_length=POOL_NAME_MAX_LENGTH)
+    members = RowRefs(lazy_text(lambda: _("user")), User.objects.all(), required=False)
+    departments = RowRefs(
+        lazy_text(lambda: _("department")), Department.objects.all(), required=False
+    )
+    managers = RowRefs(lazy_text(lambda: _("user")), User.objects.all(), required=False)
+    customer_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Pool
+        fields = [
+            "id",
+            "name",
+            "own_rules",
+            "members",
+            "departments",
+            "managers",
+            "customer_count",
+            *POOL_RULE_FIELDS,
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def _active_or_kept(self, users, field):
+        """People newly named must be active; one deactivated since may stay (what GET
+        gives back may be sent again)."""
+        kept = set()
+        if self.instance is not None:
+            kept = set(getattr(self.instance, field).values_list("pk", flat=True))
+        inactive = [u.pk for u in users if not u.is_active and u.pk not in kept]
+        if inactive:
+            raise serializers.ValidationError(
+                _("No active user with id %(ids)s.") % {"ids": ", ".join(map(str, inactive))}
+            )
+        return users
+
+    def validate_members(self, users):
+        return self._active_or_kept(users, "members")
+
+    def validate_managers(self, users):
+        return self._active_or_kept(users, "managers")
+
+
+class PoolDeletedSerializer(serializers.Serializer):
+    moved = serializers.IntegerField(help_text="customers moved to the company pool")

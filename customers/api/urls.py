@@ -5,6 +5,7 @@ from . import tabs, views
 
 router = SimpleRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("pools", views.PoolViewSet, basename="pools")
 
 tab_router = SimpleRouter()
 tab_router.register("contacts", tabs.ContactViewSet, basename="customer-contact")

@@ -1,6 +1,9 @@
 """REST API for customers (DESIGN.md contract). Views parse, call one service, render."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -9,15 +12,17 @@ from rest_framework.response import Response
 
 from core.api.concurrency import VersionETag
 from core.api.pagination import KeysetPagination
+from core.api.permissions import AdministratorWrites
 from core.concurrency import if_match
 from core.ids import as_id
+from org.models import Department
 from settings_app.models import PoolRules
 
 from .. import querysets
 from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet
-from ..models import Customer
+from ..models import Customer, Pool
 from ..querysets import with_deletion, with_list_relations, with_record_relations
-from ..services import details, ownership, pool_rules, pool_views
+from ..services import details, ownership, pool_rules, pool_views, pools
 from ..sorting import DELETED_SORT, MINE_SORTS, PUBLIC_SORTS, RECORD_SORTS, sort_for
 from . import serializers as s
 
@@ -37,23 +42,24 @@ class CustomerListMixin:
         return sort_for(ordering, self.sorts)
 
     def load_page(self, ids):
-        return self.relations(Customer.objects.filter(pk__in=ids))
+        return self.relations(Customer.objects.filter(pk__in=ids)).select_related("pool")
 
 
 class PoolView(CustomerListMixin, generics.ListCreateAPIView):
-    """SPEC P1, P2: every customer, public fields only; create unclaimed or `claim: true`."""
+    """SPEC P1, P2: every customer of the pools I see, public fields only; create
+    unclaimed or `claim: true`."""
 
     filterset_class = PoolFilterSet
     sorts = PUBLIC_SORTS
     relations = staticmethod(with_list_relations)
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Customer.objects.none()
         return querysets.pool(self.request.user)
 
     def get_serializer_class(self):
-        return (
-            s.NewCustomerSerializer if self.request.method == "POST" else s.PoolCustomerSerializer
-        )
+        return s.NewCustomerSerializer if self.request.method == "POST" else s.PoolItemSerializer
 
     # A customer created unclaimed is shown as the pool shows it, a claimed one in full.
     @extend_schema(
@@ -61,7 +67,7 @@ class PoolView(CustomerListMixin, generics.ListCreateAPIView):
         responses={
             201: PolymorphicProxySerializer(
                 component_name="NewPoolCustomer",
-                serializers=[s.PoolCustomerSerializer, s.CustomerSerializer],
+                serializers=[s.PoolItemSerializer, s.CustomerSerializer],
                 resource_type_field_name=None,
             )
         },
@@ -72,7 +78,7 @@ class PoolView(CustomerListMixin, generics.ListCreateAPIView):
         data = dict(form.validated_data)
         claim = data.pop("claim", False)
         customer = ownership.create(request.user, data, claim=claim)
-        shown = s.CustomerSerializer if claim else s.PoolCustomerSerializer
+        shown = s.CustomerSerializer if claim else s.PoolItemSerializer
         return Response(shown(customer).data, status=status.HTTP_201_CREATED)
 
 
@@ -80,10 +86,10 @@ class PoolDetailView(generics.RetrieveAPIView):
     """SPEC P7: one customer's public fields. P8: PATCH corrects an unclaimed customer's
     public fields (pool managers, and its creator)."""
 
-    serializer_class = s.PoolCustomerSerializer
+    serializer_class = s.PoolItemSerializer
 
     def get_queryset(self):
-        return with_list_relations(querysets.pool(self.request.user))
+        return with_list_relations(querysets.pool(self.request.user)).select_related("pool")
 
     def retrieve(self, request, *args, **kwargs):
         customer = self.get_object()
@@ -91,13 +97,13 @@ class PoolDetailView(generics.RetrieveAPIView):
         pool_views.count_view(request.user, customer, readable)
         return Response(self.get_serializer(customer).data)
 
-    @extend_schema(request=s.PoolEditSerializer, responses=s.PoolCustomerSerializer)
+    @extend_schema(request=s.PoolEditSerializer, responses=s.PoolItemSerializer)
     def patch(self, request, pk):
         customer = self.get_object()
         form = s.PoolEditSerializer(customer, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         details.update_in_pool(request.user, customer, dict(form.validated_data))
-        return Response(s.PoolCustomerSerializer(self.get_object()).data)
+        return Response(s.PoolItemSerializer(self.get_object()).data)
 
 
 class MineView(CustomerListMixin, generics.ListCreateAPIView):
@@ -168,7 +174,7 @@ class RecycleBinView(CustomerListMixin, generics.ListAPIView):
 
 
 def _batch(request, form_class, service):
-    form = form_class(data=request.data)
+    form = form_class(data=request.data, context={"request": request})
     form.is_valid(raise_exception=True)
     data = dict(form.validated_data)
     result = service(request.user, data.pop("ids"), **data)
@@ -188,7 +194,7 @@ class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericVi
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Customer.objects.none()
-        return with_record_relations(querysets.visible(self.request.user))
+        return with_record_relations(querysets.visible(self.request.user)).select_related("pool")
 
     def get_object(self):
         return details.get_visible(self.request.user, self.kwargs["pk"], self.get_queryset())
@@ -203,7 +209,7 @@ class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericVi
     # One short list, never paged: without pagination_class the schema called it a page.
     @extend_schema(
         parameters=[OpenApiParameter("name", str, required=True)],
-        responses=s.PoolCustomerSerializer(many=True),
+        responses=s.PoolItemSerializer(many=True),
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def duplicates(self, request):
@@ -214,8 +220,8 @@ class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericVi
         if len(keyword) > 200:
             raise ValidationError({"name": [_("A name has at most 200 characters.")]})
         rows = PoolFilterSet().name_contains(querysets.pool(request.user), "name", keyword)
-        rows = with_list_relations(rows).order_by("sort_name", "id")[:50]
-        return Response(s.PoolCustomerSerializer(rows, many=True).data)
+        rows = with_list_relations(rows).select_related("pool").order_by("sort_name", "id")[:50]
+        return Response(s.PoolItemSerializer(rows, many=True).data)
 
     @extend_schema(request=s.BatchSerializer, **BATCH_DOC)
     @action(detail=False, methods=["post"])
@@ -270,6 +276,14 @@ class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericVi
     def unlock(self, request):
         return _batch(request, s.BatchSerializer, ownership.unlock)
 
+    @extend_schema(request=s.MoveToPoolSerializer, **BATCH_DOC)
+    @action(detail=False, methods=["post"], url_path="move-to-pool", url_name="move-to-pool")
+    def move_to_pool(self, request):
+        """Issue 17: customers put in another pool (`pool` null: the company pool),
+        claimed or not; their owners keep them. For the managers of both pools (the
+        company's pool managers manage every pool)."""
+        return _batch(request, s.MoveToPoolSerializer, ownership.move_to_pool)
+
 
 class HandOverView(generics.GenericAPIView):
     """Issue 17: all of a person's customers in one step, to one person, spread evenly
@@ -316,3 +330,59 @@ class PoolRulesView(generics.GenericAPIView):
             }
         saved = pool_rules.save_pool_rules(request.user, values, categories)
         return Response(self.get_serializer(saved).data)
+
+
+class AdministratorsChangePools(AdministratorWrites):
+    message = gettext_lazy("Only administrators may add, change or delete pools.")
+
+
+class PoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Issue 17: the pools besides the company pool. Everyone signed in lists those they
+    see (as members, through a member department, or as managers; the company's pool
+    managers and administrators see every one); another pool is a 404. Administrators add,
+    change (PATCH) and delete them; anyone else is refused before the body is read.
+    DELETE moves the pool's customers to the company pool and answers 200 with how many
+    (`{"moved": n}`), as the API's deletes that have something to report do."""
+
+    serializer_class = s.PoolSerializer
+    permission_classes = [AdministratorsChangePools]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Pool.objects.none()
+        live = Count("customers", filter=Q(customers__deleted_at__isnull=True))
+        ids_only = [
+            Prefetch(field, queryset=model.objects.only("pk"))
+            for field, model in (
+                ("members", get_user_model()),
+                ("departments", Department),
+                ("managers", get_user_model()),
+            )
+        ]
+        rows = querysets.pools(self.request.user).annotate(customer_count=live)
+        return rows.prefetch_related(*ids_only)
+
+    def _answer(self, pool, status_code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=pool.pk)).data, status_code)
+
+    def _save(self, pool, data):
+        values = {field: data[field] for field in pools.POOL_FIELDS if field in data}
+        people = {field: data[field] for field in pools.PEOPLE_FIELDS if field in data}
+        return pools.save_pool(self.request.user, pool, values, people)
+
+    def create(self, request):
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self._answer(self._save(None, form.validated_data), status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        pool = self.get_object()
+        form = self.get_serializer(pool, data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        return self._answer(self._save(pool, form.validated_data))
+
+    @extend_schema(responses=s.PoolDeletedSerializer)
+    def destroy(self, request, pk=None):
+        return Response({"moved": pools.delete_pool(request.user, self.get_object())})
