@@ -2,7 +2,7 @@ import functools
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import RowRef, lazy_text, row_id
@@ -156,16 +156,6 @@ def pool_id_field():
 
 def pool_name_field():
     return serializers.CharField(source="pool.name", default=None, allow_null=True, read_only=True)
-
-
-@extend_schema_serializer(component_name="PoolCustomer")
-class PoolItemSerializer(PoolCustomerSerializer):
-    """A customer as the API's pool shows it: its public fields and the pool it is in
-    (issue 17; null: the company pool), a public fact. Rows with `pool` joined."""
-
-    pool = pool_id_field()
-    pool_name = pool_name_field()
-    shown_besides = ("pool", "pool_name")
 
 
 class DictionaryRef(RowRef):

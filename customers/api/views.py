@@ -59,7 +59,9 @@ class PoolView(CustomerListMixin, generics.ListCreateAPIView):
         return querysets.pool(self.request.user)
 
     def get_serializer_class(self):
-        return s.NewCustomerSerializer if self.request.method == "POST" else s.PoolItemSerializer
+        return (
+            s.NewCustomerSerializer if self.request.method == "POST" else s.PoolCustomerSerializer
+        )
 
     # A customer created unclaimed is shown as the pool shows it, a claimed one in full.
     @extend_schema(
@@ -67,7 +69,7 @@ class PoolView(CustomerListMixin, generics.ListCreateAPIView):
         responses={
             201: PolymorphicProxySerializer(
                 component_name="NewPoolCustomer",
-                serializers=[s.PoolItemSerializer, s.CustomerSerializer],
+                serializers=[s.PoolCustomerSerializer, s.CustomerSerializer],
                 resource_type_field_name=None,
             )
         },
@@ -78,7 +80,7 @@ class PoolView(CustomerListMixin, generics.ListCreateAPIView):
         data = dict(form.validated_data)
         claim = data.pop("claim", False)
         customer = ownership.create(request.user, data, claim=claim)
-        shown = s.CustomerSerializer if claim else s.PoolItemSerializer
+        shown = s.CustomerSerializer if claim else s.PoolCustomerSerializer
         return Response(shown(customer).data, status=status.HTTP_201_CREATED)
 
 
@@ -86,10 +88,10 @@ class PoolDetailView(generics.RetrieveAPIView):
     """SPEC P7: one customer's public fields. P8: PATCH corrects an unclaimed customer's
     public fields (pool managers, and its creator)."""
 
-    serializer_class = s.PoolItemSerializer
+    serializer_class = s.PoolCustomerSerializer
 
     def get_queryset(self):
-        return with_list_relations(querysets.pool(self.request.user)).select_related("pool")
+        return with_list_relations(querysets.pool(self.request.user))
 
     def retrieve(self, request, *args, **kwargs):
         customer = self.get_object()
@@ -97,13 +99,13 @@ class PoolDetailView(generics.RetrieveAPIView):
         pool_views.count_view(request.user, customer, readable)
         return Response(self.get_serializer(customer).data)
 
-    @extend_schema(request=s.PoolEditSerializer, responses=s.PoolItemSerializer)
+    @extend_schema(request=s.PoolEditSerializer, responses=s.PoolCustomerSerializer)
     def patch(self, request, pk):
         customer = self.get_object()
         form = s.PoolEditSerializer(customer, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         details.update_in_pool(request.user, customer, dict(form.validated_data))
-        return Response(s.PoolItemSerializer(self.get_object()).data)
+        return Response(s.PoolCustomerSerializer(self.get_object()).data)
 
 
 class MineView(CustomerListMixin, generics.ListCreateAPIView):
@@ -209,7 +211,7 @@ class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericVi
     # One short list, never paged: without pagination_class the schema called it a page.
     @extend_schema(
         parameters=[OpenApiParameter("name", str, required=True)],
-        responses=s.PoolItemSerializer(many=True),
+        responses=s.PoolCustomerSerializer(many=True),
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def duplicates(self, request):
@@ -220,8 +222,8 @@ class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericVi
         if len(keyword) > 200:
             raise ValidationError({"name": [_("A name has at most 200 characters.")]})
         rows = PoolFilterSet().name_contains(querysets.pool(request.user), "name", keyword)
-        rows = with_list_relations(rows).select_related("pool").order_by("sort_name", "id")[:50]
-        return Response(s.PoolItemSerializer(rows, many=True).data)
+        rows = with_list_relations(rows).order_by("sort_name", "id")[:50]
+        return Response(s.PoolCustomerSerializer(rows, many=True).data)
 
     @extend_schema(request=s.BatchSerializer, **BATCH_DOC)
     @action(detail=False, methods=["post"])
