@@ -125,6 +125,37 @@ class PersonFilter(filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
+COMPANY_POOL = "company"
+
+
+def pool_choices(user):
+    """(id, name) of each pool besides the company pool that `user` sees."""
+    if user is None or not querysets.pool_access(user).seen:
+        return []  # no pool added: no query
+    return [(str(pk), name) for pk, name in querysets.pools(user).values_list("pk", "name")]
+
+
+@extend_schema_field({"type": "string", "pattern": rf"^({COMPANY_POOL}|[0-9]+)$"})
+class PoolFilter(filters.ChoiceFilter):
+    """The pool customers are in (issue 17): "company" for the company pool, else the id of
+    a pool the person sees. Its choices are read only when the filter is shown or used."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("null_value", COMPANY_POOL)
+        kwargs.setdefault("null_label", _("Company pool"))
+        error = _("No pool you may see has the id “%(value)s”.")
+        kwargs.setdefault("error_messages", {"invalid_choice": error})
+        super().__init__(**kwargs)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            request = getattr(self.parent, "request", None)
+            user = getattr(request, "user", None)
+            self.extra["choices"] = functools.partial(pool_choices, user)
+        return super().field
+
+
 class PoolFilterSet(filters.FilterSet):
     search = filters.CharFilter(method="quick_search", label=_("Quick search"), max_length=100)
     name = filters.CharFilter(method="name_contains", label=_("Name"), max_length=200)
@@ -137,6 +168,7 @@ class PoolFilterSet(filters.FilterSet):
         label=_("Status"),
     )
     owner = PersonFilter(field_name="owner", label=_("Owner"), queryset=active_people)
+    pool = PoolFilter(field_name="pool", label=_("Pool"))
     created_after = DayBoundFilter(field_name="created_at", label=_("Created from"))
     created_before = DayBoundFilter(field_name="created_at", upper=True, label=_("Created until"))
     ordering = CustomerOrdering(PUBLIC_SORTS)

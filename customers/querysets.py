@@ -28,6 +28,8 @@ class PoolAccess:
 
     hidden: frozenset = frozenset()
     managed: frozenset = frozenset()
+    # The pools they see: none when no pool is added, and the pages then show no pools.
+    seen: frozenset = frozenset()
 
     def sees(self, pool_id):
         return pool_id not in self.hidden
@@ -55,8 +57,9 @@ def _read_pool_access(user):
         )
         member |= Exists(departments)
     manager = Exists(Pool.managers.through.objects.filter(pool_id=OuterRef("pk"), user_id=user.pk))
-    hidden, managed = set(), set()
+    every, hidden, managed = set(), set(), set()
     for pk, is_member, is_manager in Pool.objects.values_list("pk", member, manager):
+        every.add(pk)
         if is_manager:
             managed.add(pk)
         elif not is_member:
@@ -64,7 +67,7 @@ def _read_pool_access(user):
     # Asked last: with no pool hidden (as with no pool added), the role needs no query.
     if hidden and (user.is_administrator or user.is_pool_manager):
         hidden = set()  # every pool seen; pool managers manage every one (rules.Actor)
-    return PoolAccess(frozenset(hidden), frozenset(managed))
+    return PoolAccess(frozenset(hidden), frozenset(managed), frozenset(every - hidden))
 
 
 def pools(user):

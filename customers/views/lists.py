@@ -27,8 +27,9 @@ from settings_app.dictionary import return_reasons
 from .. import querysets, rules
 from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet
 from ..forms import BatchForm
+from ..forms.batch import pool_targets
 from ..models import Customer
-from ..services import due
+from ..services import due, ownership
 from ..sorting import DELETED_SORT, sort_for
 
 BATCH_RESULT_KEY = "customers_batch_result"
@@ -68,6 +69,10 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
             last=LAST if page.has_next else None,
         )
 
+    def pools_shown(self):
+        """Whether the list shows a Pool column and filter (issue 17)."""
+        return False
+
     def filtered(self, filterset):
         """Whether the query string narrows the list (an empty list then says "no match",
         not "none yet")."""
@@ -89,10 +94,16 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
         def people():
             return person_choices(querysets.assignees(user))
 
+        # Where a pool manager of some pool may move customers, or return them (issue 17).
+        targets = pool_targets(actor, user) if self.section in ("pool", "mine") else []
+
         context.update(
             section=self.section,
             row_template=self.row_template,
-            offers={action for action, refusal in refusals.items() if refusal is None},
+            offers={action for action, refusal in refusals.items() if refusal is None}
+            | ({"move"} if targets else set()),
+            pool_targets=targets,
+            pools_shown=self.pools_shown(),
             refusals=refusals,
             has_subordinates=bool(actor.subordinates),
             filtered=self.filtered(context["filterset"]),
@@ -117,8 +128,14 @@ class PoolListView(CustomerListView):
     def base_queryset(self):
         return querysets.pool(self.request.user)
 
+    def pools_shown(self):
+        """Whether the list shows the pools (issue 17): once the person sees one besides
+        the company pool. Until then it reads and shows what it always did."""
+        return bool(querysets.pool_access(self.request.user).seen)
+
     def decorate(self, rows):
-        return querysets.with_list_relations(rows)
+        rows = querysets.with_list_relations(rows)
+        return rows.select_related("pool") if self.pools_shown() else rows
 
 
 class MineListView(CustomerListView):
@@ -233,14 +250,29 @@ OUTCOMES = {
     "unlock": ngettext_lazy(
         "Unlocked %(count)d customer.", "Unlocked %(count)d customers.", "count"
     ),
+    "move": ngettext_lazy(
+        "Moved %(count)d customer to %(to)s.", "Moved %(count)d customers to %(to)s.", "count"
+    ),
+    "return_to": ngettext_lazy(
+        "Returned %(count)d customer to %(to)s.", "Returned %(count)d customers to %(to)s.", "count"
+    ),
 }
+
+
+def _pool_name(pool):
+    return pool.name if pool else _("the company pool")
 
 
 def _outcome(data, done):
     """The sentence that heads a batch result: what `done` customers had done to them."""
+    action = data["action"]
     targets = [*data.get("to", ()), *data.get("users", ()), *data.get("departments", ())]
+    if action == "move":
+        targets = [_pool_name(data["to_pool"])]
+    elif action == "return" and data["return_pool"] is not ownership.ITS_POOL:
+        action, targets = "return_to", [_pool_name(data["return_pool"])]
     to = get_text_list([str(target) for target in targets], _("and"))
-    return OUTCOMES[data["action"]] % {"count": done, "to": to}
+    return OUTCOMES[action] % {"count": done, "to": to}
 
 
 def _done_rows(ids, spread):
@@ -264,7 +296,7 @@ class BatchActionView(LoginRequiredMixin, View):
         back = safe_next(request, reverse("customers:pool"))
         if request.POST.get("action") == "edit":
             return self.edit(request, back)
-        form = BatchForm(request.POST)
+        form = BatchForm(request.POST, user=request.user)
         if not form.is_valid():
             errors = [str(e) for field in form.errors.values() for e in field]
             request.session[BATCH_RESULT_KEY] = {"error": " ".join(errors)}

@@ -36,6 +36,7 @@ from ..forms import (
     RelationForm,
     ShareForm,
 )
+from ..forms.batch import pool_targets
 from ..models import Customer
 from ..services import contacts, details, due, history, ownership, pool_views
 
@@ -88,6 +89,7 @@ class PoolCustomerView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
             "may_correct": not customer.deleted_at
             and details.refuse_pool_edit(user, customer) is None,
             "back_in_pool": history.times_back_in_pool(customer),
+            "pool_fact": pool_fact(user, customer),
         }
         if querysets.public_histories(user).filter(pk=customer.pk).exists():
             context["history"] = history_page(self.request, history.public_history(customer))
@@ -95,6 +97,17 @@ class PoolCustomerView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
             # Its working records, deleted while it was someone's, are the pool's to restore.
             context["deleted_records"] = recycle_bin.deleted_records(user, customer, readable)
         return context
+
+
+def company_pool_fact(user):
+    """What a customer of the company pool says of its pool: "Company pool" once `user`
+    sees pools besides it (issue 17), nothing until then (and no query)."""
+    return _("Company pool") if querysets.pool_access(user).seen else None
+
+
+def pool_fact(user, customer):
+    """The pool `customer` is in, named (issue 17)."""
+    return customer.pool.name if customer.pool_id else company_pool_fact(user)
 
 
 def ownership_actions(user, customer):
@@ -124,6 +137,9 @@ def ownership_actions(user, customer):
     )
     return {
         **offers,
+        "pool_fact": state.pool_label or company_pool_fact(user),
+        # Where a pool manager of some pool may return it instead of its own pool.
+        "pool_targets": pool_targets(actor, user) if offers["may_return"] else [],
         "actions_back": back,
         "people_options": people,
         "supervises_owner": actor.supervises(state.owner_id),
