@@ -168,6 +168,8 @@ def refuse_move(actor: Actor, c: CustomerState, to_pool_id, to_pool_name):
             "pool": c.pool_label
         }
     if not (actor.is_pool_manager or to_pool_id in actor.managed_pools):
+        if to_pool_id is None:
+            return _("Only pool managers may put customers in the company pool.")
         return _("Only the managers of the pool %(pool)s may put customers in it.") % {
             "pool": to_pool_name
         }

@@ -325,3 +325,12 @@ def test_a_move_shows_in_the_history_with_the_pool_it_went_to(company, browser):
     text = page.content.decode()
     assert "moved to another pool" in text
     assert "East" in text and "Company pool" in text
+
+
+def test_a_pools_manager_may_not_put_customers_in_the_company_pool(company):
+    east = new_pool(company, managers=[company.peer])
+    (acme,) = in_pool(east, "Acme")
+    result = ownership.move_to_pool(fresh(company.peer), [acme.pk], None)
+    assert result.refused[0]["reason"] == (
+        "Only pool managers may put customers in the company pool."
+    )
