@@ -191,7 +191,6 @@ def record_entries(customer: Customer):
                 "to_user": None,
                 "to_department": None,
                 "to_pool": None,
-        "to_pool": None,
                 "object": f"{capfirst(model._meta.verbose_name)}: {row.object_label}",
                 "reason": row.reason,
                 "changes": [
