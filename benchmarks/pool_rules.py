@@ -151,13 +151,18 @@ def main(argv=None):
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args(argv)
+    return on_a_copy(args, lambda: measure(args.sweep, args.claims, args.reps, args.seed))
 
+
+def on_a_copy(args, run):
+    """`run()` on a copy of the dataset of `args.db` and `args.size`, dropped after; prints
+    its result with the database, size and seed."""
     from benchmarks.generate import database_url
 
     url, drop = copy_dataset(database_url(args.db, args.size))
     with as_worker(url):
         try:
-            result = measure(args.sweep, args.claims, args.reps, args.seed)
+            result = run()
         finally:
             from django.db import connections
 

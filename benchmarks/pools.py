@@ -16,14 +16,12 @@ end:
 """
 
 import argparse
-import json
 import random
 import statistics
 import sys
 import time
 
-from benchmarks.import_speed import as_worker, copy_dataset
-from benchmarks.pool_rules import ms, p95
+from benchmarks.pool_rules import ms, on_a_copy, p95
 
 
 def measure(pools, move, reps, seed):
@@ -114,21 +112,7 @@ def main(argv=None):
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args(argv)
-
-    from benchmarks.generate import database_url
-
-    url, drop = copy_dataset(database_url(args.db, args.size))
-    with as_worker(url):
-        try:
-            result = measure(args.pools, args.move, args.reps, args.seed)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            drop()
-    result.update(db=args.db, size=args.size, seed=args.seed)
-    print(json.dumps(result, indent=1, ensure_ascii=False))
-    return 0
+    return on_a_copy(args, lambda: measure(args.pools, args.move, args.reps, args.seed))
 
 
 if __name__ == "__main__":

@@ -37,3 +37,26 @@ class ContactFactory(factory.django.DjangoModelFactory):
 class ShareFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Share
+
+
+def fresh(user):
+    """The person read anew: the pools they see are read once per request and kept on the
+    user object, and a test changes pools between requests."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def new_pool(admin, name="East", members=(), departments=(), managers=(), **values):
+    """A pool added by the administrator `admin` through the service (issue 17)."""
+    from .services.pools import save_pool
+
+    people = {"members": members, "departments": departments, "managers": managers}
+    return save_pool(admin, None, {"name": name, **values}, people)
+
+
+def in_pool(pool, *names, owner=None):
+    """New customers put straight in `pool`, read anew."""
+    rows = [CustomerFactory(name=name, owner=owner) for name in names]
+    Customer.objects.filter(pk__in=[c.pk for c in rows]).update(pool=pool)
+    return [Customer.objects.get(pk=c.pk) for c in rows]

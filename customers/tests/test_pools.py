@@ -6,7 +6,6 @@ pool loses no customer."""
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from freezegun import freeze_time
 
 from audit.models import Action, AuditEntry
@@ -17,29 +16,12 @@ from customers.services import due, ownership
 from customers.services.pool_rules import save_pool_rules
 from customers.services.pools import delete_pool, save_pool
 from customers.services.results import NotAllowed, ServiceError
-from customers.testing import CustomerFactory
+from customers.testing import CustomerFactory, fresh, in_pool, new_pool
 
 pytestmark = pytest.mark.django_db
 
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 DAY = datetime.timedelta(days=1)
-
-
-def fresh(user):
-    """The person read anew: what they may see is read once per request (the user object
-    keeps it), and a test changes pools between requests."""
-    return get_user_model().objects.get(pk=user.pk)
-
-
-def new_pool(company, name="East", members=(), departments=(), managers=(), **values):
-    people = {"members": members, "departments": departments, "managers": managers}
-    return save_pool(company.admin, None, {"name": name, **values}, people)
-
-
-def in_pool(pool, *names):
-    rows = [CustomerFactory(name=name) for name in names]
-    Customer.objects.filter(pk__in=[c.pk for c in rows]).update(pool=pool)
-    return [Customer.objects.get(pk=c.pk) for c in rows]
 
 
 def pool_ids(user):
@@ -56,7 +38,7 @@ def test_with_no_pool_added_everyone_sees_every_customer(company):
 
 
 def test_a_pool_is_seen_by_its_members_departments_and_managers_only(company):
-    east = new_pool(company, members=[company.peer], departments=[company.marketing])
+    east = new_pool(company.admin, members=[company.peer], departments=[company.marketing])
     (acme,) = in_pool(east, "Acme")
     open_one = CustomerFactory(name="Open")
     assert acme.pk in pool_ids(company.peer)  # a member
@@ -69,13 +51,13 @@ def test_a_pool_is_seen_by_its_members_departments_and_managers_only(company):
 
 
 def test_a_company_pool_manager_sees_every_pool(company):
-    east = new_pool(company)
+    east = new_pool(company.admin)
     (acme,) = in_pool(east, "Acme")
     assert acme.pk in pool_ids(company.marketer)
 
 
 def test_a_non_member_cannot_claim_from_a_pool_and_is_told_why(company):
-    east = new_pool(company, members=[company.peer])
+    east = new_pool(company.admin, members=[company.peer])
     (acme,) = in_pool(east, "Acme")
     result = ownership.claim(fresh(company.rep), [acme.pk])
     assert result.done == []
@@ -85,7 +67,7 @@ def test_a_non_member_cannot_claim_from_a_pool_and_is_told_why(company):
 
 
 def test_a_pools_manager_manages_its_customers_and_no_others(company):
-    east = new_pool(company, managers=[company.peer])
+    east = new_pool(company.admin, managers=[company.peer])
     (acme,) = in_pool(east, "Acme")
     (other,) = [CustomerFactory(name="Other")]
     peer = fresh(company.peer)
@@ -100,7 +82,7 @@ def test_a_pools_manager_manages_its_customers_and_no_others(company):
 
 
 def test_a_pool_manager_moves_customers_between_pools_one_event_each(company):
-    east = new_pool(company)
+    east = new_pool(company.admin)
     acme, beta = CustomerFactory(name="Acme"), CustomerFactory(name="Beta")
     ownership.claim(company.rep, [beta.pk])
     result = ownership.move_to_pool(fresh(company.marketer), [acme.pk, beta.pk], east, "regions")
@@ -121,8 +103,8 @@ def test_a_pool_manager_moves_customers_between_pools_one_event_each(company):
 
 
 def test_moving_needs_the_management_of_both_pools(company):
-    east = new_pool(company, managers=[company.peer])
-    west = new_pool(company, "West")
+    east = new_pool(company.admin, managers=[company.peer])
+    west = new_pool(company.admin, "West")
     (acme,) = in_pool(east, "Acme")
     (open_one,) = [CustomerFactory(name="Open")]
     peer = fresh(company.peer)
@@ -139,7 +121,7 @@ def test_moving_needs_the_management_of_both_pools(company):
 
 
 def test_a_return_goes_to_its_pool_or_a_chosen_one_for_those_who_may(company):
-    east = new_pool(company, members=[company.rep], managers=[company.peer])
+    east = new_pool(company.admin, members=[company.rep], managers=[company.peer])
     (acme,) = in_pool(east, "Acme")
     ownership.claim(fresh(company.rep), [acme.pk])
     ownership.return_to_pool(fresh(company.rep), [acme.pk])
@@ -169,9 +151,13 @@ def test_a_pool_with_rules_of_its_own_dates_its_customers_by_them(company):
     with freeze_time(START):
         save_pool_rules(company.admin, {"auto_return": True, "no_contact_days": 30})
         east = new_pool(
-            company, members=[company.rep], own_rules=True, auto_return=True, no_contact_days=5
+            company.admin,
+            members=[company.rep],
+            own_rules=True,
+            auto_return=True,
+            no_contact_days=5,
         )
-        west = new_pool(company, "West", members=[company.rep])  # the company pool's rules
+        west = new_pool(company.admin, "West", members=[company.rep])  # the company pool's rules
         (acme,) = in_pool(east, "Acme")
         (beta,) = in_pool(west, "Beta")
         gamma = CustomerFactory(name="Gamma")
@@ -191,7 +177,7 @@ def test_a_pool_with_rules_of_its_own_dates_its_customers_by_them(company):
 
 def test_moving_a_customer_dates_it_by_its_new_pools_rules(company):
     with freeze_time(START):
-        east = new_pool(company, own_rules=True, auto_return=True, no_contact_days=5)
+        east = new_pool(company.admin, own_rules=True, auto_return=True, no_contact_days=5)
         acme = CustomerFactory(name="Acme")
         ownership.claim(company.rep, [acme.pk])
         assert Customer.objects.get(pk=acme.pk).returns_at is None  # company rules off
@@ -201,7 +187,7 @@ def test_moving_a_customer_dates_it_by_its_new_pools_rules(company):
 
 def test_limits_count_the_customers_of_the_pools_the_rules_govern(company):
     save_pool_rules(company.admin, {"owner_limit": 1})
-    east = new_pool(company, members=[company.rep], own_rules=True, owner_limit=2)
+    east = new_pool(company.admin, members=[company.rep], own_rules=True, owner_limit=2)
     a1, a2, a3 = in_pool(east, "East 1", "East 2", "East 3")
     c1, c2 = CustomerFactory(name="Company 1"), CustomerFactory(name="Company 2")
     result = ownership.claim(fresh(company.rep), [a1.pk, a2.pk, a3.pk, c1.pk, c2.pk])
@@ -213,7 +199,7 @@ def test_limits_count_the_customers_of_the_pools_the_rules_govern(company):
 
 def test_a_cool_down_follows_the_pool_of_the_customer(company):
     with freeze_time(START):
-        east = new_pool(company, members=[company.rep], own_rules=True, cooldown_days=7)
+        east = new_pool(company.admin, members=[company.rep], own_rules=True, cooldown_days=7)
         (acme,) = in_pool(east, "Acme")
         beta = CustomerFactory(name="Beta")
         ownership.claim(fresh(company.rep), [acme.pk, beta.pk])
@@ -224,7 +210,9 @@ def test_a_cool_down_follows_the_pool_of_the_customer(company):
 
 
 def test_a_return_reason_is_required_only_where_the_pools_rules_say(company):
-    east = new_pool(company, members=[company.rep], own_rules=True, return_reason_required=True)
+    east = new_pool(
+        company.admin, members=[company.rep], own_rules=True, return_reason_required=True
+    )
     (acme,) = in_pool(east, "Acme")
     beta = CustomerFactory(name="Beta")
     ownership.claim(fresh(company.rep), [acme.pk, beta.pk])
@@ -234,7 +222,7 @@ def test_a_return_reason_is_required_only_where_the_pools_rules_say(company):
 
 
 def test_changing_a_pools_rules_re_dates_its_customers(company, django_capture_on_commit_callbacks):
-    east = new_pool(company)
+    east = new_pool(company.admin)
     with django_capture_on_commit_callbacks() as callbacks:
         save_pool(company.admin, east, {"name": "East"}, {})
     assert callbacks == []  # nothing a date depends on changed
@@ -249,24 +237,24 @@ def test_changing_a_pools_rules_re_dates_its_customers(company, django_capture_o
 def test_only_administrators_add_change_and_delete_pools(company):
     with pytest.raises(NotAllowed):
         save_pool(company.marketer, None, {"name": "East"}, {})
-    east = new_pool(company)
+    east = new_pool(company.admin)
     with pytest.raises(NotAllowed):
         delete_pool(company.marketer, east)
     assert Pool.objects.count() == 1
 
 
 def test_a_pool_name_is_needed_and_unique(company):
-    new_pool(company)
+    new_pool(company.admin)
     with pytest.raises(ServiceError) as refused:
-        new_pool(company, "East")
+        new_pool(company.admin, "East")
     assert refused.value.field == "name"
     with pytest.raises(ServiceError):
-        new_pool(company, "   ")
+        new_pool(company.admin, "   ")
     assert Pool.objects.count() == 1
 
 
 def test_a_pools_creation_and_changes_are_traced_with_its_people(company):
-    east = new_pool(company, members=[company.rep], managers=[company.peer])
+    east = new_pool(company.admin, members=[company.rep], managers=[company.peer])
     created = AuditEntry.objects.get(action=Action.CREATE, object_type="customers.pool")
     assert created.changes["members"] == [None, "Rep Li"]
     assert created.changes["managers"] == [None, "Peer Pan"]
@@ -279,7 +267,7 @@ def test_a_pools_creation_and_changes_are_traced_with_its_people(company):
 
 
 def test_deleting_a_pool_moves_its_customers_to_the_company_pool(company):
-    east = new_pool(company)
+    east = new_pool(company.admin)
     acme, binned = in_pool(east, "Acme", "Binned")
     ownership.delete(company.marketer, [binned.pk])
     assert delete_pool(company.admin, east) == 2
@@ -316,7 +304,7 @@ def test_a_persons_own_limit_holds_with_every_rule_off(company):
 
 
 def test_a_move_shows_in_the_history_with_the_pool_it_went_to(company, browser):
-    east = new_pool(company)
+    east = new_pool(company.admin)
     acme = CustomerFactory(name="Acme")
     ownership.claim(company.rep, [acme.pk])
     ownership.move_to_pool(fresh(company.marketer), [acme.pk], east, "regions")
@@ -328,7 +316,7 @@ def test_a_move_shows_in_the_history_with_the_pool_it_went_to(company, browser):
 
 
 def test_a_pools_manager_may_not_put_customers_in_the_company_pool(company):
-    east = new_pool(company, managers=[company.peer])
+    east = new_pool(company.admin, managers=[company.peer])
     (acme,) = in_pool(east, "Acme")
     result = ownership.move_to_pool(fresh(company.peer), [acme.pk], None)
     assert result.refused[0]["reason"] == (

@@ -3,7 +3,6 @@ administrators add, change and delete them), POST /api/customers/move-to-pool/, 
 into a chosen pool, and the pool each customer is in on the customer serializers."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,8 +12,7 @@ from customers.models.events import OwnershipAction as A
 from customers.models.pool import POOL_NAME_MAX_LENGTH
 from customers.services import ownership
 from customers.services.pool_rules import POOL_RULE_FIELDS
-from customers.services.pools import save_pool
-from customers.testing import CustomerFactory
+from customers.testing import CustomerFactory, fresh, in_pool, new_pool
 from org.testing import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,27 +30,10 @@ POOL_KEYS = {
 }
 
 
-def fresh(user):
-    """The person read anew: what they see is read once per request and kept on the user
-    object, which a forced authentication reuses from one request to the next."""
-    return get_user_model().objects.get(pk=user.pk)
-
-
 @pytest.fixture
 def as_(api):
     """`as_(user)` → an API client of that person as they are now."""
     return lambda user: api(fresh(user) if user else None)
-
-
-def new_pool(company, name, members=(), departments=(), managers=(), **values):
-    people = {"members": members, "departments": departments, "managers": managers}
-    return save_pool(company.admin, None, {"name": name, **values}, people)
-
-
-def in_pool(pool, *names):
-    rows = [CustomerFactory(name=name) for name in names]
-    Customer.objects.filter(pk__in=[c.pk for c in rows]).update(pool=pool)
-    return [Customer.objects.get(pk=c.pk) for c in rows]
 
 
 def names(response):
@@ -65,13 +46,13 @@ def pools(company):
     """East: rep a member, Marketing a member department, peer its manager. West: junior
     a member, no manager."""
     east = new_pool(
-        company,
+        company.admin,
         "East",
         members=[company.rep],
         departments=[company.marketing],
         managers=[company.peer],
     )
-    west = new_pool(company, "West", members=[company.junior])
+    west = new_pool(company.admin, "West", members=[company.junior])
     return east, west
 
 
@@ -123,10 +104,10 @@ def test_the_pool_list_query_count_does_not_grow_with_pools(company, as_):
         return len(answer.json()["results"]), len(captured.captured_queries)
 
     for i in range(3):
-        new_pool(company, f"Pool {i}", members=[company.rep, company.junior])
+        new_pool(company.admin, f"Pool {i}", members=[company.rep, company.junior])
     few = measured()
     for i in range(3, 12):
-        pool = new_pool(company, f"Pool {i}", members=[company.rep], managers=[company.peer])
+        pool = new_pool(company.admin, f"Pool {i}", members=[company.rep], managers=[company.peer])
         in_pool(pool, f"Customer {i}")
     many = measured()
     assert (few[0], many[0]) == (3, 12)
@@ -269,9 +250,9 @@ def test_a_pool_needs_a_name_and_new_people_must_be_active(company, as_, pools):
 
 
 def test_a_pools_manager_moves_its_customers_and_is_refused_the_others(company, as_):
-    east = new_pool(company, "East", managers=[company.peer])
-    west = new_pool(company, "West", managers=[company.peer])
-    north = new_pool(company, "North", members=[company.peer], managers=[company.junior])
+    east = new_pool(company.admin, "East", managers=[company.peer])
+    west = new_pool(company.admin, "West", managers=[company.peer])
+    north = new_pool(company.admin, "North", members=[company.peer], managers=[company.junior])
     (acme,) = in_pool(east, "Acme")
     (boreal,) = in_pool(north, "Boreal")
     ownership.claim(fresh(company.junior), [boreal.pk])
