@@ -37,6 +37,12 @@ def name_the_empty_choice(field):
         ]
 
 
+def add_service_error(form, error):
+    """A service's refusal (core.errors.ServiceError) shown on `form`: beside the field it
+    names, when the form has that field, else above the fields."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
 def named_errors(*forms):
     """Every error of `forms` in one sentence that names each field it is about ("Name:
     This field is required."), for a message shown away from the fields themselves."""

@@ -138,7 +138,7 @@ def pool_choices(user):
 @extend_schema_field({"type": "string", "pattern": rf"^({COMPANY_POOL}|[0-9]+)$"})
 class PoolFilter(filters.ChoiceFilter):
     """The pool customers are in (issue 17): "company" for the company pool, else the id of
-    a pool the person sees. Its choices are read only when the filter is shown or used."""
+    a pool the person sees (its choices: PoolFilterSet gives it the person's)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("null_value", COMPANY_POOL)
@@ -146,14 +146,6 @@ class PoolFilter(filters.ChoiceFilter):
         error = _("No pool you may see has the id “%(value)s”.")
         kwargs.setdefault("error_messages", {"invalid_choice": error})
         super().__init__(**kwargs)
-
-    @property
-    def field(self):
-        if not hasattr(self, "_field"):
-            request = getattr(self.parent, "request", None)
-            user = getattr(request, "user", None)
-            self.extra["choices"] = functools.partial(pool_choices, user)
-        return super().field
 
 
 class PoolFilterSet(filters.FilterSet):
@@ -181,6 +173,12 @@ class PoolFilterSet(filters.FilterSet):
     # Where only some customers listed may have their private fields searched: the Q that
     # holds them (SharedFilterSet).
     private = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The pools the person sees, read only when the filter is shown or used.
+        user = getattr(self.request, "user", None)
+        self.filters["pool"].extra["choices"] = functools.partial(pool_choices, user)
 
     def quick_search(self, qs, name, value):
         if not value.strip():

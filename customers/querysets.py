@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from org.hierarchy import subordinate_ids
 from settings_app.models import SystemSettings
@@ -30,9 +31,6 @@ class PoolAccess:
     managed: frozenset = frozenset()
     # The pools they see: none when no pool is added, and the pages then show no pools.
     seen: frozenset = frozenset()
-
-    def sees(self, pool_id):
-        return pool_id not in self.hidden
 
     def manages(self, pool_id):
         return pool_id is not None and pool_id in self.managed
@@ -73,6 +71,23 @@ def _read_pool_access(user):
 def pools(user):
     """The pools besides the company pool that `user` sees, by name."""
     return Pool.objects.exclude(pk__in=pool_access(user).hidden).order_by("name")
+
+
+def _count(rows):
+    """How many of `rows` (a queryset tied to the pool by OuterRef) there are, as a
+    subquery: one join per count would multiply members by customers."""
+    counted = rows.order_by().values("pool_id").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_counts(pools):
+    """`pools` with how many people, member departments and live customers each has."""
+    pool = OuterRef("pk")
+    return pools.annotate(
+        people_count=_count(Pool.members.through.objects.filter(pool_id=pool)),
+        departments_count=_count(Pool.departments.through.objects.filter(pool_id=pool)),
+        customer_count=_count(Customer.live.filter(pool_id=pool)),
+    )
 
 
 def pool(user):
@@ -294,11 +309,13 @@ def with_list_relations(rows):
 
 
 def with_record_relations(rows):
-    """What a full-record row shows besides: the creator and the primary contact."""
+    """What a full-record row shows besides: the creator, its pool and the primary contact."""
     primaries = Prefetch(
         "contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary_contacts"
     )
-    return with_list_relations(rows).select_related("created_by").prefetch_related(primaries)
+    return (
+        with_list_relations(rows).select_related("created_by", "pool").prefetch_related(primaries)
+    )
 
 
 def with_deletion(rows):

@@ -157,9 +157,10 @@ def refuse_moving_to(actor: Actor, pool):
     }
 
 
-def refuse_move(actor: Actor, c: CustomerState, to_pool_id, to_pool_name):
-    """Moving a customer to another pool (issue 17): for the managers of both pools."""
-    if c.pool_id == to_pool_id:
+def refuse_move(actor: Actor, c: CustomerState, pool):
+    """Moving a customer to `pool` (None: the company pool; issue 17): for the managers of
+    both pools."""
+    if c.pool_id == (pool.pk if pool else None):
         return _("It is already in that pool.")
     if not actor.manages(c):
         if c.pool_id is None:
@@ -167,13 +168,7 @@ def refuse_move(actor: Actor, c: CustomerState, to_pool_id, to_pool_name):
         return _("Only the managers of the pool %(pool)s may move its customers.") % {
             "pool": c.pool_label
         }
-    if not (actor.is_pool_manager or to_pool_id in actor.managed_pools):
-        if to_pool_id is None:
-            return _("Only pool managers may put customers in the company pool.")
-        return _("Only the managers of the pool %(pool)s may put customers in it.") % {
-            "pool": to_pool_name
-        }
-    return None
+    return refuse_moving_to(actor, pool)
 
 
 def refuse_share(actor: Actor, c: CustomerState):

@@ -1,6 +1,9 @@
 """Factories and personas for customer tests."""
 
+import re
+
 import factory
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Contact, Customer, Share
@@ -60,3 +63,24 @@ def in_pool(pool, *names, owner=None):
     rows = [CustomerFactory(name=name, owner=owner) for name in names]
     Customer.objects.filter(pk__in=[c.pk for c in rows]).update(pool=pool)
     return [Customer.objects.get(pk=c.pk) for c in rows]
+
+
+def html(client, url, params=None):
+    """The page at `url`, which must answer 200, as text."""
+    response = client.get(url, params or {})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def batch_result(page):
+    """What a list page says a batch action did, its spaces folded."""
+    match = re.search(r'data-testid="batch-result">(.*?)</div>', page, re.S)
+    assert match, "the list page shows the batch result"
+    return re.sub(r"\s+", " ", match.group(1))
+
+
+def post_batch(client, data, back):
+    """A batch action posted from the list page `back`, and what that page then says."""
+    response = client.post(reverse("customers:batch"), {**data, "next": back})
+    assert response.status_code in (302, 303)
+    return batch_result(html(client, back))

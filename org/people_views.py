@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import NotVisible, ServiceError
+from core.forms import add_service_error
 from core.listing import numbered_paging
 
 from . import lockouts, services, two_factor
@@ -109,7 +110,7 @@ class UserEditView(PeoplePage):
             try:
                 services.save_user(form.changes(), person_of(pk), actor=request.user)
             except ServiceError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("%(name)s is saved.") % {"name": person.label})
                 return redirect("org:users")

@@ -13,6 +13,7 @@ from django.views import View
 
 from core.concurrency import posted_version
 from core.errors import Conflict, ServiceError
+from core.forms import add_service_error
 from core.listing import (
     FilteredListView,
     filtered_page,
@@ -126,7 +127,7 @@ class RecordFormView(LoginRequiredMixin, ServiceErrorPages, View):
         except ServiceError as error:
             if error.__class__ not in (ServiceError, Conflict):
                 raise
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
             return self.page(request, customer, record, form, status=page_status(error))
         messages.success(request, _("Saved."))
         return redirect(_tab_url(customer.pk, self.module))

@@ -150,14 +150,6 @@ class PoolCustomerSerializer(serializers.Serializer):
         return {name: field for name, field in fields.items() if name in shown}
 
 
-def pool_id_field():
-    return serializers.IntegerField(source="pool_id", read_only=True, allow_null=True)
-
-
-def pool_name_field():
-    return serializers.CharField(source="pool.name", default=None, allow_null=True, read_only=True)
-
-
 class DictionaryRef(RowRef):
     """A dictionary item id of one kind; disabled items cannot be newly chosen."""
 
@@ -247,8 +239,10 @@ class CustomerSerializer(serializers.ModelSerializer):
     created_by = UserBriefSerializer(read_only=True, allow_null=True)
     primary_contact = serializers.SerializerMethodField()
     # The pool it is in (null: the company pool); moved by POST /api/customers/move-to-pool/.
-    pool = pool_id_field()
-    pool_name = pool_name_field()
+    pool = serializers.IntegerField(source="pool_id", read_only=True, allow_null=True)
+    pool_name = serializers.CharField(
+        source="pool.name", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = Customer

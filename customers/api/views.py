@@ -1,7 +1,7 @@
 """REST API for customers (DESIGN.md contract). Views parse, call one service, render."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
@@ -42,7 +42,7 @@ class CustomerListMixin:
         return sort_for(ordering, self.sorts)
 
     def load_page(self, ids):
-        return self.relations(Customer.objects.filter(pk__in=ids)).select_related("pool")
+        return self.relations(Customer.objects.filter(pk__in=ids))
 
 
 class PoolView(CustomerListMixin, generics.ListCreateAPIView):
@@ -196,7 +196,7 @@ class CustomerViewSet(VersionETag, mixins.RetrieveModelMixin, viewsets.GenericVi
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Customer.objects.none()
-        return with_record_relations(querysets.visible(self.request.user)).select_related("pool")
+        return with_record_relations(querysets.visible(self.request.user))
 
     def get_object(self):
         return details.get_visible(self.request.user, self.kwargs["pk"], self.get_queryset())
@@ -354,7 +354,6 @@ class PoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Pool.objects.none()
-        live = Count("customers", filter=Q(customers__deleted_at__isnull=True))
         ids_only = [
             Prefetch(field, queryset=model.objects.only("pk"))
             for field, model in (
@@ -363,8 +362,7 @@ class PoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 ("managers", get_user_model()),
             )
         ]
-        rows = querysets.pools(self.request.user).annotate(customer_count=live)
-        return rows.prefetch_related(*ids_only)
+        return querysets.with_counts(querysets.pools(self.request.user)).prefetch_related(*ids_only)
 
     def _answer(self, pool, status_code=status.HTTP_200_OK):
         return Response(self.get_serializer(self.get_queryset().get(pk=pool.pk)).data, status_code)

@@ -16,6 +16,17 @@ LIMITS = (
     "cooldown_days",
     "pool_view_quota",
 )
+
+
+def off_when_empty(form):
+    """The rules' numbers among `form`'s fields count from 1: 0 would be no limit, which
+    empty says."""
+    for name in LIMITS:
+        if name in form.fields:
+            form.fields[name].min_value = 1
+            form.fields[name].widget.attrs["min"] = 1
+
+
 CATEGORY_LABELS = {
     "no_contact_days": _("days without an interaction record"),
     "no_deal_days": _("days without a deal"),
@@ -39,9 +50,7 @@ class PoolRulesForm(StyledFormMixin, forms.ModelForm):
                 Q(is_active=True) | Q(pk__in=own)
             )
         )
-        for name in LIMITS:  # 0 is no limit: empty says so
-            self.fields[name].min_value = 1
-            self.fields[name].widget.attrs["min"] = 1
+        off_when_empty(self)
         for item in self.categories:
             rule = own.get(item.pk)
             for field in CATEGORY_FIELDS:

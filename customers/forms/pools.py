@@ -12,7 +12,7 @@ from .. import querysets
 from ..models import Pool
 from ..services.pool_rules import POOL_RULE_FIELDS
 from ..services.pools import PEOPLE_FIELDS, POOL_FIELDS
-from .pool_rules import LIMITS
+from .pool_rules import off_when_empty
 
 
 class PoolForm(StyledFormMixin, forms.ModelForm):
@@ -36,10 +36,7 @@ class PoolForm(StyledFormMixin, forms.ModelForm):
         for name in ("members", "managers"):
             self.fields[name].queryset = people
         self.fields["departments"].queryset = Department.objects.order_by("name")
-        for name in LIMITS:  # 0 is no limit: empty says so
-            if name in self.fields:
-                self.fields[name].min_value = 1
-                self.fields[name].widget.attrs["min"] = 1
+        off_when_empty(self)
 
     def _people(self, actor):
         """Whom the pool may have as members and managers: the people customers may be

@@ -473,10 +473,9 @@ def move_to_pool(user, ids, pool, reason=""):
     """Issue 17: customers put in another pool (None: the company pool), claimed or not;
     their owners keep them. For pool managers, of both pools (rules.refuse_move)."""
     actor = rules.Actor.of(user)
-    target = pool.pk if pool else None
 
     def refuse(a, state):
-        return rules.refuse_move(a, state, target, pool.name if pool else None)
+        return rules.refuse_move(a, state, pool)
 
     with transaction.atomic():
         allowed, result = _screen(actor, ids, refuse)

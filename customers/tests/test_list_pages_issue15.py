@@ -10,17 +10,11 @@ from django.urls import reverse
 
 from customers import rules
 from customers.models import Customer
-from customers.testing import CustomerFactory, ShareFactory
+from customers.testing import CustomerFactory, ShareFactory, html, post_batch
 from org.testing import UserFactory
 from settings_app.models import SystemSettings
 
 pytestmark = pytest.mark.django_db
-
-
-def html(client, url, params=None):
-    response = client.get(url, params or {})
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def buttons(page):
@@ -44,18 +38,6 @@ def picker(page, select_id):
     select = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
     assert select, f"no #{select_id} on the page"
     return re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select.group(1))
-
-
-def batch_result(page):
-    match = re.search(r'data-testid="batch-result">(.*?)</div>', page, re.S)
-    assert match, "the list page shows the batch result"
-    return re.sub(r"\s+", " ", match.group(1))
-
-
-def post_batch(client, data, back):
-    response = client.post(reverse("customers:batch"), {**data, "next": back})
-    assert response.status_code in (302, 303)
-    return batch_result(html(client, back))
 
 
 # --- What each role is offered ------------------------------------------------------------

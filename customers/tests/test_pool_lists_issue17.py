@@ -10,15 +10,9 @@ from django.urls import reverse
 
 from customers.models import Customer, OwnershipEvent, Pool
 from customers.models.events import OwnershipAction as A
-from customers.testing import CustomerFactory
+from customers.testing import CustomerFactory, html, in_pool, post_batch
 
 pytestmark = pytest.mark.django_db
-
-
-def html(client, url, params=None):
-    response = client.get(url, params or {})
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def names(page):
@@ -32,29 +26,11 @@ def options(page, select_name):
     return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
 
 
-def batch_result(page):
-    match = re.search(r'data-testid="batch-result">(.*?)</div>', page, re.S)
-    assert match, "the list page shows the batch result"
-    return re.sub(r"\s+", " ", match.group(1))
-
-
-def post_batch(client, data, back):
-    response = client.post(reverse("customers:batch"), {**data, "next": back})
-    assert response.status_code in (302, 303)
-    return batch_result(html(client, back))
-
-
 def new_pool(name, members=(), managers=()):
     pool = Pool.objects.create(name=name)
     pool.members.set(members)
     pool.managers.set(managers)
     return pool
-
-
-def in_pool(pool, *names, owner=None):
-    rows = [CustomerFactory(name=name, owner=owner) for name in names]
-    Customer.objects.filter(pk__in=[c.pk for c in rows]).update(pool=pool)
-    return rows
 
 
 def pool_of(customer):

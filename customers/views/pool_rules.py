@@ -1,30 +1,23 @@
 """The pool rules page (issue 17): administrators set them, pool managers read them."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
-from audit import trail
 from core.errors import NotAllowed, ServiceError
-from core.views import ServiceErrorPages, refusal
+from core.forms import add_service_error
+from org.access import PoolManagersRead
 from settings_app.models import PoolRules
 
 from ..forms.pool_rules import PoolRulesForm
 from ..services.pool_rules import save_pool_rules
 
 
-class PoolRulesView(LoginRequiredMixin, ServiceErrorPages, View):
+class PoolRulesView(PoolManagersRead, View):
     template_name = "customers/pool_rules.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not (user.is_administrator or user.is_pool_manager):
-            message = _("Only administrators and pool managers may open the pool rules.")
-            trail.refused(request, message, 403)
-            return refusal(request, message, 403)
-        return super().dispatch(request, *args, **kwargs)
+    refused_message = gettext_lazy("Only administrators and pool managers may open the pool rules.")
 
     def page(self, request, form, status=200):
         context = {
@@ -45,7 +38,7 @@ class PoolRulesView(LoginRequiredMixin, ServiceErrorPages, View):
             except NotAllowed:
                 raise  # a page of its own (ServiceErrorPages), not an error on the form
             except ServiceError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request,

@@ -3,43 +3,24 @@ pool's name, people and rules of its own, and its deletion. The rules are
 customers.services.pools'; these views parse the form, call one service and render."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from audit import trail
 from core.errors import NotAllowed, NotVisible, ServiceError
-from core.views import ServiceErrorPages, refusal
-from org.access import AdministratorsOnly
+from core.forms import add_service_error
+from org.access import AdministratorsOnly, PoolManagersRead
 
 from ..forms.pools import PoolForm
 from ..models import Customer, Pool
+from ..querysets import with_counts
 from ..services.pools import delete_pool, save_pool
-
-
-def _count(rows):
-    """How many of `rows` (a queryset tied to the pool by OuterRef) there are, as a
-    subquery: one join per count would multiply members by customers."""
-    counted = rows.order_by().values("pool_id").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def pools_listed():
     """Every pool with its counts and managers, in three queries whatever their number."""
-    pool = OuterRef("pk")
-    return (
-        Pool.objects.annotate(
-            people_count=_count(Pool.members.through.objects.filter(pool_id=pool)),
-            departments_count=_count(Pool.departments.through.objects.filter(pool_id=pool)),
-            customers_count=_count(Customer.live.filter(pool_id=pool)),
-        )
-        .prefetch_related("managers")
-        .order_by("name")
-    )
+    return with_counts(Pool.objects.all()).prefetch_related("managers").order_by("name")
 
 
 def pool_of(pk):
@@ -49,16 +30,12 @@ def pool_of(pk):
     return pool
 
 
-class PoolListView(LoginRequiredMixin, ServiceErrorPages, View):
+class PoolListView(PoolManagersRead, View):
     """Administrators change pools from here; pool managers read the list."""
 
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not (user.is_administrator or user.is_pool_manager):
-            message = _("Only administrators and pool managers may open the list of pools.")
-            trail.refused(request, message, 403)
-            return refusal(request, message, 403)
-        return super().dispatch(request, *args, **kwargs)
+    refused_message = gettext_lazy(
+        "Only administrators and pool managers may open the list of pools."
+    )
 
     def get(self, request):
         may_change = request.user.is_administrator
@@ -98,7 +75,7 @@ class PoolFormView(PoolPage):
             except NotAllowed:
                 raise  # a page of its own (ServiceErrorPages), not an error on the form
             except ServiceError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_service_error(form, error)
             else:
                 text = (
                     _("The pool %(name)s is saved.") if pool else _("The pool %(name)s is added.")

@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 
 from core.concurrency import posted_version
 from core.errors import NotAllowed, ServiceError
-from core.forms import named_errors
+from core.forms import add_service_error, named_errors
 from core.listing import filtered_page, numbered_paging, paging_context, requested_page_size
 from core.views import ServiceErrorPages, page_status, safe_next, ticked_ids
 from core.widgets import option_tags
@@ -269,7 +269,7 @@ class CustomerCreateView(LoginRequiredMixin, View):
         try:
             customer = ownership.create(request.user, form.cleaned_data, claim=claim)
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
             return self.page(request, form, status=page_status(error))
         messages.success(request, _("Saved %(name)s.") % {"name": customer.name})
         if "save_and_opportunity" in request.POST and claim:
@@ -320,7 +320,7 @@ class CustomerEditView(LoginRequiredMixin, ServiceErrorPages, View):
         try:
             self.save(request, customer, form.cleaned_changes())
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
             return self.page(request, form, customer, status=page_status(error))
         messages.success(request, _("Saved %(name)s.") % {"name": customer.name})
         if "save_and_opportunity" in request.POST and not self.in_pool:
@@ -490,7 +490,7 @@ class ContactEditView(LoginRequiredMixin, ServiceErrorPages, View):
         try:
             contacts.update(request.user, customer, contact, form.cleaned_data)
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
             return self.page(request, customer, contact, form, status=page_status(error))
         messages.success(request, _("Saved contact %(name)s.") % {"name": contact.name})
         return redirect(f"{reverse('customers:detail', args=[pk])}?tab=contacts")
