@@ -179,15 +179,18 @@ class Customer(NameIndexed):
         # (customers.sorting): a page is a range of one of them, at any depth. The
         # recycle bin has its own small index (a plain index on deleted_at misled SQLite
         # into using it).
+        # Each pool-list order ends with the customer's pool, so a member who sees only
+        # some pools skips the others' customers in the index, not the table (row "pool
+        # list, member of one pool of four": -region 147 ms p95 without it).
         indexes = [
-            live_index("customer_live_name", "sort_name", "id"),
-            live_index("customer_live_created", "created_at", "id"),
-            live_index("customer_live_category", "sort_category", "sort_name", "id"),
-            live_index("customer_live_industry", "sort_industry", "sort_name", "id"),
-            live_index("customer_live_region", "sort_region", "sort_name", "id"),
-            live_index("customer_live_status", "sort_status", "sort_name", "id"),
-            live_index("customer_live_owner_order", "sort_owner", "sort_name", "id"),
-            live_index("customer_live_contacted", "sort_contacted", "id"),
+            live_index("customer_live_name", "sort_name", "id", "pool"),
+            live_index("customer_live_created", "created_at", "id", "pool"),
+            live_index("customer_live_category", "sort_category", "sort_name", "id", "pool"),
+            live_index("customer_live_industry", "sort_industry", "sort_name", "id", "pool"),
+            live_index("customer_live_region", "sort_region", "sort_name", "id", "pool"),
+            live_index("customer_live_status", "sort_status", "sort_name", "id", "pool"),
+            live_index("customer_live_owner_order", "sort_owner", "sort_name", "id", "pool"),
+            live_index("customer_live_contacted", "sort_contacted", "id", "pool"),
             # My customers (one owner) in name and in creation order. The name order holds
             # the folded name too, so a search walking it need not read the table (rows
             # "customer picker" at 100,000 of mine: 重 185 → 9 ms on SQLite).
