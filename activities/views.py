@@ -16,9 +16,15 @@ class ScheduleView(ModuleListPage):
         super().setup(request, *args, module=INTERACTIONS.key)
         self.title = _("My schedule")
 
+    # Any of these in the query string chooses the days; without them, from today on.
+    day_filters = ("follow_up_after", "follow_up_before", "overdue")
+
     def base_queryset(self):
         """Follow-ups on my own customers, and those I wrote on customers shared with me;
         not my subordinates' appointments."""
         user = self.request.user
         mine = Q(customer__owner=user) | Q(created_by=user)
-        return super().base_queryset().filter(mine, next_follow_up__gte=timezone.localdate())
+        rows = super().base_queryset().filter(mine, next_follow_up__isnull=False)
+        if any(self.request.GET.get(name) for name in self.day_filters):
+            return rows
+        return rows.filter(next_follow_up__gte=timezone.localdate())

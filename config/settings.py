@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "org",
     "settings_app",
     "notifications",
+    "dashboard",
     "customers",
     "records",
     "activities",
@@ -290,7 +291,7 @@ EXPORT_STREAM_MAX_ROWS = int(os.environ.get("POOLCRM_EXPORT_STREAM_MAX_ROWS", "1
 EXPORT_KEEP_HOURS = int(os.environ.get("POOLCRM_EXPORT_KEEP_HOURS", "24"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "customers:pool"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lists (core.counting, customers.search): a total above COUNT_CAP shows as "More than

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from audit.api import AuditTrailView
 from audit.views import AuditTrailPage
+from dashboard.api.views import DashboardView
 from core.api.auth import SignOutEverywhereView, TokenView
 from notifications.api.views import NotificationViewSet
 from org.api.views import DepartmentViewSet, MeView, UserViewSet
@@ -31,6 +32,7 @@ api = [
     path("me/", MeView.as_view(), name="me"),
     path("settings/", SystemSettingsView.as_view(), name="settings"),
     path("audit/", AuditTrailView.as_view(), name="audit"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("customers.api.urls")),
@@ -40,7 +42,7 @@ api = [
 ]
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="customers:pool", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="dashboard:home", permanent=False)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -58,6 +60,7 @@ urlpatterns = [
     path("", include("settings_app.urls")),
     path("", include("transfers.urls")),
     path("", include("notifications.urls")),
+    path("", include("dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("customers.urls")),

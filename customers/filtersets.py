@@ -9,7 +9,7 @@ import functools
 import django_filters as filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +22,9 @@ from settings_app import dictionary
 from settings_app.models import DictionaryItem
 
 from . import querysets, search
-from .models import Contact, Customer, Share
+from .models import Contact, Customer, OwnershipEvent, Share
 from .models.customer import SORT_KEYS
+from .models.events import OwnershipAction
 from .sorting import MINE_SORTS, PUBLIC_SORTS, RECORD_SORTS, sort_for
 
 
@@ -126,6 +127,8 @@ class PersonFilter(filters.ModelChoiceFilter):
 
 
 COMPANY_POOL = "company"
+# The moves that give a customer an owner.
+OWNING_ACTIONS = (OwnershipAction.CREATE, OwnershipAction.CLAIM, OwnershipAction.ASSIGN)
 
 
 def pool_choices(user):
@@ -161,6 +164,7 @@ class PoolFilterSet(filters.FilterSet):
     )
     owner = PersonFilter(field_name="owner", label=_("Owner"), queryset=active_people)
     pool = PoolFilter(field_name="pool", label=_("Pool"))
+    never_claimed = filters.BooleanFilter(method="by_never_claimed", label=_("Never claimed"))
     created_after = DayBoundFilter(field_name="created_at", label=_("Created from"))
     created_before = DayBoundFilter(field_name="created_at", upper=True, label=_("Created until"))
     ordering = CustomerOrdering(PUBLIC_SORTS)
@@ -188,6 +192,17 @@ class PoolFilterSet(filters.FilterSet):
     def name_contains(self, qs, name, value):
         return search.name_contains(qs, value) if value.strip() else qs
 
+    def by_never_claimed(self, qs, name, value):
+        """Unclaimed customers nobody ever owned (the dashboard's figure, issue 18); not
+        never claimed: those owned now or once."""
+        if value is None:
+            return qs
+        owned_once = OwnershipEvent.objects.filter(
+            customer=OuterRef("pk"), action__in=OWNING_ACTIONS, to_user__isnull=False
+        )
+        never = Q(owner__isnull=True) & ~Exists(owned_once)
+        return qs.filter(never) if value else qs.exclude(never)
+
     def by_status(self, qs, name, value):
         # The status sort key, so that its index finds the rows (in name order).
         return qs.filter(sort_status=(value == "claimed"))
@@ -204,6 +219,11 @@ class CustomerFilterSet(PoolFilterSet):
     )
     contacted_before = PrivateDayBoundFilter(
         field_name="last_contacted_at", upper=True, label=_("Contacted until")
+    )
+    # Never contacted counts as contacted long ago (the contact sort key): the dashboard's
+    # "not contacted for 30 days" (issue 18) holds those never contacted too.
+    quiet_until = PrivateDayBoundFilter(
+        field_name="sort_contacted", upper=True, label=_("Not contacted after")
     )
     ordering = CustomerOrdering(RECORD_SORTS)
 

@@ -56,6 +56,8 @@ class UserListView(PeoplePage):
                 | Q(first_name__icontains=search)
                 | Q(last_name__icontains=search)
             )
+        if request.GET.get("active") == "1":  # the dashboard's "active users" (issue 18)
+            people = people.filter(is_active=True)
         people = people.order_by("-is_active", "username", "pk")
         paging = numbered_paging(people, PAGE_SIZE, request.GET.get("page"))
         context = {"paging": paging, "people": paging.rows, "search": search}

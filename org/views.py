@@ -3,11 +3,12 @@ codes, turn off) and "sign out everywhere". The rules are in org.two_factor and
 org.services; these views parse the form, call one of them and render."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,7 +111,7 @@ class TwoFactorVerifyView(CodePage):
         return two_factor.verify(request, code)
 
     def done(self, request, device):
-        return redirect(safe_next(request, reverse("customers:pool")))
+        return redirect(safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL)))
 
 
 class AccountCodeAction(LoginRequiredMixin, View):

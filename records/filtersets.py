@@ -1,7 +1,13 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.filtersets import DayBoundFilter, RowIdFilter, TextSearchFilterSet
+from customers.filtersets import (
+    DayBoundFilter,
+    PersonFilter,
+    RowIdFilter,
+    TextSearchFilterSet,
+    active_people,
+)
 from customers.normalize import fold
 
 
@@ -13,6 +19,11 @@ class RecordFilterSet(TextSearchFilterSet):
     date_field = "created_at"
 
     customer = RowIdFilter(field_name="customer_id", label=_("Customer id"))
+    # Records of the customers one person owns (the dashboard's "mine" and per-person
+    # figures link here, issue 18).
+    owner = PersonFilter(
+        field_name="customer__owner", label=_("Customer owner"), queryset=active_people
+    )
     created_after = DayBoundFilter(field_name="created_at", label=_("Created from"))
     created_before = DayBoundFilter(field_name="created_at", upper=True, label=_("Created until"))
 

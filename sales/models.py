@@ -5,8 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Sum
-from django.db.models.functions import Coalesce
+from django.db.models import ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from records.models import CustomerRecord
@@ -277,6 +277,25 @@ def with_received_totals(contracts):
             output_field=models.DecimalField(),
         )
     )
+
+
+def with_unpaid(receivables):
+    """Each receivable with `unpaid`, the part of it still owed: a contract's payments
+    settle its receivables in due order, earliest first. Counted over all of the
+    contract's live receivables, whatever else `receivables` is filtered by."""
+    money = models.DecimalField(max_digits=16, decimal_places=2)
+    paid = Payment.objects.filter(contract=OuterRef("contract")).values("contract")
+    due_by_then = Receivable.objects.filter(contract=OuterRef("contract")).filter(
+        models.Q(due_on__lt=OuterRef("due_on"))
+        | models.Q(due_on=OuterRef("due_on"), pk__lte=OuterRef("pk"))
+    )
+    zero = Value(ZERO, output_field=money)
+    rows = receivables.annotate(
+        paid_in_all=Coalesce(Subquery(paid.annotate(s=Sum("amount")).values("s")), zero),
+        due_by_then=Subquery(due_by_then.values("contract").annotate(s=Sum("amount")).values("s")),
+    )
+    owed = ExpressionWrapper(F("due_by_then") - F("paid_in_all"), output_field=money)
+    return rows.annotate(unpaid=Least(F("amount"), Greatest(owed, zero), output_field=money))
 
 
 def open_pipeline(customer):

@@ -56,8 +56,33 @@ def select_options(field):
     owner list holds every active salesperson, thousands in a large company. The empty
     choice reads "Any"."""
     value = field.value()
-    selected = [] if value in (None, "") else [value]
+    selected = [] if value in (None, "") else [str(value)]
+    # A yes/no filter's choices are its widget's, "unknown" its empty one.
+    options = getattr(field.field, "choices", None) or field.field.widget.choices
     choices = (
-        (choice, _("Any") if choice == "" else label) for choice, label in field.field.choices
+        ("", _("Any")) if choice in ("", "unknown") else (choice, label)
+        for choice, label in options
     )
     return option_tags(choices, selected)
+
+
+@register.simple_tag(takes_context=True)
+def active_filters(context, filterset, shown=""):
+    """The filters of the query string that the page's form does not show (a dashboard
+    figure's link sets them, issue 18), as (name, raw value, label, value, link without
+    it): the page names each one, keeps it when searching and lets it be removed."""
+    params = context["request"].GET
+    form = filterset.form
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    hidden = {"ordering", "search", *shown.split(",")}
+    active = []
+    for name, field in form.fields.items():
+        raw = params.get(name, "")
+        if name in hidden or raw == "":
+            continue
+        value = cleaned.get(name, raw)
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        label = getattr(value, "label", value)
+        active.append((name, raw, field.label, label, query_with(context, **{name: None})))
+    return active

@@ -95,7 +95,7 @@ def test_an_outside_next_is_not_followed(company):
     answer = client.post(
         "/account/two-factor/verify/", {"code": code_for(device), "next": "https://evil.example/"}
     )
-    assert answer.status_code == 302 and answer["Location"] == "/pool/"
+    assert answer.status_code == 302 and answer["Location"] == "/home/"
 
 
 def test_a_recovery_code_signs_in_once(company, settings):

@@ -1,0 +1,375 @@
+"""What a person's home page shows (issue 18, SPEC B5): my day for everyone, my team for
+supervisors, the pool for pool managers, the company for administrators. Each figure is a
+list page's total (dashboard.figures), so it links to that list and counts only what its
+reader may open."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
+
+from activities.models import Interaction
+from activities.views import ScheduleView
+from audit.models import Action
+from audit.views import AuditTrailPage
+from customers import querysets, rules
+from customers.models import OwnershipEvent
+from customers.models.events import OwnershipAction
+from customers.services import due
+from customers.views.lists import MineListView, PoolListView, SharedListView
+from records.views import ModuleListPage
+from settings_app.models import DictionaryItem
+
+from .figures import Figure, ListPage, by_group, count
+
+MINE = ListPage(MineListView, "customers:mine")
+POOL = ListPage(PoolListView, "customers:pool")
+TEAM = ListPage(SharedListView, "customers:shared")
+SCHEDULE = ListPage(ScheduleView, "activities:schedule")
+AUDIT = ListPage(AuditTrailPage, "audit-trail")
+TREND_DAYS = 30
+RETURNS = (OwnershipAction.RETURN, OwnershipAction.RECLAIM)
+
+
+def records(module):
+    return ListPage(ModuleListPage, "records:list", (module,), {"module": module})
+
+
+OPPORTUNITIES = records("opportunities")
+QUOTES = records("quotes")
+CONTRACTS = records("contracts")
+RECEIVABLES = records("receivables")
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    figures: list = field(default_factory=list)
+    charts: list = field(default_factory=list)
+    lists: list = field(default_factory=list)  # (title, [(label, url)]) lists of names
+
+
+def chart(key, title, kind, categories, series, **options):
+    """A chart as templates/core/_chart.html and static/app/charts.js take it."""
+    return {
+        "id": key,
+        "title": title,
+        "data": {"kind": kind, "categories": categories, "series": series, **options},
+    }
+
+
+def series(name, values, links=None):
+    return {"name": name, "values": values, "links": links or [None] * len(values)}
+
+
+def _month(today):
+    start = today.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return start, end
+
+
+def _stage_names():
+    items = DictionaryItem.objects.filter(kind="opportunity_stage").order_by("sort_order", "pk")
+    return {item.pk: item.label for item in items}
+
+
+def my_day(request):
+    """Everyone's: my customers, follow-ups, customers due back, my open opportunities by
+    stage, quotes and contracts this month, receivables due and overdue."""
+    me, today = request.user.pk, timezone.localdate()
+    month_start, month_end = _month(today)
+    mine = {"owner": me}
+    section = Section("me", _("My day"))
+    pool_rules = due.Rules()
+    if pool_rules.on:
+        due_back = count(
+            request,
+            "due_back",
+            _("Due back in the pool within 7 days"),
+            MINE,
+            {"returns_before": today + datetime.timedelta(days=7), "ordering": "returns_at"},
+        )
+    else:
+        due_back = count(
+            request,
+            "due_back",
+            _("Not contacted for 30 days"),
+            MINE,
+            {"quiet_until": today - datetime.timedelta(days=31)},
+        )
+    section.figures = [
+        count(request, "my_customers", _("My customers"), MINE, {}),
+        count(
+            request,
+            "follow_ups_today",
+            _("Follow-ups due today"),
+            SCHEDULE,
+            {"follow_up_after": today, "follow_up_before": today},
+        ),
+        count(
+            request, "follow_ups_overdue", _("Follow-ups overdue"), SCHEDULE, {"overdue": "true"}
+        ),
+        due_back,
+        count(
+            request,
+            "open_opportunities",
+            _("My open opportunities"),
+            OPPORTUNITIES,
+            {**mine, "status": "open"},
+            amount="expected_amount",
+        ),
+        count(
+            request,
+            "quotes_this_month",
+            _("Quotes this month"),
+            QUOTES,
+            {**mine, "date_after": month_start, "date_before": month_end},
+        ),
+        count(
+            request,
+            "contracts_this_month",
+            _("Contracts signed this month"),
+            CONTRACTS,
+            {**mine, "signed_after": month_start, "signed_before": month_end},
+            amount="amount",
+        ),
+        count(
+            request,
+            "receivables_due",
+            _("Receivables due within 30 days"),
+            RECEIVABLES,
+            {
+                **mine,
+                "unpaid": "true",
+                "due_after": today,
+                "due_before": today + datetime.timedelta(days=30),
+            },
+            amount="unpaid",
+        ),
+        count(
+            request,
+            "receivables_overdue",
+            _("Receivables overdue"),
+            RECEIVABLES,
+            {**mine, "unpaid": "true", "due_before": today - datetime.timedelta(days=1)},
+            amount="unpaid",
+        ),
+    ]
+    stages = _stage_names()
+    open_by_stage = by_group(
+        request, OPPORTUNITIES, {**mine, "status": "open"}, "stage", "stage", "expected_amount"
+    )
+    shown = [pk for pk in stages if pk in open_by_stage]
+    section.charts.append(
+        chart(
+            "my-opportunities",
+            _("My open opportunities by stage"),
+            "bar",
+            [stages[pk] for pk in shown],
+            [
+                series(
+                    _("Opportunities"),
+                    [open_by_stage[pk][0] for pk in shown],
+                    [open_by_stage[pk][2] for pk in shown],
+                ),
+            ],
+        )
+    )
+    return section
+
+
+def team(request):
+    """A supervisor's: one bar per person of their team, and who has not followed up
+    anything this week."""
+    subordinates = rules.Actor.of(request.user).subordinates
+    if not subordinates:
+        return None
+    today = timezone.localdate()
+    week_start = today - datetime.timedelta(days=today.weekday())
+    month_start, month_end = _month(today)
+    people = list(
+        get_user_model()
+        .objects.filter(pk__in=subordinates, is_active=True)
+        .order_by("display_name", "username")
+    )
+    ids = [person.pk for person in people]
+    in_team = {"scope": querysets.SCOPE_SUBORDINATES}
+    customers = by_group(request, TEAM, in_team, "owner", "owner", among=ids)
+    opportunities = by_group(
+        request, OPPORTUNITIES, {"status": "open"}, "customer__owner", "owner", among=ids
+    )
+    contracts = by_group(
+        request,
+        CONTRACTS,
+        {"signed_after": month_start, "signed_before": month_end},
+        "customer__owner",
+        "owner",
+        amount="amount",
+        among=ids,
+    )
+    names = [person.label for person in people]
+
+    def bars(name, groups, at=0):
+        return series(
+            name,
+            [groups.get(pk, (0, 0, None))[at] for pk in ids],
+            [groups.get(pk, (0, 0, None))[2] for pk in ids],
+        )
+
+    section = Section("team", _("My team"))
+    section.figures = [
+        count(request, "team_customers", _("My team's customers"), TEAM, in_team),
+    ]
+    section.charts = [
+        chart(
+            "team-customers",
+            _("Customers and open opportunities per person"),
+            "bar",
+            names,
+            [bars(_("Customers"), customers), bars(_("Open opportunities"), opportunities)],
+            horizontal=True,
+        ),
+        chart(
+            "team-contracts",
+            _("Contracts signed this month per person"),
+            "bar",
+            names,
+            [bars(_("Amount"), contracts, at=1)],
+            horizontal=True,
+        ),
+    ]
+    active = set(
+        Interaction.objects.filter(
+            created_by__in=ids, happened_at__date__gte=week_start
+        ).values_list("created_by", flat=True)
+    )
+    quiet = [
+        (person.label, TEAM.url({**in_team, "owner": person.pk}))
+        for person in people
+        if person.pk not in active
+    ]
+    section.lists.append((_("No interaction recorded this week"), quiet))
+    return section
+
+
+def pool(request):
+    """A pool manager's: claimed and unclaimed now, never claimed, claims and returns per
+    day, the customers returned most often."""
+    user = request.user
+    if not user.is_pool_manager:
+        return None
+    section = Section("pool", _("The pool"))
+    section.figures = [
+        count(request, "claimed", _("Claimed"), POOL, {"status": "claimed"}),
+        count(request, "unclaimed", _("Unclaimed"), POOL, {"status": "unclaimed"}),
+        count(request, "never_claimed", _("Never claimed"), POOL, {"never_claimed": "true"}),
+    ]
+    since = timezone.now() - datetime.timedelta(days=TREND_DAYS)
+    days = [
+        (timezone.localdate() - datetime.timedelta(days=n)) for n in range(TREND_DAYS - 1, -1, -1)
+    ]
+    kinds = {
+        _("Claimed"): (OwnershipAction.CLAIM,),
+        _("Assigned"): (OwnershipAction.ASSIGN,),
+        _("Returned"): RETURNS,
+    }
+    events = (
+        OwnershipEvent.objects.filter(at__gte=since, action__in=sum(kinds.values(), ()))
+        .annotate(day=TruncDate("at"))
+        .values("day", "action")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_day = {}
+    for row in events:
+        per_day[row["day"], row["action"]] = row["n"]
+    section.charts.append(
+        chart(
+            "pool-moves",
+            _("Claims and returns per day"),
+            "line",
+            [day.isoformat() for day in days],
+            [
+                series(name, [sum(per_day.get((day, a), 0) for a in actions) for day in days])
+                for name, actions in kinds.items()
+            ],
+        )
+    )
+    returns = (
+        OwnershipEvent.objects.filter(
+            action__in=RETURNS, customer__in=querysets.pool(user).values("pk")
+        )
+        .values("customer", "customer__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "customer")[:10]
+    )
+    section.lists.append(
+        (
+            _("Returned most often"),
+            [
+                (
+                    f"{row['customer__name']} ({row['n']})",
+                    reverse("customers:pool-detail", args=[row["customer"]]),
+                )
+                for row in returns
+            ],
+        )
+    )
+    return section
+
+
+def company(request):
+    """An administrator's: people, sign-ins and background jobs."""
+    if not request.user.is_administrator:
+        return None
+    week_ago = timezone.localdate() - datetime.timedelta(days=6)
+    people = get_user_model().objects
+    section = Section("company", _("The company"))
+    section.figures = [
+        Figure(
+            "active_users",
+            _("Active users"),
+            people.filter(is_active=True).count(),
+            reverse("org:users") + "?active=1",
+        ),
+        count(
+            request,
+            "sign_ins",
+            _("Sign-ins in 7 days"),
+            AUDIT,
+            {"action": Action.LOGIN, "at_after": week_ago},
+        ),
+        count(
+            request,
+            "failed_sign_ins",
+            _("Failed sign-ins in 7 days"),
+            AUDIT,
+            {"action": Action.LOGIN_FAILED, "at_after": week_ago},
+        ),
+    ]
+    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+        jobs = DBTaskResult.objects
+        section.figures += [
+            Figure("jobs_waiting", _("Jobs waiting"), jobs.ready().count(), None),
+            Figure("jobs_running", _("Jobs running"), jobs.running().count(), None),
+            Figure(
+                "jobs_failed",
+                _("Jobs failed in 7 days"),
+                jobs.failed().filter(finished_at__date__gte=week_ago).count(),
+                None,
+            ),
+        ]
+    return section
+
+
+def sections(request):
+    found = (my_day(request), team(request), pool(request), company(request))
+    return [section for section in found if section is not None]
