@@ -15,8 +15,9 @@ from rest_framework.test import APIClient
 
 from org.testing import DepartmentFactory, UserFactory
 
-# The working record's fixtures (media, alpha, book, world), for records and every module app.
-pytest_plugins = ["records.testing"]
+# The working record's fixtures (media, alpha, book, world), for records and every module app;
+# the home page's company (dashboard_world).
+pytest_plugins = ["records.testing", "dashboard.testing"]
 
 
 class Company:

@@ -7,8 +7,8 @@ from rest_framework.routers import SimpleRouter
 
 from audit.api import AuditTrailView
 from audit.views import AuditTrailPage
-from dashboard.api.views import DashboardView
 from core.api.auth import SignOutEverywhereView, TokenView
+from dashboard.api.views import DashboardView
 from notifications.api.views import NotificationViewSet
 from org.api.views import DepartmentViewSet, MeView, UserViewSet
 from org.forms import PasswordForm

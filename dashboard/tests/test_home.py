@@ -2,129 +2,10 @@
 equal the page's and the API's; each figure's link opens a list whose total is the figure;
 nothing counts a customer its reader may not open."""
 
-import datetime
 import re
 from decimal import Decimal
 
-import pytest
-from django.utils import timezone
-
-from activities.models import Interaction
-from customers.models import OwnershipEvent
-from customers.models.events import OwnershipAction
-from customers.testing import CustomerFactory, html
-from sales.models import Contract, Opportunity, Payment, Quote, Receivable
-from settings_app.models import DictionaryItem
-
-TODAY = timezone.localdate()
-DAY = datetime.timedelta(days=1)
-
-
-def serial(prefix, n=[0]):  # noqa: B006 (a counter for unique numbers)
-    n[0] += 1
-    return f"{prefix}-T-{n[0]:06d}"
-
-
-def interaction(user, customer, follow_up):
-    return Interaction.objects.create(
-        customer=customer,
-        created_by=user,
-        happened_at=timezone.now() - 10 * DAY,
-        subject="call",
-        next_follow_up=follow_up,
-    )
-
-
-def contract(user, customer, amount, signed_on=TODAY, status="executing"):
-    return Contract.objects.create(
-        customer=customer,
-        created_by=user,
-        number=serial("C"),
-        title="deal",
-        amount=Decimal(amount),
-        signed_on=signed_on,
-        status=status,
-    )
-
-
-@pytest.fixture
-def world(company):
-    """rep owns a, b, c; junior (rep's subordinate) owns d; peer owns e; f and g are in the
-    pool, g claimed once."""
-    rep, junior, peer = company.rep, company.junior, company.peer
-    c = {
-        name: CustomerFactory(name=f"zd {name}", owner=owner)
-        for name, owner in [
-            ("a", rep),
-            ("b", rep),
-            ("c", rep),
-            ("d", junior),
-            ("e", peer),
-            ("f", None),
-            ("g", None),
-        ]
-    }
-    OwnershipEvent.objects.create(
-        customer=c["g"], action=OwnershipAction.CLAIM, actor=rep, to_user=rep
-    )
-    for _n in range(2):
-        OwnershipEvent.objects.create(
-            customer=c["g"], action=OwnershipAction.RETURN, actor=rep, from_user=rep
-        )
-    # Follow-ups: a today; b overdue (never contacted); c's date passed but it was contacted
-    # since; d today but junior's; e today but peer's.
-    interaction(rep, c["a"], TODAY)
-    interaction(rep, c["b"], TODAY - 3 * DAY)
-    interaction(rep, c["c"], TODAY - 5 * DAY)
-    type(c["c"]).objects.filter(pk=c["c"].pk).update(last_contacted_at=timezone.now())
-    interaction(junior, c["d"], TODAY)
-    interaction(peer, c["e"], TODAY)
-    early = DictionaryItem.objects.create(kind="opportunity_stage", name="zd early", sort_order=1)
-    late = DictionaryItem.objects.create(kind="opportunity_stage", name="zd late", sort_order=2)
-    for customer, stage, amount, status in [
-        (c["a"], early, "100", "open"),
-        (c["a"], late, "250", "open"),
-        (c["b"], early, "50", "open"),
-        (c["b"], early, "999", "won"),
-        (c["d"], late, "70", "open"),
-        (c["e"], early, "80", "open"),
-    ]:
-        Opportunity.objects.create(
-            customer=customer,
-            created_by=customer.owner,
-            name="opp",
-            stage=stage,
-            expected_amount=Decimal(amount),
-            status=status,
-        )
-    Quote.objects.create(customer=c["a"], created_by=rep, number=serial("Q"), date=TODAY)
-    Quote.objects.create(customer=c["a"], created_by=rep, number=serial("Q"), date=TODAY - 40 * DAY)
-    paid_in_part = contract(rep, c["a"], "1000")
-    contract(rep, c["b"], "300")
-    contract(rep, c["b"], "500", signed_on=TODAY - 60 * DAY)
-    contract(junior, c["d"], "700")
-    contract(peer, c["e"], "900")
-    # a's contract: 300 overdue and paid, 400 overdue of which 100 paid, 300 due in 10 days.
-    for due, amount in [
-        (TODAY - 20 * DAY, "300"),
-        (TODAY - 5 * DAY, "400"),
-        (TODAY + 10 * DAY, "300"),
-    ]:
-        Receivable.objects.create(
-            customer=c["a"],
-            created_by=rep,
-            contract=paid_in_part,
-            due_on=due,
-            amount=Decimal(amount),
-        )
-    Payment.objects.create(
-        customer=c["a"],
-        created_by=rep,
-        contract=paid_in_part,
-        received_on=TODAY,
-        amount=Decimal("400"),
-    )
-    return c
+from customers.testing import html
 
 
 def figures(client):
@@ -153,7 +34,7 @@ def list_total(client, url):
     return int(match.group(1))
 
 
-def test_a_salesperson_sees_their_day_and_their_team(world, company, browser):
+def test_a_salesperson_sees_their_day_and_their_team(dashboard_world, company, browser):
     shown = figures(browser(company.rep))
     assert {key: value for key, (value, _a, _u) in shown.items()} == {
         "my_customers": 3,
@@ -177,7 +58,7 @@ def test_a_salesperson_sees_their_day_and_their_team(world, company, browser):
     assert 'data-testid="section-company"' not in page
 
 
-def test_every_figure_link_opens_a_list_of_that_many(world, company, browser):
+def test_every_figure_link_opens_a_list_of_that_many(dashboard_world, company, browser):
     for person in (company.rep, company.manager, company.marketer):
         client = browser(person)
         for key, (value, _amount, url) in figures(client).items():
@@ -186,7 +67,7 @@ def test_every_figure_link_opens_a_list_of_that_many(world, company, browser):
             assert list_total(client, url) == value, (person.username, key, url)
 
 
-def test_a_supervisor_sees_each_person_of_the_team(world, company, browser):
+def test_a_supervisor_sees_each_person_of_the_team(dashboard_world, company, browser):
     client = browser(company.manager)
     page = html(client, "/home/")
     assert 'data-testid="section-team"' in page
@@ -200,7 +81,7 @@ def test_a_supervisor_sees_each_person_of_the_team(world, company, browser):
         assert name in quiet
 
 
-def test_the_team_chart_counts_each_persons_customers(world, company, api):
+def test_the_team_chart_counts_each_persons_customers(dashboard_world, company, api):
     body = api(company.manager).get("/api/dashboard/").json()
     team = next(s for s in body["sections"] if s["key"] == "team")
     chart = next(c for c in team["charts"] if c["key"] == "team-customers")
@@ -210,7 +91,7 @@ def test_the_team_chart_counts_each_persons_customers(world, company, api):
     assert opportunities["Rep Li"] == "3.00" and opportunities["Junior Wu"] == "1.00"
 
 
-def test_a_pool_manager_sees_the_pool(world, company, browser):
+def test_a_pool_manager_sees_the_pool(dashboard_world, company, browser):
     shown = figures(browser(company.marketer))
     assert shown["claimed"][0] == 5
     assert shown["unclaimed"][0] == 2
@@ -220,13 +101,13 @@ def test_a_pool_manager_sees_the_pool(world, company, browser):
     assert "zd g (2)" in most
 
 
-def test_an_administrator_sees_the_company(world, company, browser):
+def test_an_administrator_sees_the_company(dashboard_world, company, browser):
     shown = figures(browser(company.admin))
     assert shown["active_users"][0] == 8
     assert "jobs_failed" in shown
 
 
-def test_nothing_counts_a_customer_its_reader_may_not_open(world, company, browser, api):
+def test_nothing_counts_a_customer_its_reader_may_not_open(dashboard_world, company, browser, api):
     shown = figures(browser(company.peer))
     assert shown["my_customers"][0] == 1
     assert shown["open_opportunities"][0] == 1
@@ -237,7 +118,7 @@ def test_nothing_counts_a_customer_its_reader_may_not_open(world, company, brows
     assert chart["categories"] == ["zd early"] and chart["series"][0]["values"] == ["1.00"]
 
 
-def test_the_api_gives_the_page_s_figures(world, company, browser, api):
+def test_the_api_gives_the_page_s_figures(dashboard_world, company, browser, api):
     page = figures(browser(company.rep))
     body = api(company.rep).get("/api/dashboard/").json()
     api_figures = {f["key"]: f for s in body["sections"] for f in s["figures"]}
