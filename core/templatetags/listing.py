@@ -58,7 +58,9 @@ def select_options(field):
     value = field.value()
     selected = [] if value in (None, "") else [str(value)]
     # A yes/no filter's choices are its widget's, "unknown" its empty one.
-    options = getattr(field.field, "choices", None) or field.field.widget.choices
+    options = getattr(field.field, "choices", None)
+    if options is None:  # not `or`: a ChoiceIterator over a callable has no len()
+        options = field.field.widget.choices
     choices = (
         ("", _("Any")) if choice in ("", "unknown") else (choice, label)
         for choice, label in options
