@@ -279,6 +279,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("POOLCRM_EMAIL_FROM", "poolcrm@localhost")
 # Periodic jobs, queued by `manage.py schedule` for the workers: (task, every so many minutes).
 PERIODIC_TASKS = [
     ("customers.tasks.sweep_pool", int(os.environ.get("POOLCRM_SWEEP_MINUTES", "60"))),
+    # Each run counts today again, so the day's last run stands (dashboard.snapshots).
+    ("dashboard.tasks.snapshot_pools", int(os.environ.get("POOLCRM_SNAPSHOT_MINUTES", "60"))),
 ]
 # Imports (transfers/): the largest file and the most rows one import takes.
 IMPORT_MAX_MB = int(os.environ.get("POOLCRM_IMPORT_MAX_MB", "20"))

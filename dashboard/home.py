@@ -27,6 +27,7 @@ from customers.views.lists import MineListView, PoolListView, SharedListView
 from records.views import ModuleListPage
 from settings_app.models import DictionaryItem
 
+from . import snapshots
 from .figures import Figure, ListPage, by_group, count
 
 MINE = ListPage(MineListView, "customers:mine")
@@ -57,11 +58,13 @@ class Section:
     lists: list = field(default_factory=list)  # (title, [(label, url)]) lists of names
 
 
-def chart(key, title, kind, categories, series, **options):
-    """A chart as templates/core/_chart.html and static/app/charts.js take it."""
+def chart(key, title, kind, categories, series, empty=None, **options):
+    """A chart as templates/core/_chart.html and static/app/charts.js take it; `empty` says
+    why there is nothing to draw, when there is nothing."""
     return {
         "id": key,
         "title": title,
+        "empty": empty,
         "data": {"kind": kind, "categories": categories, "series": series, **options},
     }
 
@@ -273,9 +276,22 @@ def pool(request):
         count(request, "never_claimed", _("Never claimed"), POOL, {"never_claimed": "true"}),
     ]
     since = timezone.now() - datetime.timedelta(days=TREND_DAYS)
-    days = [
-        (timezone.localdate() - datetime.timedelta(days=n)) for n in range(TREND_DAYS - 1, -1, -1)
-    ]
+    days = snapshots.last_days(TREND_DAYS)
+    sizes = snapshots.sizes(user, days)
+    counted = [day for day in days if day in sizes]
+    section.charts.append(
+        chart(
+            "pool-size",
+            _("Pool size over time"),
+            "stacked",
+            [day.isoformat() for day in counted],
+            [
+                series(_("Claimed"), [sizes[day][0] for day in counted]),
+                series(_("Unclaimed"), [sizes[day][1] for day in counted]),
+            ],
+            empty=_("The pool is counted once an hour; its first count is not in yet."),
+        )
+    )
     kinds = {
         _("Claimed"): (OwnershipAction.CLAIM,),
         _("Assigned"): (OwnershipAction.ASSIGN,),

@@ -1,0 +1,37 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PoolSnapshot(models.Model):
+    """How many live customers one pool held, claimed and unclaimed, on one day: the pool
+    managers' "pool size over time" (issue 18), which no query of today's rows can answer
+    for the days past. Written by the periodic job dashboard.tasks.snapshot_pools, which
+    counts the day again each time it runs. A statistic the job derives from the customers,
+    not a record anyone changes, so it writes no audit row."""
+
+    day = models.DateField(_("day"))
+    # Empty: the company pool. A pool's days go with it.
+    pool = models.ForeignKey(
+        "customers.Pool", verbose_name=_("pool"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    claimed = models.PositiveIntegerField(_("claimed"))
+    unclaimed = models.PositiveIntegerField(_("unclaimed"))
+    counted_at = models.DateTimeField(_("counted at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pool snapshot")
+        verbose_name_plural = _("pool snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "pool"], name="pool_snapshot_one_per_day"),
+            # A unique constraint lets many rows with an empty pool through: the company
+            # pool's day needs its own.
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=Q(pool__isnull=True),
+                name="pool_snapshot_company_one_per_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.pool_id or '-'}: {self.claimed}/{self.unclaimed}"
