@@ -249,10 +249,12 @@ def team(request):
             horizontal=True,
         ),
     ]
+    # A range on the column, not its __date: the date of each row kept the index out.
+    since = timezone.make_aware(datetime.datetime.combine(week_start, datetime.time()))
     active = set(
-        Interaction.objects.filter(
-            created_by__in=ids, happened_at__date__gte=week_start
-        ).values_list("created_by", flat=True)
+        Interaction.objects.filter(created_by__in=ids, happened_at__gte=since)
+        .values_list("created_by", flat=True)
+        .distinct()
     )
     quiet = [
         (person.label, TEAM.url({**in_team, "owner": person.pk}))
@@ -270,11 +272,21 @@ def pool(request):
     if not user.is_pool_manager:
         return None
     section = Section("pool", _("The pool"))
+    # Claimed and unclaimed in one reading of the pool list: the list's status filter is
+    # its sort_status (customers.filtersets), so each figure is that filter's total.
+    by_status = dict(
+        POOL.rows(request, {}).values_list("sort_status").annotate(n=Count("pk")).order_by()
+    )
     section.figures = [
-        count(request, "claimed", _("Claimed"), POOL, {"status": "claimed"}),
-        count(request, "unclaimed", _("Unclaimed"), POOL, {"status": "unclaimed"}),
-        count(request, "never_claimed", _("Never claimed"), POOL, {"never_claimed": "true"}),
+        Figure(key, label, by_status.get(claimed, 0), POOL.url({"status": key}))
+        for key, label, claimed in (
+            ("claimed", _("Claimed"), True),
+            ("unclaimed", _("Unclaimed"), False),
+        )
     ]
+    section.figures.append(
+        count(request, "never_claimed", _("Never claimed"), POOL, {"never_claimed": "true"})
+    )
     since = timezone.now() - datetime.timedelta(days=TREND_DAYS)
     days = snapshots.last_days(TREND_DAYS)
     sizes = snapshots.sizes(user, days)
@@ -321,7 +333,7 @@ def pool(request):
     )
     returns = (
         OwnershipEvent.objects.filter(
-            action__in=RETURNS, customer__in=querysets.pool(user).values("pk")
+            querysets.pool_through(user), action__in=RETURNS, at__gte=since
         )
         .values("customer", "customer__name")
         .annotate(n=Count("pk"))
@@ -329,7 +341,7 @@ def pool(request):
     )
     section.lists.append(
         (
-            _("Returned most often"),
+            _("Returned most often in 30 days"),
             [
                 (
                     f"{row['customer__name']} ({row['n']})",

@@ -24,7 +24,7 @@ OWNER_OR_SHAREE = "owner_or_sharee"
 
 def readable(user, model):
     """Rows of `model` whose customer `user` may read."""
-    return model.objects.filter(customer_id__in=querysets.visible(user).values("id"))
+    return model.objects.filter(querysets.readable_through(user))
 
 
 def customers_to_write(user, rule=OWNER):
