@@ -2,6 +2,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers import querysets
 from records.views import ModuleListPage
 
 from .module import INTERACTIONS
@@ -23,7 +24,10 @@ class ScheduleView(ModuleListPage):
         """Follow-ups on my own customers, and those I wrote on customers shared with me;
         not my subordinates' appointments."""
         user = self.request.user
-        mine = Q(customer__owner=user) | Q(created_by=user)
+        # My customers as a list of ids, not the joined customer's owner: an OR over two
+        # tables kept the indexes out (a supervisor's follow-up figures, 420–560 ms at 1M
+        # on PostgreSQL, benchmark row "dashboard, supervisor").
+        mine = Q(customer__in=querysets.mine(user).order_by().values("pk")) | Q(created_by=user)
         rows = super().base_queryset().filter(mine, next_follow_up__isnull=False)
         if any(self.request.GET.get(name) for name in self.day_filters):
             return rows
