@@ -1,16 +1,28 @@
 import django_filters as filters
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.filtersets import Ordering
+from customers.filtersets import DayBoundFilter, Ordering, PersonFilter
 from records.filtersets import RecordFilterSet
 
 from .models import Interaction
 
 
+def everyone(request):
+    """Whoever may have written a record, those who have left included."""
+    return get_user_model().objects.order_by("display_name", "username")
+
+
 class InteractionFilterSet(RecordFilterSet):
     search_fields = ("subject", "content")
+    # One person's records of some weeks (the activity report links here, issue 18).
+    created_by = PersonFilter(field_name="created_by", label=_("Recorded by"), queryset=everyone)
+    happened_after = DayBoundFilter(field_name="happened_at", label=_("Happened from"))
+    happened_before = DayBoundFilter(
+        field_name="happened_at", upper=True, label=_("Happened until")
+    )
     follow_up_after = filters.DateFilter(
         field_name="next_follow_up", lookup_expr="gte", label=_("Follow-up from")
     )

@@ -8,7 +8,7 @@ from rest_framework.routers import SimpleRouter
 from audit.api import AuditTrailView
 from audit.views import AuditTrailPage
 from core.api.auth import SignOutEverywhereView, TokenView
-from dashboard.api.views import DashboardView
+from dashboard.api.views import DashboardView, ReportsView
 from notifications.api.views import NotificationViewSet
 from org.api.views import DepartmentViewSet, MeView, UserViewSet
 from org.forms import PasswordForm
@@ -33,6 +33,7 @@ api = [
     path("settings/", SystemSettingsView.as_view(), name="settings"),
     path("audit/", AuditTrailView.as_view(), name="audit"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("reports/", ReportsView.as_view(), name="reports"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("customers.api.urls")),

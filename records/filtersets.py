@@ -1,6 +1,9 @@
+import django_filters as filters
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from customers import querysets
 from customers.filtersets import (
     DayBoundFilter,
     PersonFilter,
@@ -9,6 +12,14 @@ from customers.filtersets import (
     active_people,
 )
 from customers.normalize import fold
+
+
+class Scope(models.TextChoices):
+    """Whose customers' records a list holds, among those its reader may open (the
+    reports' scope, issue 18): the customers I own, or those my team and I own."""
+
+    MINE = "mine", _("My customers")
+    TEAM = "team", _("My team's customers")
 
 
 class RecordFilterSet(TextSearchFilterSet):
@@ -24,8 +35,21 @@ class RecordFilterSet(TextSearchFilterSet):
     owner = PersonFilter(
         field_name="customer__owner", label=_("Customer owner"), queryset=active_people
     )
+    # Coerced to a Scope, whose label the list's filter badge shows.
+    scope = filters.TypedChoiceFilter(
+        choices=Scope.choices, coerce=Scope, method="by_scope", label=_("Scope")
+    )
     created_after = DayBoundFilter(field_name="created_at", label=_("Created from"))
     created_before = DayBoundFilter(field_name="created_at", upper=True, label=_("Created until"))
+
+    def by_scope(self, qs, name, value: str):  # the hint: a string in the API schema
+        """The records of the customers I own, or (team) that I or anyone below me in the
+        supervisor tree owns; the list's own visibility still applies."""
+        user = self.request.user
+        if value == Scope.TEAM:
+            owners = {user.pk, *querysets.subordinate_ids(user)}
+            return qs.filter(customer__owner__in=sorted(owners))
+        return qs.filter(customer__owner=user.pk)
 
     def search_condition(self, keyword):
         return Q(customer__search_name__contains=fold(keyword)) | super().search_condition(keyword)

@@ -1,9 +1,13 @@
-from drf_spectacular.utils import extend_schema
+from types import SimpleNamespace
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import home
+from .. import home, reports
 
 
 class FigureSerializer(serializers.Serializer):
@@ -63,3 +67,100 @@ class DashboardView(APIView):
     @extend_schema(responses={200: DashboardSerializer})
     def get(self, request):
         return Response(DashboardSerializer({"sections": home.sections(request)}).data)
+
+
+class ReportCellSerializer(serializers.Serializer):
+    value = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        allow_null=True,
+        help_text="A count, an amount of money or a percentage, as `kind` says.",
+    )
+    kind = serializers.ChoiceField(choices=[reports.COUNT, reports.MONEY, reports.PERCENT])
+    url = serializers.CharField(allow_null=True, help_text="The list page the number counts.")
+
+
+class ReportRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    total = serializers.BooleanField(help_text="A sum of the rows above.")
+    cells = ReportCellSerializer(many=True)
+
+
+class ReportChartSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    categories = serializers.ListField(child=serializers.CharField())
+    series = SeriesSerializer(many=True)
+
+
+class ReportSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=list(reports.REPORTS))
+    title = serializers.CharField()
+    note = serializers.CharField()
+    heading = serializers.CharField(help_text="The heading of the rows' labels.")
+    columns = serializers.ListField(
+        child=serializers.CharField(), help_text="The headings of the cells of each row."
+    )
+    rows = ReportRowSerializer(many=True)
+    chart = ReportChartSerializer()
+
+
+class ScopeSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class ReportsSerializer(serializers.Serializer):
+    period_from = serializers.DateField(source="start")
+    period_to = serializers.DateField(source="end")
+    scope = serializers.CharField()
+    scopes = serializers.SerializerMethodField()
+    reports = ReportSerializer(many=True)
+
+    def get_scopes(self, choice) -> ScopeSerializer(many=True):
+        return [{"value": value, "label": label} for value, label in choice.scopes]
+
+
+class ReportsView(APIView):
+    """The reports' figures as JSON (issue 18), as the reports page shows them: the sales
+    funnel, contracts and payments per month, receivables ageing and activity per person
+    per week, over the period and for the scope asked, each number with the address of
+    the list it counts. A date that is not one, a period that ends before it starts or is
+    longer than three years, or a scope the caller may not choose is a 400."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "period_from",
+                OpenApiTypes.DATE,
+                description="First day; default: the first day of the month 11 months ago.",
+            ),
+            OpenApiParameter(
+                "period_to", OpenApiTypes.DATE, description="Last day; default: today."
+            ),
+            OpenApiParameter(
+                "scope",
+                enum=[reports.MINE, reports.TEAM, reports.ALL],
+                default=reports.MINE,
+                description="mine: customers I own; team (supervisors): mine and my "
+                "subordinates'; all: every customer I may open.",
+            ),
+        ],
+        responses={200: ReportsSerializer},
+    )
+    def get(self, request):
+        choice = reports.choose(request.user, request.query_params)
+        if choice.problems:
+            errors = {}
+            for name, message in choice.problems:
+                errors.setdefault(name, []).append(message)
+            raise ValidationError(errors)
+        built = reports.build(request, choice)
+        data = {
+            "start": choice.start,
+            "end": choice.end,
+            "scope": choice.scope,
+            "scopes": choice.scopes,
+            "reports": built,
+        }
+        return Response(ReportsSerializer(SimpleNamespace(**data)).data)
