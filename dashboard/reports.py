@@ -221,6 +221,9 @@ class Cell:
         return f'<span data-value="{raw}">{text}</span>'
 
 
+NONE = Cell(0)  # most cells of a large team's activity: one object for all of them
+
+
 def linked(n, url):
     """`url` for a count of `n` rows, None for none."""
     return url if n else None
@@ -666,7 +669,7 @@ def activity(request, choice):
         cells = []
         for pk in ids:
             n = counts.get((pk, week), 0)
-            cells.append(Cell(n, link(n, pk, first, last)))
+            cells.append(Cell(n, link(n, pk, first, last)) if n else NONE)
         if with_total:
             n = per_week[week]
             cells.append(Cell(n, link(n, None, first, last)))
