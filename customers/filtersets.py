@@ -9,7 +9,7 @@ import functools
 import django_filters as filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,9 +22,8 @@ from settings_app import dictionary
 from settings_app.models import DictionaryItem
 
 from . import querysets, search
-from .models import Contact, Customer, OwnershipEvent, Share
+from .models import Contact, Customer, Share
 from .models.customer import SORT_KEYS
-from .models.events import OwnershipAction
 from .sorting import MINE_SORTS, PUBLIC_SORTS, RECORD_SORTS, sort_for
 
 
@@ -127,10 +126,9 @@ class PersonFilter(filters.ModelChoiceFilter):
 
 
 COMPANY_POOL = "company"
+
+
 # The moves that give a customer an owner.
-OWNING_ACTIONS = (OwnershipAction.CREATE, OwnershipAction.CLAIM, OwnershipAction.ASSIGN)
-
-
 def pool_choices(user):
     """(id, name) of each pool besides the company pool that `user` sees."""
     if user is None or not querysets.pool_access(user).seen:
@@ -197,10 +195,7 @@ class PoolFilterSet(filters.FilterSet):
         never claimed: those owned now or once."""
         if value is None:
             return qs
-        owned_once = OwnershipEvent.objects.filter(
-            customer=OuterRef("pk"), action__in=OWNING_ACTIONS, to_user__isnull=False
-        )
-        never = Q(owner__isnull=True) & ~Exists(owned_once)
+        never = querysets.never_claimed()
         return qs.filter(never) if value else qs.exclude(never)
 
     def by_status(self, qs, name, value):

@@ -96,6 +96,19 @@ def pool(user):
     return Customer.objects.filter(pool_through(user, via=""))
 
 
+OWNING_ACTIONS = (OwnershipAction.CREATE, OwnershipAction.CLAIM, OwnershipAction.ASSIGN)
+
+
+def never_claimed():
+    """The condition that a customer is unclaimed and nobody ever owned it: not created with
+    an owner, never claimed, never assigned (the pool list's filter and the pool managers'
+    figure, issue 18)."""
+    owned_once = OwnershipEvent.objects.filter(
+        customer=OuterRef("pk"), action__in=OWNING_ACTIONS, to_user__isnull=False
+    )
+    return Q(owner__isnull=True) & ~Exists(owned_once)
+
+
 def pool_through(user, via="customer__"):
     """The condition that a customer, reached from another model by `via` (an ownership
     event's "customer__"), is one of pool(user): a join, not `IN (pool)`, which reads every

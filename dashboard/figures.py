@@ -48,6 +48,7 @@ class Figure:
     value: int | Decimal
     url: str
     amount: Decimal | None = None  # the money the rows hold, where they hold some
+    note: str | None = None  # when the figure was counted, where not at this moment
 
 
 def count(request, key, label, page, params, amount=None):

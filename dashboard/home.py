@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
@@ -21,7 +22,6 @@ from audit.models import Action
 from audit.views import AuditTrailPage
 from customers import querysets, rules
 from customers.models import OwnershipEvent
-from customers.models.events import OwnershipAction
 from customers.services import due
 from customers.views.lists import MineListView, PoolListView, SharedListView
 from records.views import ModuleListPage
@@ -35,8 +35,6 @@ POOL = ListPage(PoolListView, "customers:pool")
 TEAM = ListPage(SharedListView, "customers:shared")
 SCHEDULE = ListPage(ScheduleView, "activities:schedule")
 AUDIT = ListPage(AuditTrailPage, "audit-trail")
-TREND_DAYS = 30
-RETURNS = (OwnershipAction.RETURN, OwnershipAction.RECLAIM)
 
 
 def records(module):
@@ -284,56 +282,54 @@ def pool(request):
             ("unclaimed", _("Unclaimed"), False),
         )
     ]
-    section.figures.append(
-        count(request, "never_claimed", _("Never claimed"), POOL, {"never_claimed": "true"})
-    )
-    since = timezone.now() - datetime.timedelta(days=TREND_DAYS)
-    days = snapshots.last_days(TREND_DAYS)
+    # Never claimed from the job's count of today, when there is one: counted live, it is
+    # a NOT EXISTS over every unclaimed customer (benchmark row "dashboard, pool manager").
+    counted = snapshots.never_claimed_today(user)
+    if counted is None:
+        section.figures.append(
+            count(request, "never_claimed", _("Never claimed"), POOL, {"never_claimed": "true"})
+        )
+    else:
+        section.figures.append(
+            Figure(
+                "never_claimed",
+                _("Never claimed"),
+                counted.value,
+                POOL.url({"never_claimed": "true"}),
+                note=_("counted at %(time)s") % {"time": time_format(localtime(counted.at))},
+            )
+        )
+    days = snapshots.last_days(snapshots.TREND_DAYS)
     sizes = snapshots.sizes(user, days)
-    counted = [day for day in days if day in sizes]
+    counted_days = [day for day in days if day in sizes]
     section.charts.append(
         chart(
             "pool-size",
             _("Pool size over time"),
             "stacked",
-            [day.isoformat() for day in counted],
+            [day.isoformat() for day in counted_days],
             [
-                series(_("Claimed"), [sizes[day][0] for day in counted]),
-                series(_("Unclaimed"), [sizes[day][1] for day in counted]),
+                series(_("Claimed"), [sizes[day][0] for day in counted_days]),
+                series(_("Unclaimed"), [sizes[day][1] for day in counted_days]),
             ],
             empty=_("The pool is counted once an hour; its first count is not in yet."),
         )
     )
-    kinds = {
-        _("Claimed"): (OwnershipAction.CLAIM,),
-        _("Assigned"): (OwnershipAction.ASSIGN,),
-        _("Returned"): RETURNS,
-    }
-    events = (
-        OwnershipEvent.objects.filter(at__gte=since, action__in=sum(kinds.values(), ()))
-        .annotate(day=TruncDate("at"))
-        .values("day", "action")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    per_day = {}
-    for row in events:
-        per_day[row["day"], row["action"]] = row["n"]
+    per_day = snapshots.moves(days)
+    names = {"claims": _("Claimed"), "assigns": _("Assigned"), "returns": _("Returned")}
     section.charts.append(
         chart(
             "pool-moves",
             _("Claims and returns per day"),
             "line",
             [day.isoformat() for day in days],
-            [
-                series(name, [sum(per_day.get((day, a), 0) for a in actions) for day in days])
-                for name, actions in kinds.items()
-            ],
+            [series(names[kind], [per_day[day][kind] for day in days]) for kind in names],
         )
     )
+    since = timezone.now() - datetime.timedelta(days=snapshots.TREND_DAYS)
     returns = (
         OwnershipEvent.objects.filter(
-            querysets.pool_through(user), action__in=RETURNS, at__gte=since
+            querysets.pool_through(user), action__in=snapshots.MOVES["returns"], at__gte=since
         )
         .values("customer", "customer__name")
         .annotate(n=Count("pk"))

@@ -17,6 +17,7 @@ class PoolSnapshot(models.Model):
     )
     claimed = models.PositiveIntegerField(_("claimed"))
     unclaimed = models.PositiveIntegerField(_("unclaimed"))
+    never_claimed = models.PositiveIntegerField(_("never claimed"), default=0)
     counted_at = models.DateTimeField(_("counted at"), auto_now=True)
 
     class Meta:
@@ -35,3 +36,23 @@ class PoolSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.pool_id or '-'}: {self.claimed}/{self.unclaimed}"
+
+
+class MovesDay(models.Model):
+    """How many customers were claimed, assigned and returned on one day (the site's time
+    zone), company-wide: the pool managers' chart of claims and returns per day (issue 18).
+    A day past never changes, so the periodic job's count of it stands; today is always
+    counted live (dashboard.snapshots.moves). A statistic, so no audit row."""
+
+    day = models.DateField(_("day"), unique=True)
+    claims = models.PositiveIntegerField(_("claims"))
+    assigns = models.PositiveIntegerField(_("assignments"))
+    returns = models.PositiveIntegerField(_("returns"))
+    counted_at = models.DateTimeField(_("counted at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("claims and returns of a day")
+        verbose_name_plural = _("claims and returns per day")
+
+    def __str__(self):
+        return f"{self.day}: {self.claims}/{self.assigns}/{self.returns}"

@@ -1,49 +1,122 @@
-"""The pools' daily sizes (dashboard.models.PoolSnapshot): counted by a periodic job, read
-by the pool managers' chart of the pool over time (issue 18)."""
+"""The pools' counts kept by a periodic job (dashboard.models): each pool's size per day
+and the claims and returns per day, read by the pool managers' charts (issue 18), and
+the never claimed, which only this count finds fast at a million customers (a NOT EXISTS
+over every unclaimed one; benchmark row "dashboard, pool manager")."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from customers import querysets
-from customers.models import Customer
+from customers.models import Customer, OwnershipEvent
+from customers.models.events import OwnershipAction
 
-from .models import PoolSnapshot
+from .models import MovesDay, PoolSnapshot
 
-
-def take(day=None):
-    """Counts every pool's live customers, claimed and unclaimed, as `day`'s (today's)
-    snapshot, replacing one taken earlier that day. Safe to run twice at once: each pool's
-    day is one row, written by update_or_create under its unique constraint."""
-    day = day or timezone.localdate()
-    counts = {}
-    for row in Customer.live.values("pool", "sort_status").annotate(n=Count("pk")).order_by():
-        claimed, unclaimed = counts.get(row["pool"], (0, 0))
-        if row["sort_status"]:
-            claimed += row["n"]
-        else:
-            unclaimed += row["n"]
-        counts[row["pool"]] = (claimed, unclaimed)
-    counts.setdefault(None, (0, 0))  # the company pool, even when empty
-    for pool_id, (claimed, unclaimed) in counts.items():
-        PoolSnapshot.objects.update_or_create(
-            day=day, pool_id=pool_id, defaults={"claimed": claimed, "unclaimed": unclaimed}
-        )
-    return len(counts)
-
-
-def sizes(user, days):
-    """{day: (claimed, unclaimed)} over the pools `user` sees, for each of `days` a
-    snapshot was taken on; a pool hidden from them counts nowhere."""
-    rows = PoolSnapshot.objects.filter(day__in=days)
-    hidden = querysets.pool_access(user).hidden
-    if hidden:
-        rows = rows.exclude(pool__in=hidden)
-    totals = rows.values("day").annotate(claimed=Sum("claimed"), unclaimed=Sum("unclaimed"))
-    return {row["day"]: (row["claimed"], row["unclaimed"]) for row in totals.order_by()}
+TREND_DAYS = 30
+# The kinds of move the chart draws, as MovesDay's fields and the events' actions.
+MOVES = {
+    "claims": (OwnershipAction.CLAIM,),
+    "assigns": (OwnershipAction.ASSIGN,),
+    "returns": (OwnershipAction.RETURN, OwnershipAction.RECLAIM),
+}
 
 
 def last_days(n, today=None):
     today = today or timezone.localdate()
     return [today - datetime.timedelta(days=k) for k in range(n - 1, -1, -1)]
+
+
+def take(day=None):
+    """Counts every pool's live customers, claimed, unclaimed and never claimed, as `day`'s
+    (today's) snapshot, replacing one taken earlier that day; and the moves of each of the
+    last TREND_DAYS days. Safe to run twice at once: each pool's day and each day of moves
+    is one row, written by update_or_create under its unique constraint."""
+    day = day or timezone.localdate()
+    counts = {None: [0, 0, 0]}  # the company pool, even when empty
+    for row in Customer.live.values("pool", "sort_status").annotate(n=Count("pk")).order_by():
+        counts.setdefault(row["pool"], [0, 0, 0])[0 if row["sort_status"] else 1] += row["n"]
+    never = Customer.live.filter(querysets.never_claimed()).values("pool")
+    for row in never.annotate(n=Count("pk")).order_by():
+        counts.setdefault(row["pool"], [0, 0, 0])[2] = row["n"]
+    for pool_id, (claimed, unclaimed, never_claimed) in counts.items():
+        PoolSnapshot.objects.update_or_create(
+            day=day,
+            pool_id=pool_id,
+            defaults={"claimed": claimed, "unclaimed": unclaimed, "never_claimed": never_claimed},
+        )
+    days = last_days(TREND_DAYS, day)
+    for moved_on, kinds in count_moves(days[0], day).items():
+        MovesDay.objects.update_or_create(day=moved_on, defaults=kinds)
+    return len(counts)
+
+
+def _visible(rows, user):
+    hidden = querysets.pool_access(user).hidden
+    return rows.exclude(pool__in=hidden) if hidden else rows
+
+
+def sizes(user, days):
+    """{day: (claimed, unclaimed)} over the pools `user` sees, for each of `days` a
+    snapshot was taken on; a pool hidden from them counts nowhere."""
+    rows = _visible(PoolSnapshot.objects.filter(day__in=days), user)
+    totals = rows.values("day").annotate(claimed=Sum("claimed"), unclaimed=Sum("unclaimed"))
+    return {row["day"]: (row["claimed"], row["unclaimed"]) for row in totals.order_by()}
+
+
+@dataclass(frozen=True)
+class Counted:
+    value: int
+    at: datetime.datetime
+
+
+def never_claimed_today(user):
+    """The never claimed of the pools `user` sees as the job counted them today, with when;
+    None when it has not counted today."""
+    rows = _visible(PoolSnapshot.objects.filter(day=timezone.localdate()), user)
+    found = rows.aggregate(n=Sum("never_claimed"), at=Max("counted_at"))
+    return None if found["at"] is None else Counted(found["n"], found["at"])
+
+
+def count_moves(first, last):
+    """{day: {"claims": n, "assigns": n, "returns": n}} of each day from `first` through
+    `last` (the site's days), counted from the ownership events."""
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, zone)
+    actions = {action: kind for kind, of in MOVES.items() for action in of}
+    found = {
+        first + datetime.timedelta(days=k): dict.fromkeys(MOVES, 0)
+        for k in range(0, (last - first).days + 1)
+    }
+    rows = (
+        OwnershipEvent.objects.filter(at__gte=start, at__lt=end, action__in=actions)
+        .annotate(day=TruncDate("at"))
+        .values("day", "action")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        found[row["day"]][actions[row["action"]]] += row["n"]
+    return found
+
+
+def moves(days):
+    """{day: {kind: n}} for `days` (consecutive, ending today): the days past as the job
+    counted them, today and any day it has not counted from the events."""
+    today = timezone.localdate()
+    stored = {
+        row.day: {kind: getattr(row, kind) for kind in MOVES}
+        for row in MovesDay.objects.filter(day__in=days, day__lt=today)
+    }
+    missing = [day for day in days if day not in stored]
+    if missing:
+        stored.update(
+            (day, kinds)
+            for day, kinds in count_moves(missing[0], missing[-1]).items()
+            if day in missing
+        )
+    return stored

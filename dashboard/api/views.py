@@ -16,6 +16,9 @@ class FigureSerializer(serializers.Serializer):
     value = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     url = serializers.CharField(allow_null=True, help_text="The list page the figure counts.")
+    note = serializers.CharField(
+        allow_null=True, help_text="When the figure was counted, where not at this moment."
+    )
 
 
 class SeriesSerializer(serializers.Serializer):

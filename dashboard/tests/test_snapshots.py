@@ -1,16 +1,18 @@
-"""The pools' daily sizes (issue 18): the periodic job counts each pool's customers, a
-second run the same day replaces the first, and a pool manager's chart sums only the pools
-they see."""
+"""The pools' counts kept by the periodic job (issue 18): each pool's size per day (a
+second run the same day replaces the first; a pool manager's chart sums only the pools they
+see), the never claimed, and the claims and returns per day (the days past as counted,
+today and any day not counted from the events)."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
 
-from customers.models import Customer
+from customers.models import Customer, OwnershipEvent
+from customers.models.events import OwnershipAction
 from customers.testing import CustomerFactory, fresh, in_pool, new_pool
 from dashboard import snapshots
-from dashboard.models import PoolSnapshot
+from dashboard.models import MovesDay, PoolSnapshot
 from dashboard.tasks import snapshot_pools
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +28,12 @@ def test_the_job_counts_each_pools_claimed_and_unclaimed_customers(company):
     Customer.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())  # recycle bin
 
     assert snapshot_pools.call() == 2
-    rows = {row.pool_id: (row.claimed, row.unclaimed) for row in PoolSnapshot.objects.all()}
-    assert rows == {east.pk: (2, 1), None: (1, 1)}
+    rows = {
+        row.pool_id: (row.claimed, row.unclaimed, row.never_claimed)
+        for row in PoolSnapshot.objects.all()
+    }
+    # Factory customers have no ownership event: the unclaimed ones were never claimed.
+    assert rows == {east.pk: (2, 1, 1), None: (1, 1, 1)}
 
 
 def test_a_second_run_the_same_day_replaces_the_first(company):
@@ -60,3 +66,58 @@ def test_the_pool_managers_home_page_draws_the_days_counted(client, company):
     page = client.get("/home/").content.decode()
     assert 'data-testid="chart-pool-size"' in page
     assert timezone.localdate().isoformat() in page
+
+
+def _event(customer, action, at, company):
+    event = OwnershipEvent.objects.create(
+        customer=customer, action=action, actor=company.rep, to_user=company.rep
+    )
+    OwnershipEvent.objects.filter(pk=event.pk).update(at=at)
+
+
+def test_moves_per_day_are_counted_by_the_sites_day_and_the_past_ones_kept(company):
+    customer = CustomerFactory(name="c1")
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=zone)
+    # A second before and after the site's midnight fall on two days.
+    _event(customer, OwnershipAction.CLAIM, midnight - datetime.timedelta(seconds=1), company)
+    _event(customer, OwnershipAction.RETURN, midnight + datetime.timedelta(seconds=1), company)
+    _event(customer, OwnershipAction.RECLAIM, midnight + datetime.timedelta(seconds=2), company)
+    _event(customer, OwnershipAction.ASSIGN, midnight - datetime.timedelta(days=40), company)
+    days = snapshots.last_days(3)
+    expected = {
+        days[0]: {"claims": 0, "assigns": 0, "returns": 0},
+        yesterday: {"claims": 1, "assigns": 0, "returns": 0},
+        today: {"claims": 0, "assigns": 0, "returns": 2},
+    }
+    assert snapshots.moves(days) == expected  # nothing counted yet: all live
+
+    snapshots.take()
+    assert MovesDay.objects.count() == snapshots.TREND_DAYS
+    assert MovesDay.objects.get(day=yesterday).claims == 1
+    # A day past is read as counted; today is always counted again.
+    MovesDay.objects.filter(day=yesterday).update(claims=7)
+    MovesDay.objects.filter(day=today).update(returns=9)
+    assert snapshots.moves(days)[yesterday]["claims"] == 7
+    assert snapshots.moves(days)[today]["returns"] == 2
+
+
+def test_never_claimed_is_todays_count_with_its_time_and_live_without_one(client, company):
+    CustomerFactory(name="never")
+    claimed_once = CustomerFactory(name="once")
+    _event(claimed_once, OwnershipAction.CLAIM, timezone.now(), company)
+    client.force_login(company.marketer)
+    page = client.get("/home/").content.decode()
+    assert 'data-testid="figure-value-never_claimed" data-value="1"' in page
+    assert 'data-testid="figure-note-never_claimed"' not in page  # counted live
+
+    snapshots.take()
+    CustomerFactory(name="after the count")  # counted at the next run
+    page = client.get("/home/").content.decode()
+    assert 'data-testid="figure-value-never_claimed" data-value="1"' in page
+    assert 'data-testid="figure-note-never_claimed"' in page
+    snapshots.take()
+    page = client.get("/home/").content.decode()
+    assert 'data-testid="figure-value-never_claimed" data-value="2"' in page
