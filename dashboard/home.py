@@ -17,34 +17,15 @@ from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from activities.models import Interaction
-from activities.views import ScheduleView
 from audit.models import Action
-from audit.views import AuditTrailPage
 from customers import querysets, rules
 from customers.models import OwnershipEvent
 from customers.services import due
-from customers.views.lists import MineListView, PoolListView, SharedListView
-from records.views import ModuleListPage
 from settings_app.models import DictionaryItem
 
 from . import snapshots
-from .figures import Figure, ListPage, by_group, count
-
-MINE = ListPage(MineListView, "customers:mine")
-POOL = ListPage(PoolListView, "customers:pool")
-TEAM = ListPage(SharedListView, "customers:shared")
-SCHEDULE = ListPage(ScheduleView, "activities:schedule")
-AUDIT = ListPage(AuditTrailPage, "audit-trail")
-
-
-def records(module):
-    return ListPage(ModuleListPage, "records:list", (module,), {"module": module})
-
-
-OPPORTUNITIES = records("opportunities")
-QUOTES = records("quotes")
-CONTRACTS = records("contracts")
-RECEIVABLES = records("receivables")
+from .figures import Figure, by_group, count
+from .pages import AUDIT, CONTRACTS, MINE, OPPORTUNITIES, POOL, QUOTES, RECEIVABLES, SCHEDULE, TEAM
 
 
 @dataclass

@@ -26,11 +26,10 @@ from django.utils.translation import gettext_lazy
 
 from customers import querysets
 from records.filtersets import Scope
-from records.views import ModuleListPage
 from settings_app.models import DictionaryItem
 from transfers.exporting import neutralised
 
-from .figures import ListPage
+from .pages import CONTRACTS, INTERACTIONS, OPPORTUNITIES, PAYMENTS, RECEIVABLES
 
 # --------------------------------------------------------------------- period and scope
 
@@ -263,17 +262,6 @@ def series(name, cells):
         "values": [cell.value for cell in cells],
         "links": [cell.url for cell in cells],
     }
-
-
-def module_list(module):
-    return ListPage(ModuleListPage, "records:list", (module,), {"module": module})
-
-
-OPPORTUNITIES = module_list("opportunities")
-CONTRACTS = module_list("contracts")
-PAYMENTS = module_list("payments")
-RECEIVABLES = module_list("receivables")
-INTERACTIONS = module_list("interactions")
 
 
 def _money(value):
