@@ -34,6 +34,21 @@ def interaction(user, customer, follow_up):
     )
 
 
+def opportunity(customer, stage, amount, status, created=None):
+    """An opportunity its customer's owner wrote; `created` moves its creation time."""
+    row = Opportunity.objects.create(
+        customer=customer,
+        created_by=customer.owner,
+        name="opp",
+        stage=stage,
+        expected_amount=Decimal(amount),
+        status=status,
+    )
+    if created is not None:
+        Opportunity.objects.filter(pk=row.pk).update(created_at=created)
+    return row
+
+
 def contract(user, customer, amount, signed_on=TODAY, status="executing"):
     return Contract.objects.create(
         customer=customer,
@@ -86,14 +101,7 @@ def dashboard_world(company):
         (c["d"], late, "70", "open"),
         (c["e"], early, "80", "open"),
     ]:
-        Opportunity.objects.create(
-            customer=customer,
-            created_by=customer.owner,
-            name="opp",
-            stage=stage,
-            expected_amount=Decimal(amount),
-            status=status,
-        )
+        opportunity(customer, stage, amount, status)
     Quote.objects.create(customer=c["a"], created_by=rep, number=serial("Q"), date=TODAY)
     Quote.objects.create(customer=c["a"], created_by=rep, number=serial("Q"), date=TODAY - 40 * DAY)
     paid_in_part = contract(rep, c["a"], "1000")

@@ -24,7 +24,7 @@ from audit.models import Action, AuditEntry
 from customers import querysets
 from customers.testing import CustomerFactory, html
 from dashboard import reports
-from dashboard.testing import DAY, TODAY, contract
+from dashboard.testing import DAY, TODAY, contract, opportunity
 from org.testing import UserFactory
 from sales.models import Contract, Opportunity, Payment, Receivable
 from settings_app.models import DictionaryItem
@@ -37,20 +37,6 @@ ZERO = Decimal("0.00")
 def local(day, hour=0, minute=0, second=0):
     """An aware moment at the site's local wall-clock time on `day`."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute, second)))
-
-
-def opportunity(customer, stage, amount, status, created=None):
-    row = Opportunity.objects.create(
-        customer=customer,
-        created_by=customer.owner,
-        name="opp",
-        stage=stage,
-        expected_amount=Decimal(amount),
-        status=status,
-    )
-    if created is not None:
-        Opportunity.objects.filter(pk=row.pk).update(created_at=created)
-    return row
 
 
 def interaction(customer, person, when):
