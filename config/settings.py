@@ -157,6 +157,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 else:
+    # No JIT: it compiles every plan whose estimate is high, such as the reports' grouped
+    # readings, and took 590 ms of a 1,050 ms report at 1M (benchmark row "reports,
+    # supervisor, all: ageing"); our queries are short, and planned well they read little.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     # One test database per process, so test runs side by side never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
