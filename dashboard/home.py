@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_tasks_db.models import DBTaskResult
 
 from activities.models import Interaction
@@ -259,7 +260,7 @@ def pool(request):
     section.figures = [
         Figure(key, label, by_status.get(claimed, 0), POOL.url({"status": key}))
         for key, label, claimed in (
-            ("claimed", _("Claimed"), True),
+            ("claimed", pgettext("customers", "Claimed"), True),
             ("unclaimed", _("Unclaimed"), False),
         )
     ]
@@ -290,14 +291,19 @@ def pool(request):
             "stacked",
             [day.isoformat() for day in counted_days],
             [
-                series(_("Claimed"), [sizes[day][0] for day in counted_days]),
+                series(pgettext("customers", "Claimed"), [sizes[day][0] for day in counted_days]),
                 series(_("Unclaimed"), [sizes[day][1] for day in counted_days]),
             ],
             empty=_("The pool is counted once an hour; its first count is not in yet."),
         )
     )
     per_day = snapshots.moves(days)
-    names = {"claims": _("Claimed"), "assigns": _("Assigned"), "returns": _("Returned")}
+    # Contexts: alone, "Claimed" is the list column of when a customer was claimed.
+    names = {
+        "claims": pgettext("moves", "Claimed"),
+        "assigns": pgettext("moves", "Assigned"),
+        "returns": pgettext("moves", "Returned"),
+    }
     section.charts.append(
         chart(
             "pool-moves",
