@@ -256,6 +256,16 @@ class SharedFilterSet(CustomerFilterSet):
     """Shared customers (S2): a customer a subordinate created is listed even when it is
     now in the pool or someone else's, and its private fields are not searched then."""
 
+    # The customers my subordinates own now, not those they created that are since in the
+    # pool or someone else's (a supervisor's home page counts them, issue 18).
+    team_owned = filters.BooleanFilter(method="by_team_owned", label=_("Owned by my team"))
+
+    def by_team_owned(self, qs, name, value):
+        if value is None:
+            return qs
+        owned = Q(owner_id__in=querysets.subordinate_ids(self.request.user))
+        return qs.filter(owned) if value else qs.exclude(owned)
+
     @functools.cached_property
     def private(self):
         # Read only when a private field is searched.

@@ -5,7 +5,7 @@ nothing counts a customer its reader may not open."""
 import re
 from decimal import Decimal
 
-from customers.testing import html
+from customers.testing import CustomerFactory, html
 
 
 def figures(client):
@@ -68,12 +68,15 @@ def test_every_figure_link_opens_a_list_of_that_many(dashboard_world, company, b
 
 
 def test_a_supervisor_sees_each_person_of_the_team(dashboard_world, company, browser):
+    # Created by junior, now in the pool: listed under the team, not owned by it.
+    CustomerFactory(name="zd junior's, returned", created_by=company.junior, owner=None)
     client = browser(company.manager)
     page = html(client, "/home/")
     assert 'data-testid="section-team"' in page
     shown = figures(client)
     # rep's three, junior's one (manager supervises both), deputy's none.
     assert shown["team_customers"][0] == 4
+    assert list_total(client, shown["team_customers"][2]) == 4
     assert shown["my_customers"][0] == 0
     # Who recorded nothing this week: every interaction above is ten days old.
     quiet = re.search(r'data-testid="list-1-team">(.*?)</div>', page, re.S).group(1)
