@@ -260,35 +260,24 @@ def pool(request):
     if not user.is_pool_manager:
         return None
     section = Section("pool", _("The pool"))
-    # Claimed and unclaimed in one reading of the pool list: the list's status filter is
-    # its sort_status (customers.filtersets), so each figure is that filter's total.
-    by_status = dict(
-        POOL.rows(request, {}).values_list("sort_status").annotate(n=Count("pk")).order_by()
+    # The pool's sizes as the hourly job counted them today, with the time: counted live
+    # at 1M, claimed and unclaimed read every customer and never claimed is a NOT EXISTS
+    # over every unclaimed one (benchmark row "dashboard, pool manager"). Live before the
+    # job's first count of the day.
+    kinds = (
+        ("claimed", pgettext("customers", "Claimed"), {"status": "claimed"}),
+        ("unclaimed", _("Unclaimed"), {"status": "unclaimed"}),
+        ("never_claimed", _("Never claimed"), {"never_claimed": "true"}),
     )
-    section.figures = [
-        Figure(key, label, by_status.get(claimed, 0), POOL.url({"status": key}))
-        for key, label, claimed in (
-            ("claimed", pgettext("customers", "Claimed"), True),
-            ("unclaimed", _("Unclaimed"), False),
-        )
-    ]
-    # Never claimed from the job's count of today, when there is one: counted live, it is
-    # a NOT EXISTS over every unclaimed customer (benchmark row "dashboard, pool manager").
-    counted = snapshots.never_claimed_today(user)
+    counted = snapshots.counted_today(user)
     if counted is None:
-        section.figures.append(
-            count(request, "never_claimed", _("Never claimed"), POOL, {"never_claimed": "true"})
-        )
+        section.figures = [count(request, key, label, POOL, params) for key, label, params in kinds]
     else:
-        section.figures.append(
-            Figure(
-                "never_claimed",
-                _("Never claimed"),
-                counted.value,
-                POOL.url({"never_claimed": "true"}),
-                note=_("counted at %(time)s") % {"time": time_format(localtime(counted.at))},
-            )
-        )
+        note = _("counted at %(time)s") % {"time": time_format(localtime(counted.at))}
+        section.figures = [
+            Figure(key, label, getattr(counted, key), POOL.url(params), note=note)
+            for key, label, params in kinds
+        ]
     days = snapshots.last_days(snapshots.TREND_DAYS)
     sizes = snapshots.sizes(user, days)
     counted_days = [day for day in days if day in sizes]

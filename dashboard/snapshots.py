@@ -68,17 +68,25 @@ def sizes(user, days):
 
 
 @dataclass(frozen=True)
-class Counted:
-    value: int
+class Today:
+    """The pools `user` sees as the job counted them today, and when."""
+
+    claimed: int
+    unclaimed: int
+    never_claimed: int
     at: datetime.datetime
 
 
-def never_claimed_today(user):
-    """The never claimed of the pools `user` sees as the job counted them today, with when;
-    None when it has not counted today."""
+def counted_today(user):
+    """Today's count of the pools `user` sees; None when the job has not counted today."""
     rows = _visible(PoolSnapshot.objects.filter(day=timezone.localdate()), user)
-    found = rows.aggregate(n=Sum("never_claimed"), at=Max("counted_at"))
-    return None if found["at"] is None else Counted(found["n"], found["at"])
+    found = rows.aggregate(
+        claimed=Sum("claimed"),
+        unclaimed=Sum("unclaimed"),
+        never_claimed=Sum("never_claimed"),
+        at=Max("counted_at"),
+    )
+    return None if found["at"] is None else Today(**found)
 
 
 def count_moves(first, last):

@@ -4,6 +4,7 @@ see), the never claimed, and the claims and returns per day (the days past as co
 today and any day not counted from the events)."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -104,20 +105,28 @@ def test_moves_per_day_are_counted_by_the_sites_day_and_the_past_ones_kept(compa
     assert snapshots.moves(days)[today]["returns"] == 2
 
 
-def test_never_claimed_is_todays_count_with_its_time_and_live_without_one(client, company):
+def shown(client):
+    """{figure key: (value, whether it names when it was counted)} of the pool section."""
+    page = client.get("/home/").content.decode()
+    found = {}
+    for key in ("claimed", "unclaimed", "never_claimed"):
+        value = re.search(rf'data-testid="figure-value-{key}" data-value="(\d+)"', page)
+        found[key] = (int(value.group(1)), f'data-testid="figure-note-{key}"' in page)
+    return found
+
+
+def test_the_pools_figures_are_todays_count_with_its_time_and_live_without_one(client, company):
     CustomerFactory(name="never")
     claimed_once = CustomerFactory(name="once")
     _event(claimed_once, OwnershipAction.CLAIM, timezone.now(), company)
+    CustomerFactory(name="owned", owner=company.rep)
     client.force_login(company.marketer)
-    page = client.get("/home/").content.decode()
-    assert 'data-testid="figure-value-never_claimed" data-value="1"' in page
-    assert 'data-testid="figure-note-never_claimed"' not in page  # counted live
+    live = {"claimed": (1, False), "unclaimed": (2, False), "never_claimed": (1, False)}
+    assert shown(client) == live
 
     snapshots.take()
     CustomerFactory(name="after the count")  # counted at the next run
-    page = client.get("/home/").content.decode()
-    assert 'data-testid="figure-value-never_claimed" data-value="1"' in page
-    assert 'data-testid="figure-note-never_claimed"' in page
+    counted = {"claimed": (1, True), "unclaimed": (2, True), "never_claimed": (1, True)}
+    assert shown(client) == counted
     snapshots.take()
-    page = client.get("/home/").content.decode()
-    assert 'data-testid="figure-value-never_claimed" data-value="2"' in page
+    assert shown(client) == {**counted, "unclaimed": (3, True), "never_claimed": (2, True)}
