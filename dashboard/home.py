@@ -225,7 +225,11 @@ def team(request):
             _("Customers and open opportunities per person"),
             "bar",
             names,
-            [bars(_("Customers"), customers), bars(_("Open opportunities"), opportunities)],
+            [
+                # "Customers" alone is the customers menu (客户管理); here, how many.
+                bars(pgettext("how many", "Customers"), customers),
+                bars(_("Open opportunities"), opportunities),
+            ],
             horizontal=True,
         ),
         chart(

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from customers import querysets
 from records.filtersets import Scope
+from records.templatetags.record_cells import grouped, money
 from settings_app.models import DictionaryItem
 from transfers.exporting import neutralised
 
@@ -144,10 +145,15 @@ def choose(user, query):
             (
                 "period_to",
                 _(
-                    "The period ends (%(end)s) before it starts (%(start)s): showing the last "
-                    "12 months instead."
+                    "The period ends (%(end)s) before it starts (%(start)s): showing the "
+                    "default period, %(default_start)s to %(default_end)s, instead."
                 )
-                % {"start": start.isoformat(), "end": end.isoformat()},
+                % {
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                    "default_start": default_start.isoformat(),
+                    "default_end": default_end.isoformat(),
+                },
             )
         )
         start, end = default_start, default_end
@@ -204,10 +210,10 @@ class Cell:
             return "–"
         if self.kind == COUNT:
             # Most counts are small: no thousands to group, no locale to ask.
-            return str(value) if value < 1000 else formats.number_format(value, force_grouping=True)
+            return str(value) if value < 1000 else grouped(value)
         if self.kind == PERCENT:
             return formats.number_format(value, 1) + "%"
-        return formats.number_format(value, 2, force_grouping=True)
+        return money(value)  # grouped in Chinese too, as the record lists are
 
     def html(self):
         # Written here, not by the template: a team's activity table has thousands of cells,

@@ -142,3 +142,15 @@ def test_signing_in_lands_on_the_home_page(company, client):
 def test_the_home_page_needs_a_sign_in(client, api):
     assert client.get("/home/")["Location"].startswith("/login/")
     assert api().get("/api/dashboard/").status_code in (401, 403)
+
+
+def test_large_figures_are_grouped_by_thousands_in_chinese_too():
+    from django.utils import translation
+
+    from records.templatetags.record_cells import grouped, money
+
+    with translation.override("zh-hans"):
+        assert grouped(694739) == "694,739"
+        assert money(Decimal("1367000")) == "1,367,000.00"
+    with translation.override("en"):
+        assert grouped(999) == "999"

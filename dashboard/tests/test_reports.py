@@ -543,6 +543,13 @@ def test_a_bad_period_or_scope_is_said_and_the_defaults_shown(
     assert problem in answer.json()
 
 
+def test_a_period_ending_before_it_starts_names_the_dates_it_shows(report_world, company, browser):
+    client = browser(company.rep)
+    page = html(client, "/reports/", {"period_from": "2026-06-01", "period_to": "2026-01-01"})
+    start, end = reports.default_period(TODAY)
+    assert f"showing the default period, {start.isoformat()} to {end.isoformat()}" in page
+
+
 def test_a_period_longer_than_three_years_is_cut(report_world, company, browser):
     client = browser(company.rep)
     page = html(client, "/reports/", {"period_from": "2015-01-01", "period_to": "2025-06-30"})

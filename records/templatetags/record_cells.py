@@ -32,6 +32,20 @@ def formatted(value):
 
 
 @register.filter
+def grouped(value):
+    """A count with its thousands grouped, 694,739, in every language (as money does)."""
+    if value is None or value == "":
+        return ""
+    return numberformat.format(
+        int(value),
+        formats.get_format("DECIMAL_SEPARATOR"),
+        grouping=3,
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR") or ",",
+        force_grouping=True,
+    )
+
+
+@register.filter
 def money(value):
     """An amount with two places and its thousands grouped, 1,234,567.00, in every
     language: Django's Chinese format groups nothing (no separator), and a ledger's

@@ -19,10 +19,13 @@
   const KINDS = ["bar", "stacked", "line", "pie", "funnel"];
   // The app's palette (static/app/app.css), its brand colour first; a page or a figure may
   // set --pc-chart-1 … --pc-chart-8 to choose its own.
+  // Neighbours differ in hue: a line chart's first three (claims, assignments, returns)
+  // read apart.
   const PALETTE = [
-    "--pc-brand", "--pc-accent", "--pc-pool", "--pc-due",
-    "--pc-shared", "--pc-mine", "--pc-bin", "--pc-claimed",
+    "--pc-brand", "--pc-due", "--pc-accent", "--pc-shared",
+    "--pc-pool", "--pc-bin", "--pc-mine", "--pc-claimed",
   ];
+  const EXTRA = ["#e8590c", "#d6336c", "#74b816", "#1098ad", "#f59f00", "#845ef7", "#868e96"];
   const NARROW = 576;  // Bootstrap's "sm": below it, a phone
   const charts = new Map();  // element -> {chart, spec}
   let observer = null;
@@ -111,6 +114,9 @@
         if (colour) colours.push(colour);
       });
     }
+    // More series than the palette holds (a team's activity): further colours, each
+    // unlike the others, before any repeats.
+    EXTRA.forEach(function (colour) { colours.push(colour); });
     return {
       colours: colours,
       font: style.fontFamily || "sans-serif",
@@ -214,7 +220,9 @@
         }];
       } else {
         option.series = [{
+          // Widths from 0 to the largest value: ECharts' default scale is 0–100.
           type: "funnel", name: s.name, data: data, sort: "none", gap: 2,
+          min: 0, max: Math.max.apply(null, data.map(function (d) { return d.value || 0; })) || 1,
           left: "4%", width: narrow ? "50%" : "58%", top: 8, bottom: 8, minSize: "8%",
           label: Object.assign(label, { position: "right" }),
           labelLine: { length: 8 },
@@ -231,8 +239,13 @@
       axisTick: { alignWithLabel: true },
       axisLabel: { fontSize: fontSize, color: theme.muted, overflow: "truncate", hideOverlap: true },
     };
+    // Counts are whole: no 0.5 on their axis.
+    const counts = spec.series.every(function (one) {
+      return one.values.every(function (v) { return v === null || Number.isInteger(v); });
+    });
     const valueAxis = {
       type: "value",
+      minInterval: counts ? 1 : 0,
       axisLabel: { fontSize: fontSize, color: theme.muted, formatter: axisNumber, hideOverlap: true },
       splitLine: { lineStyle: { color: theme.line } },
     };
