@@ -26,12 +26,11 @@ end:
 import argparse
 import datetime
 import random
-import statistics
 import sys
 import time
 from decimal import Decimal
 
-from benchmarks.pool_rules import ms, on_a_copy, p95
+from benchmarks.pool_rules import ms, on_a_copy, p95, spread
 
 TARGET_MS = 200
 SECTION_KEYS = ("me", "team", "pool", "company")
@@ -323,10 +322,10 @@ def measure(customers, events, reps, seed):
     for label, samples in timings.items():
         name = f"dashboard, {label}"
         result[f"{name}: sections"] = "+".join(due[label])
-        result[f"{name} p50 / p95 (ms)"] = f"{ms(statistics.median(samples))} / {ms(p95(samples))}"
+        result[f"{name} p50 / p95 (ms)"] = spread(samples)
         parts = {key: by_section[label, key] for key in due[label]}
         result[f"{name}: sections alone p50 / p95 (ms)"] = {
-            key: f"{ms(statistics.median(s))} / {ms(p95(s))}" for key, s in parts.items()
+            key: spread(s) for key, s in parts.items()
         }
         result[f"{name}: slowest section"] = max(parts, key=lambda key: p95(parts[key]))
         if ms(p95(samples)) > TARGET_MS:

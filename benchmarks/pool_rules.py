@@ -42,6 +42,11 @@ def ms(seconds):
     return round(seconds * 1000, 1)
 
 
+def spread(samples):
+    """The median and the 95th percentile of `samples` (seconds), in ms: "p50 / p95"."""
+    return f"{ms(statistics.median(samples))} / {ms(p95(samples))}"
+
+
 def settle():
     """What the re-dating and the sweep left to do, done before claims are timed: SQLite's
     write-ahead log folded back, PostgreSQL's dead rows vacuumed (its autovacuum would
@@ -138,7 +143,7 @@ def measure(sweep_size, claims, reps, seed):
             samples.append(time.perf_counter() - started)
             if response.status_code != 200:
                 raise RuntimeError(f"{label}: {response.status_code}")
-        result[f"{label} p50 / p95 (ms)"] = f"{ms(statistics.median(samples))} / {ms(p95(samples))}"
+        result[f"{label} p50 / p95 (ms)"] = spread(samples)
     return result
 
 

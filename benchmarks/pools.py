@@ -17,11 +17,10 @@ end:
 
 import argparse
 import random
-import statistics
 import sys
 import time
 
-from benchmarks.pool_rules import ms, on_a_copy, p95
+from benchmarks.pool_rules import ms, on_a_copy, spread
 
 
 def measure(pools, move, reps, seed):
@@ -92,9 +91,7 @@ def measure(pools, move, reps, seed):
                     raise RuntimeError(f"{ordering}: count {count}, not {expected}")
         result[f"{mode}: customers seen"] = expected
     for mode, samples in timings.items():
-        result[f"pool list, {mode} p50 / p95 (ms)"] = (
-            f"{ms(statistics.median(samples))} / {ms(p95(samples))}"
-        )
+        result[f"pool list, {mode} p50 / p95 (ms)"] = spread(samples)
         slowest = sorted(
             ((max(times), order) for (m, order), times in by_order.items() if m == mode),
             reverse=True,

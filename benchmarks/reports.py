@@ -21,12 +21,11 @@ end:
 
 import argparse
 import random
-import statistics
 import sys
 import time
 
 from benchmarks.dashboard import add_working_records, settle
-from benchmarks.pool_rules import ms, on_a_copy, p95
+from benchmarks.pool_rules import ms, on_a_copy, p95, spread
 
 TARGET_MS = 500
 
@@ -158,13 +157,11 @@ def measure(customers, reps, seed):
         name = f"reports, {label}, {scope}"
         per_report = {key: timings[label, scope, key] for key in reports.REPORTS}
         result[f"{name}: each report p50 / p95 (ms)"] = {
-            key: f"{ms(statistics.median(s))} / {ms(p95(s))}" for key, s in per_report.items()
+            key: spread(s) for key, s in per_report.items()
         }
         result[f"{name}: slowest report"] = max(per_report, key=lambda key: p95(per_report[key]))
         samples = page_timings[label, scope]
-        result[f"{name}: page p50 / p95 (ms)"] = (
-            f"{ms(statistics.median(samples))} / {ms(p95(samples))}"
-        )
+        result[f"{name}: page p50 / p95 (ms)"] = spread(samples)
         result[f"{name}: page size (kB)"] = round(sizes[label, scope] / 1024)
         over += [f"{name}: {key}" for key, s in per_report.items() if ms(p95(s)) > TARGET_MS]
     result[f"over the {TARGET_MS} ms p95 target"] = over
