@@ -128,7 +128,6 @@ class PersonFilter(filters.ModelChoiceFilter):
 COMPANY_POOL = "company"
 
 
-# The moves that give a customer an owner.
 def pool_choices(user):
     """(id, name) of each pool besides the company pool that `user` sees."""
     if user is None or not querysets.pool_access(user).seen:

@@ -96,6 +96,7 @@ def pool(user):
     return Customer.objects.filter(pool_through(user, via=""))
 
 
+# The moves that give a customer an owner.
 OWNING_ACTIONS = (OwnershipAction.CREATE, OwnershipAction.CLAIM, OwnershipAction.ASSIGN)
 
 
@@ -223,13 +224,14 @@ def visible(user, *, force=None):
 def readable_through(user, via="customer__"):
     """The condition on another model (a working record) that its customer, reached by
     `via`, is one of visible(user)."""
-    subordinates = subordinate_ids(user) if _force(None) else ()
+    force = _force(None)
+    subordinates = subordinate_ids(user) if force else ()
     if subordinates:
         # On the joined customer, not `IN (visible)`: that read every customer for the
         # list, 250–650 ms per record figure of a supervisor's home page at 1M (benchmark
         # row "dashboard, supervisor").
         return Q(**{f"{via}deleted_at__isnull": True}) & _readable(user, subordinates, via)
-    return Q(**{f"{via}pk__in": visible(user).values("pk")})
+    return Q(**{f"{via}pk__in": visible(user, force=force).values("pk")})
 
 
 def private_search_condition(user, *, force=None):

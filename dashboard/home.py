@@ -22,9 +22,11 @@ from audit.models import Action
 from customers import querysets, rules
 from customers.models import OwnershipEvent
 from customers.services import due
-from settings_app.models import DictionaryItem
+from settings_app import dictionary
+from settings_app.models import DictionaryKind
 
-from . import snapshots
+from . import charts, snapshots
+from .charts import series
 from .figures import Figure, by_group, count
 from .pages import AUDIT, CONTRACTS, MINE, OPPORTUNITIES, POOL, QUOTES, RECEIVABLES, SCHEDULE, TEAM
 
@@ -45,12 +47,8 @@ def chart(key, title, kind, categories, series, empty=None, **options):
         "id": key,
         "title": title,
         "empty": empty,
-        "data": {"kind": kind, "categories": categories, "series": series, **options},
+        "data": charts.data(kind, categories, series, **options),
     }
-
-
-def series(name, values, links=None):
-    return {"name": name, "values": values, "links": links or [None] * len(values)}
 
 
 def _month(today):
@@ -60,8 +58,7 @@ def _month(today):
 
 
 def _stage_names():
-    items = DictionaryItem.objects.filter(kind="opportunity_stage").order_by("sort_order", "pk")
-    return {item.pk: item.label for item in items}
+    return {item.pk: item.label for item in dictionary.of_kind(DictionaryKind.OPPORTUNITY_STAGE)}
 
 
 def my_day(request):

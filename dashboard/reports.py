@@ -27,9 +27,11 @@ from django.utils.translation import gettext_lazy
 from customers import querysets
 from records.filtersets import Scope
 from records.templatetags.record_cells import grouped, money
-from settings_app.models import DictionaryItem
+from settings_app import dictionary
+from settings_app.models import DictionaryKind
 from transfers.exporting import neutralised
 
+from . import charts
 from .pages import CONTRACTS, INTERACTIONS, OPPORTUNITIES, PAYMENTS, RECEIVABLES
 
 # --------------------------------------------------------------------- period and scope
@@ -258,16 +260,8 @@ class Report:
     wide: bool = False  # a table as wide as the page, under its chart
 
 
-def chart(kind, categories, series, **options):
-    return {"kind": kind, "categories": categories, "series": series, **options}
-
-
 def series(name, cells):
-    return {
-        "name": name,
-        "values": [cell.value for cell in cells],
-        "links": [cell.url for cell in cells],
-    }
+    return charts.series(name, [cell.value for cell in cells], [cell.url for cell in cells])
 
 
 def _money(value):
@@ -304,7 +298,7 @@ def funnel(request, choice):
         return [Cell(n, linked(n, url)), Cell(money, linked(n, url), MONEY)]
 
     table, funnel_cells, names = [], [], []
-    stages = DictionaryItem.objects.filter(kind="opportunity_stage").order_by("sort_order", "pk")
+    stages = dictionary.of_kind(DictionaryKind.OPPORTUNITY_STAGE)
     for stage in stages:
         n, money = groups.get(("open", stage.pk), (0, ZERO))
         if not (stage.is_active or n):
@@ -344,7 +338,7 @@ def funnel(request, choice):
         _("Stage"),
         [_("Opportunities"), _("Expected amount")],
         table,
-        chart("funnel", names, [series(_("Opportunities"), funnel_cells)]),
+        charts.data("funnel", names, [series(_("Opportunities"), funnel_cells)]),
     )
 
 
@@ -434,7 +428,7 @@ def money_by_month(request, choice):
         _("Month"),
         [_("Contracts signed"), _("Contract amount"), _("Payments"), _("Amount received")],
         table,
-        chart(
+        charts.data(
             "bar",
             months,
             [
@@ -506,7 +500,7 @@ def ageing(request, choice):
         _("Age"),
         [_("Receivables"), _("Unpaid amount")],
         table,
-        chart(
+        charts.data(
             "bar",
             [row.label for row in table[:-1]],
             [series(_("Unpaid amount"), [row.cells[1] for row in table[:-1]])],
@@ -700,7 +694,7 @@ def activity(request, choice):
         _("Week from"),
         columns,
         table,
-        chart("stacked", [row.label for row in by_week], bars),
+        charts.data("stacked", [row.label for row in by_week], bars),
         wide=True,
     )
 

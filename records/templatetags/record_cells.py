@@ -36,13 +36,7 @@ def grouped(value):
     """A count with its thousands grouped, 694,739, in every language (as money does)."""
     if value is None or value == "":
         return ""
-    return numberformat.format(
-        int(value),
-        formats.get_format("DECIMAL_SEPARATOR"),
-        grouping=3,
-        thousand_sep=formats.get_format("THOUSAND_SEPARATOR") or ",",
-        force_grouping=True,
-    )
+    return _by_thousands(int(value))
 
 
 @register.filter
@@ -53,10 +47,14 @@ def money(value):
     if value is None or value == "":
         return ""
     places = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return _by_thousands(places, decimal_pos=2)
+
+
+def _by_thousands(number, decimal_pos=None):
     return numberformat.format(
-        places,
+        number,
         formats.get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=2,
+        decimal_pos=decimal_pos,
         grouping=3,
         thousand_sep=formats.get_format("THOUSAND_SEPARATOR") or ",",
         force_grouping=True,
