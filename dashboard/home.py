@@ -5,6 +5,7 @@ reader may open."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -197,11 +198,13 @@ def team(request):
     )
     names = [person.label for person in people]
 
+    nothing = (0, Decimal(0), None)  # a person with none: no rows, no money
+
     def bars(name, groups, at=0):
         return series(
             name,
-            [groups.get(pk, (0, 0, None))[at] for pk in ids],
-            [groups.get(pk, (0, 0, None))[2] for pk in ids],
+            [groups.get(pk, nothing)[at] for pk in ids],
+            [groups.get(pk, nothing)[2] for pk in ids],
         )
 
     section = Section("team", _("My team"))

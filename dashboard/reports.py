@@ -39,7 +39,7 @@ from .pages import CONTRACTS, INTERACTIONS, OPPORTUNITIES, PAYMENTS, RECEIVABLES
 MINE, TEAM, ALL = Scope.MINE.value, Scope.TEAM.value, "all"
 SCOPE_LABELS = {
     MINE: gettext_lazy("Me"),
-    TEAM: gettext_lazy("My team"),
+    TEAM: gettext_lazy("Me and my team"),
     ALL: gettext_lazy("All I can open"),
 }
 MAX_YEARS = 3

@@ -1,13 +1,34 @@
+from decimal import Decimal
 from types import SimpleNamespace
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import home, reports
+
+CENT = Decimal("0.01")
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer"}, {"type": "string", "format": "decimal"}],
+        "nullable": True,
+        "description": "A count as an integer; an amount or a percentage as a decimal "
+        "string with two places, exact, as every amount in this API.",
+    }
+)
+class NumberField(serializers.Field):
+    """A count as a JSON integer, money and percentages as the API's decimal strings: a
+    count given as "4.00" reads as money to whoever charts it."""
+
+    def to_representation(self, value):
+        if isinstance(value, Decimal):
+            return str(value.quantize(CENT))
+        return value
 
 
 class FigureSerializer(serializers.Serializer):
@@ -23,7 +44,7 @@ class FigureSerializer(serializers.Serializer):
 
 class SeriesSerializer(serializers.Serializer):
     name = serializers.CharField()
-    values = serializers.ListField(child=serializers.DecimalField(max_digits=16, decimal_places=2))
+    values = serializers.ListField(child=NumberField(allow_null=True))
     links = serializers.ListField(child=serializers.CharField(allow_null=True))
 
 
@@ -73,11 +94,8 @@ class DashboardView(APIView):
 
 
 class ReportCellSerializer(serializers.Serializer):
-    value = serializers.DecimalField(
-        max_digits=20,
-        decimal_places=2,
-        allow_null=True,
-        help_text="A count, an amount of money or a percentage, as `kind` says.",
+    value = NumberField(
+        allow_null=True, help_text="A count, an amount of money or a percentage, as `kind` says."
     )
     kind = serializers.ChoiceField(choices=[reports.COUNT, reports.MONEY, reports.PERCENT])
     url = serializers.CharField(allow_null=True, help_text="The list page the number counts.")

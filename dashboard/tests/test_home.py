@@ -89,9 +89,13 @@ def test_the_team_chart_counts_each_persons_customers(dashboard_world, company, 
     team = next(s for s in body["sections"] if s["key"] == "team")
     chart = next(c for c in team["charts"] if c["key"] == "team-customers")
     per_person = dict(zip(chart["categories"], chart["series"][0]["values"], strict=True))
-    assert per_person == {"Deputy Du": "0.00", "Junior Wu": "1.00", "Rep Li": "3.00"}
+    assert per_person == {"Deputy Du": 0, "Junior Wu": 1, "Rep Li": 3}
     opportunities = dict(zip(chart["categories"], chart["series"][1]["values"], strict=True))
-    assert opportunities["Rep Li"] == "3.00" and opportunities["Junior Wu"] == "1.00"
+    assert opportunities["Rep Li"] == 3 and opportunities["Junior Wu"] == 1
+    # Counts are integers, money exact decimal strings, a person with none too.
+    money = next(c for c in team["charts"] if c["key"] == "team-contracts")["series"][0]
+    assert money["values"] and all(isinstance(v, str) for v in money["values"])
+    assert all(Decimal(v) >= 0 for v in money["values"])
 
 
 def test_a_pool_manager_sees_the_pool(dashboard_world, company, browser):
@@ -118,7 +122,7 @@ def test_nothing_counts_a_customer_its_reader_may_not_open(dashboard_world, comp
     body = api(company.peer).get("/api/dashboard/").json()
     assert [s["key"] for s in body["sections"]] == ["me"]
     chart = body["sections"][0]["charts"][0]
-    assert chart["categories"] == ["zd early"] and chart["series"][0]["values"] == ["1.00"]
+    assert chart["categories"] == ["zd early"] and chart["series"][0]["values"] == [1]
 
 
 def test_the_api_gives_the_page_s_figures(dashboard_world, company, browser, api):

@@ -630,6 +630,10 @@ def test_the_api_gives_the_page_s_numbers(report_world, company, browser, api):
     assert [r["key"] for r in body["reports"]] == list(reports.REPORTS)
     for report in body["reports"]:
         table = shown[report["key"]]
+        for row in report["rows"]:  # a count is an integer, money and rates exact strings
+            for cell in row["cells"]:
+                wanted = int if cell["kind"] == "count" else str
+                assert cell["value"] is None or type(cell["value"]) is wanted, (row, cell)
         assert report["columns"] == table["columns"]
         assert {
             row["key"]: [

@@ -86,7 +86,7 @@ def test_the_rules_warn_once_then_tell_of_the_return(company):
         assert note.url == f"/customers/{acme.pk}/"
         assert len(told(company.manager, Kind.DUE)) == 1  # the rep's supervisor
         with override("zh-hans"):
-            assert "2 天后退回公海" in note.text
+            assert "2 天后退回客户池" in note.text
         clock.tick(DAY * 2)
         ownership.sweep()
         (returned,) = told(company.rep, Kind.RETURNED)
