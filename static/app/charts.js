@@ -140,6 +140,29 @@
     }, 0);
   }
 
+  // The legend above a chart of several series: every name on as many rows as it takes (a
+  // phone's width held three of a team's names, the rest behind arrows), or, past
+  // LEGEND_ROWS rows, one row that scrolls. The plot starts below it.
+  const LEGEND_GAP = 10;
+  const LEGEND_ROWS = 4;
+  function legendLayout(series, width, narrow, fontSize) {
+    const nameWidth = narrow ? 150 : 200;
+    const room = width - 16;
+    let rows = 1;
+    let used = 0;
+    series.forEach(function (s) {
+      const item = 14 + 5 + Math.min(nameWidth, textWidth(s.name, fontSize)) + LEGEND_GAP;
+      if (used && used + item > room) {
+        rows += 1;
+        used = 0;
+      }
+      used += item;
+    });
+    const line = fontSize + 10;
+    if (rows > LEGEND_ROWS) return { type: "scroll", nameWidth: narrow ? 120 : 200, height: line + 12 };
+    return { type: "plain", nameWidth: nameWidth, height: rows * line + 12 };
+  }
+
   // --- tooltips: elements, not HTML strings (a style attribute would break the CSP) --------
   function node(tag, text, styles) {
     const el = document.createElement(tag);
@@ -249,7 +272,8 @@
       axisLabel: { fontSize: fontSize, color: theme.muted, formatter: axisNumber, hideOverlap: true },
       splitLine: { lineStyle: { color: theme.line } },
     };
-    const top = several ? 36 : 12;
+    const legend = several ? legendLayout(spec.series, width, narrow, fontSize) : null;
+    const top = legend ? legend.height : 12;
     // A line's last point sits on the edge: room for half its label.
     let right = narrow ? 12 : 20;
     if (spec.horizontal) {
@@ -287,10 +311,11 @@
       left: 8, right: right, top: top, bottom: 8,
       outerBoundsMode: "same", outerBoundsContain: "axisLabel",
     };
-    if (several) {
+    if (legend) {
       option.legend = {
-        type: "scroll", top: 0, left: "center", itemWidth: 14, itemHeight: 10,
-        textStyle: { fontSize: fontSize, width: narrow ? 120 : 200, overflow: "truncate" },
+        type: legend.type, top: 0, left: "center", itemWidth: 14, itemHeight: 10,
+        itemGap: LEGEND_GAP,
+        textStyle: { fontSize: fontSize, width: legend.nameWidth, overflow: "truncate" },
       };
     }
     option.tooltip.trigger = "axis";
