@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -56,3 +57,27 @@ class MovesDay(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.claims}/{self.assigns}/{self.returns}"
+
+
+class OwnerCount(models.Model):
+    """How many live customers one person owned when the periodic job last counted: a
+    supervisor's "customers per person" and "customers my team owns" (issue 18), which
+    counted live group 160,000 customers of a team of 250 on every visit (benchmark row
+    "dashboard, supervisor"). One row per person who owns any; the job replaces them all
+    each run. A statistic, so no audit row."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    customers = models.PositiveIntegerField(_("customers"))
+    counted_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("customers of one owner")
+        verbose_name_plural = _("customers per owner")
+
+    def __str__(self):
+        return f"{self.owner_id}: {self.customers}"

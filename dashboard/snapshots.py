@@ -1,12 +1,14 @@
-"""The pools' counts kept by a periodic job (dashboard.models): each pool's claimed,
-unclaimed and never claimed customers per day and the claims and returns per day, read by
-the pool managers' figures and charts (issue 18). Counted live at a million customers,
-the sizes read every customer and never claimed is a NOT EXISTS over every unclaimed one
-(benchmark row "dashboard, pool manager")."""
+"""The counts kept by a periodic job (dashboard.models): each pool's claimed, unclaimed and
+never claimed customers per day and the claims and returns per day, read by the pool
+managers' figures and charts, and the customers each person owns, read by a supervisor's
+(issue 18). Counted live at a million customers, the sizes read every customer, never
+claimed is a NOT EXISTS over every unclaimed one and a large team's customers are a sixth
+of them (benchmark rows "dashboard, pool manager" and "dashboard, supervisor")."""
 
 import datetime
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -15,7 +17,7 @@ from customers import querysets
 from customers.models import Customer, OwnershipEvent
 from customers.models.events import OwnershipAction
 
-from .models import MovesDay, PoolSnapshot
+from .models import MovesDay, OwnerCount, PoolSnapshot
 
 TREND_DAYS = 30
 # The kinds of move the chart draws, as MovesDay's fields and the events' actions.
@@ -34,9 +36,11 @@ def last_days(n, today=None):
 def take(day=None):
     """Counts every pool's live customers, claimed, unclaimed and never claimed, as `day`'s
     (today's) snapshot, replacing one taken earlier that day; and the moves of each of the
-    last TREND_DAYS days. Safe to run twice at once: each pool's day and each day of moves
-    is one row, written by update_or_create under its unique constraint."""
+    last TREND_DAYS days; and the live customers each person owns. Safe to run twice at
+    once: each pool's day, each day of moves and each owner is one row, written as an
+    update of the row its unique constraint finds."""
     day = day or timezone.localdate()
+    count_owners()
     counts = {None: [0, 0, 0]}  # the company pool, even when empty
     for row in Customer.live.values("pool", "sort_status").annotate(n=Count("pk")).order_by():
         counts.setdefault(row["pool"], [0, 0, 0])[0 if row["sort_status"] else 1] += row["n"]
@@ -53,6 +57,47 @@ def take(day=None):
     for moved_on, kinds in count_moves(days[0], day).items():
         MovesDay.objects.update_or_create(day=moved_on, defaults=kinds)
     return len(counts)
+
+
+def count_owners():
+    """Replaces the customers per owner with a count of now: an owner who owns none is
+    left out."""
+    now = timezone.now()
+    rows = Customer.live.filter(owner__isnull=False).values("owner").annotate(n=Count("pk"))
+    counted = [
+        OwnerCount(owner_id=row["owner"], customers=row["n"], counted_at=now)
+        for row in rows.order_by()
+    ]
+    with transaction.atomic():
+        OwnerCount.objects.bulk_create(
+            counted,
+            update_conflicts=True,
+            unique_fields=["owner"],
+            update_fields=["customers", "counted_at"],
+        )
+        OwnerCount.objects.filter(counted_at__lt=now).delete()  # they own none now
+
+
+@dataclass(frozen=True)
+class Owned:
+    """The customers each of some people owned when the job last counted today, and when."""
+
+    per_owner: dict
+    at: datetime.datetime
+
+    @property
+    def total(self):
+        return sum(self.per_owner.values())
+
+
+def owned_today(owners):
+    """How many live customers each of `owners` (ids) owned at today's count; None when
+    the job has not counted today."""
+    at = OwnerCount.objects.aggregate(at=Max("counted_at"))["at"]
+    if at is None or timezone.localdate(at) != timezone.localdate():
+        return None
+    rows = OwnerCount.objects.filter(owner__in=owners).values_list("owner", "customers")
+    return Owned(dict(rows), at)
 
 
 def _visible(rows, user):

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from freezegun import freeze_time
 
 from customers.models import Customer, OwnershipEvent
 from customers.models.events import OwnershipAction
@@ -130,3 +131,58 @@ def test_the_pools_figures_are_todays_count_with_its_time_and_live_without_one(c
     assert shown(client) == counted
     snapshots.take()
     assert shown(client) == {**counted, "unclaimed": (3, True), "never_claimed": (2, True)}
+
+
+def test_the_job_counts_each_owners_live_customers(company):
+    CustomerFactory.create_batch(2, owner=company.rep)
+    leaving = CustomerFactory(owner=company.peer)
+    gone = CustomerFactory(owner=company.rep)
+    Customer.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())  # recycle bin
+    CustomerFactory()  # in the pool: nobody's
+    snapshots.take()
+    counted = snapshots.owned_today([company.rep.pk, company.peer.pk, company.manager.pk])
+    assert counted.per_owner == {company.rep.pk: 2, company.peer.pk: 1}
+    assert counted.total == 3
+
+    Customer.objects.filter(pk=leaving.pk).update(owner=None)
+    snapshots.take()  # peer owns none now: no row left of theirs
+    assert snapshots.owned_today([company.peer.pk]).per_owner == {}
+
+
+def test_yesterdays_count_of_owners_is_not_today_s(company):
+    CustomerFactory(owner=company.rep)
+    assert snapshots.owned_today([company.rep.pk]) is None  # never counted
+    with freeze_time(timezone.now() - datetime.timedelta(days=1)):
+        snapshots.take()
+    assert snapshots.owned_today([company.rep.pk]) is None
+
+
+def team_figure(client):
+    """(value, whether it names when it was counted, its link) of the team's customers and
+    the per-person chart's {name: customers} of the home page."""
+    page = client.get("/home/").content.decode()
+    value = re.search(r'data-testid="figure-value-team_customers" data-value="(\d+)"', page)
+    noted = 'data-testid="figure-note-team_customers"' in page
+    chart = client.get("/api/dashboard/").json()
+    team = next(s for s in chart["sections"] if s["key"] == "team")
+    bars = next(c for c in team["charts"] if c["key"] == "team-customers")
+    per_person = dict(zip(bars["categories"], bars["series"][0]["values"], strict=True))
+    return int(value.group(1)), noted, per_person
+
+
+def test_the_teams_figures_are_todays_count_with_its_time_and_live_without_one(client, company):
+    CustomerFactory.create_batch(2, owner=company.rep)
+    CustomerFactory(owner=company.junior)
+    CustomerFactory(owner=company.manager)  # the supervisor's own: not the team's
+    client.force_login(company.manager)
+    live = team_figure(client)
+    assert live[:2] == (3, False)
+
+    snapshots.take()
+    CustomerFactory(owner=company.junior)  # counted at the next run
+    counted = team_figure(client)
+    assert counted == (3, True, live[2])  # the per-person bars too
+    assert live[2][company.rep.label] == 2 and live[2][company.junior.label] == 1
+    snapshots.take()
+    after = team_figure(client)
+    assert after[0] == 4 and after[2][company.junior.label] == 2
