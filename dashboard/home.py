@@ -328,28 +328,42 @@ def pool(request):
             [series(names[kind], [per_day[day][kind] for day in days]) for kind in names],
         )
     )
-    since = timezone.now() - datetime.timedelta(days=snapshots.TREND_DAYS)
-    returns = (
-        OwnershipEvent.objects.filter(
-            querysets.pool_through(user), action__in=snapshots.MOVES["returns"], at__gte=since
-        )
-        .values("customer", "customer__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "customer")[:10]
-    )
     section.lists.append(
         (
             _("Returned most often in 30 days"),
             [
-                (
-                    f"{row['customer__name']} ({row['n']})",
-                    reverse("customers:pool-detail", args=[row["customer"]]),
-                )
-                for row in returns
+                (f"{name} ({n})", reverse("customers:pool-detail", args=[pk]))
+                for pk, name, n in most_returned(user, 10)
             ],
         )
     )
     return section
+
+
+def most_returned(user, limit):
+    """[(customer id, name, returns)] of the `limit` customers of the pools `user` sees
+    returned most often in the last TREND_DAYS days, most first. The returns are ranked
+    per customer first and only the leaders' customers read: joined to the customer before
+    grouping, each of 11,600 returned customers was read (150–230 ms on PostgreSQL at 1M,
+    benchmark row "dashboard, pool manager")."""
+    since = timezone.now() - datetime.timedelta(days=snapshots.TREND_DAYS)
+    ranked = (
+        OwnershipEvent.objects.filter(action__in=snapshots.MOVES["returns"], at__gte=since)
+        .values_list("customer")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "customer")
+    )
+    found, start, size = [], 0, limit * 5
+    while len(found) < limit:
+        batch = list(ranked[start : start + size])
+        names = dict(
+            querysets.pool(user).filter(pk__in=[pk for pk, _n in batch]).values_list("pk", "name")
+        )
+        found += [(pk, names[pk], n) for pk, n in batch if pk in names]
+        if len(batch) < size:
+            break
+        start, size = start + size, size * 4  # a pool manager who sees few pools
+    return found[:limit]
 
 
 def company(request):

@@ -186,3 +186,36 @@ def test_the_teams_figures_are_todays_count_with_its_time_and_live_without_one(c
     snapshots.take()
     after = team_figure(client)
     assert after[0] == 4 and after[2][company.junior.label] == 2
+
+
+def test_the_most_returned_are_ranked_among_the_pools_their_reader_sees(company):
+    from dashboard.home import most_returned
+
+    east = new_pool(company.admin, "East", members=[company.rep])
+    new_pool(company.admin, "West", members=[company.rep], managers=[company.peer])
+    now = timezone.now()
+    hidden = in_pool(east, *[f"east {n}" for n in range(12)])  # East is hidden from peer
+    seen = [CustomerFactory(name="twice"), CustomerFactory(name="once")]
+    old = CustomerFactory(name="long ago")
+    for customer in hidden:
+        for _n in range(3):
+            _event(customer, OwnershipAction.RETURN, now, company)
+    for customer, times in zip(seen, (2, 1), strict=True):
+        for _n in range(times):
+            _event(customer, OwnershipAction.RECLAIM, now, company)
+    for _n in range(5):  # out of the 30 days
+        _event(old, OwnershipAction.RETURN, now - datetime.timedelta(days=31), company)
+    _event(seen[1], OwnershipAction.CLAIM, now, company)  # no return
+
+    # Ten of East's lead the ranking: peer's two are found further down.
+    assert most_returned(fresh(company.peer), 2) == [
+        (seen[0].pk, "twice", 2),
+        (seen[1].pk, "once", 1),
+    ]
+    first = sorted(customer.pk for customer in hidden)[:2]
+    assert most_returned(fresh(company.marketer), 2) == [
+        (first[0], Customer.objects.get(pk=first[0]).name, 3),
+        (first[1], Customer.objects.get(pk=first[1]).name, 3),
+    ]
+    Customer.objects.filter(pk=seen[0].pk).update(deleted_at=now)  # recycle bin
+    assert most_returned(fresh(company.peer), 5) == [(seen[1].pk, "once", 1)]
