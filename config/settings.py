@@ -5,6 +5,7 @@ DATABASE_URL unset means the embedded SQLite file under var/.
 
 import datetime
 import importlib.util
+import ipaddress
 import os
 from pathlib import Path
 
@@ -80,9 +81,18 @@ INSTALLED_APPS = [
     "transfers",
     "django_tasks",
     "django_tasks_db",
+    "django_prometheus",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # First: one JSON line per request, timing and answering everything below (ops/access.py).
+    "ops.access.AccessLogMiddleware",
+    # The request's id (X-Request-ID, in its audit rows and log lines), for every answer.
+    "audit.context.RequestContextMiddleware",
+    # /healthz, /readyz and /metrics, before the host check and the HTTPS redirect.
+    "ops.endpoints.OpsEndpoints",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -91,7 +101,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "audit.context.RequestContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "org.middleware.TwoFactorMiddleware",
     "core.middleware.UserTimeZoneMiddleware",
@@ -104,6 +113,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "org.password_checks.BusyAnswer",
     "csp.middleware.CSPMiddleware",
+    # Last: requests and latencies per view, for /metrics.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 # Django's ModelBackend; the user of each request comes with their roles (org/backends.py).
@@ -281,8 +292,12 @@ EMAIL_HOST_USER = os.environ.get("POOLCRM_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("POOLCRM_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("POOLCRM_EMAIL_TLS", "1") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("POOLCRM_EMAIL_FROM", "poolcrm@localhost")
+# /readyz wants a background-job worker seen within this many seconds: one that ran the
+# heartbeat job, queued twice in that time below (ops/workers.py says why a job).
+WORKER_SEEN_SECONDS = int(os.environ.get("POOLCRM_WORKER_SEEN_SECONDS", "60"))
 # Periodic jobs, queued by `manage.py schedule` for the workers: (task, every so many minutes).
 PERIODIC_TASKS = [
+    ("ops.tasks.heartbeat", WORKER_SEEN_SECONDS / 120),
     ("customers.tasks.sweep_pool", int(os.environ.get("POOLCRM_SWEEP_MINUTES", "60"))),
     # Each run counts today again, so the day's last run stands (dashboard.snapshots).
     ("dashboard.tasks.snapshot_pools", int(os.environ.get("POOLCRM_SNAPSHOT_MINUTES", "60"))),
@@ -340,6 +355,31 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+
+def _networks(variable, default):
+    """The addresses and networks listed, comma-separated, in an environment variable."""
+    text = os.environ.get(variable, default)
+    try:
+        return [
+            ipaddress.ip_network(item.strip(), strict=False)
+            for item in text.split(",")
+            if item.strip()
+        ]
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"{variable}={text!r}: {error}. List addresses or networks, comma-separated, "
+            "e.g. 127.0.0.1,::1,10.0.0.0/8"
+        ) from None
+
+
+# Reverse proxies whose X-Forwarded-For is believed for the client's address in the access
+# log and the metrics' allow list (ops/addresses.py); none by default: REMOTE_ADDR only.
+TRUSTED_PROXIES = _networks("POOLCRM_TRUSTED_PROXIES", "")
+# /metrics answers only these addresses (Prometheus on this machine by default), coming
+# through no proxy that is not trusted, or a request with `Authorization: Bearer TOKEN`.
+METRICS_ALLOW = _networks("POOLCRM_METRICS_ALLOW", "127.0.0.1,::1")
+METRICS_TOKEN = os.environ.get("POOLCRM_METRICS_TOKEN", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -349,14 +389,19 @@ LOGGING = {
         "request": {
             "format": "%(asctime)s %(levelname)s %(name)s "
             "[request %(request_id)s user %(user)s ip %(ip)s] %(message)s"
-        }
+        },
+        "json": {"()": "ops.logs.JsonLineFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request"],
             "formatter": "request",
-        }
+        },
+        # stderr, as the console's: under gunicorn, to the journal beside its own lines.
+        "access": {"class": "logging.StreamHandler", "formatter": "json"},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # One JSON line per request (ops.access.AccessLogMiddleware).
+    "loggers": {"poolcrm.access": {"handlers": ["access"], "level": "INFO", "propagate": False}},
 }
