@@ -21,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +30,7 @@ from records.filtersets import Scope
 from records.templatetags.record_cells import grouped, money
 from settings_app import dictionary
 from settings_app.models import DictionaryKind
-from transfers.exporting import neutralised
+from transfers.exporting import COUNT_FORMAT, PERCENT_FORMAT, Columns, Number, neutralised
 
 from . import charts
 from .pages import CONTRACTS, INTERACTIONS, OPPORTUNITIES, PAYMENTS, RECEIVABLES
@@ -258,6 +259,7 @@ class Report:
     rows: list
     chart: dict = field(default_factory=dict)  # as static/app/charts.js draws it
     wide: bool = False  # a table as wide as the page, under its chart
+    as_of: datetime.date | None = None  # the day it counts, for one not of the period
 
 
 def series(name, cells):
@@ -505,6 +507,7 @@ def ageing(request, choice):
             [row.label for row in table[:-1]],
             [series(_("Unpaid amount"), [row.cells[1] for row in table[:-1]])],
         ),
+        as_of=today,
     )
 
 
@@ -702,12 +705,41 @@ def activity(request, choice):
 # ---------------------------------------------------------------------------- all
 
 
-class ReportColumns:
-    """A report's table as transfers.exporting writes it to CSV or XLSX: the row labels,
-    never read as a formula, then the numbers as numbers (a percentage as "66.7%")."""
+class ReportColumns(Columns):
+    """A report's table as transfers.exporting writes it to CSV or XLSX, under lines naming
+    the report, its period (or the day it is of) and its scope: the row labels, never read
+    as a formula, then the numbers as numbers (in a CSV file a percentage as "66.7%", in a
+    workbook as a percentage)."""
 
-    def __init__(self, report):
-        self.report = report
+    def __init__(self, report, choice):
+        self.report, self.choice = report, choice
+
+    @property
+    def title(self):
+        return self.report.title
+
+    @property
+    def preamble(self):
+        report, choice = self.report, self.choice
+        if report.as_of:
+            when = _("As of: %(day)s") % {"day": report.as_of.isoformat()}
+        else:
+            when = _("Period: %(start)s – %(end)s") % {
+                "start": choice.start.isoformat(),
+                "end": choice.end.isoformat(),
+            }
+        return [
+            _("Report: %(title)s") % {"title": report.title},
+            when,
+            _("Scope: %(scope)s") % {"scope": choice.scope_label},
+        ]
+
+    def file_name(self, file_format):
+        """The report's title and what it covers, e.g. sales-funnel-2026-01-01-2026-12-02.csv
+        (in the reader's language)."""
+        report, choice = self.report, self.choice
+        covered = report.as_of or f"{choice.start}-{choice.end}"
+        return f"{slugify(report.title, allow_unicode=True)}-{covered}.{file_format}"
 
     @property
     def labels(self):
@@ -721,6 +753,19 @@ class ReportColumns:
         if cell.value is None:
             return ""
         return f"{cell.value}%" if cell.kind == PERCENT else cell.value
+
+    def cells(self, row):
+        return [row.label, *(self._typed(cell) for cell in row.cells)]
+
+    @staticmethod
+    def _typed(cell):
+        if cell.value is None:
+            return None
+        if cell.kind == PERCENT:
+            return Number(cell.value / 100, PERCENT_FORMAT)
+        if cell.kind == COUNT:
+            return Number(cell.value, COUNT_FORMAT)
+        return cell.value  # an amount: a Decimal
 
 
 REPORTS = {

@@ -57,11 +57,13 @@ class ReportExportView(LoginRequiredMixin, View):
             return HttpResponse(content_type=exporting.CONTENT_TYPES[file_format])
         choice = reports.choose(request.user, request.GET)
         (built,) = reports.build(request, choice, [report])
+        columns = reports.ReportColumns(built, choice)
         return exporting.export(
             request.user,
             f"report-{report}",
             built.rows,
-            reports.ReportColumns(built),
+            columns,
             file_format,
             urlencode(choice.params),
+            filename=columns.file_name(file_format),
         )

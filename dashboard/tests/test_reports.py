@@ -575,6 +575,19 @@ def test_only_a_supervisor_is_offered_the_team(company):
     assert [s for s, _l in reports.offered_scopes(company.peer)] == ["mine", "all"]
 
 
+def report_csv(response):
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+
+def report_sheet(response):
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+PREAMBLE = 4  # the report, its period, its scope, an empty line; then the table's header
+
+
 @pytest.mark.parametrize("key", list(reports.REPORTS))
 def test_the_files_hold_the_page_s_numbers(report_world, company, browser, key):
     client = browser(company.manager)
@@ -582,10 +595,8 @@ def test_the_files_hold_the_page_s_numbers(report_world, company, browser, key):
     shown = page_of(client, **query)[key]
     expected = [[value for value, _url in cells] for cells in shown["rows"].values()]
 
-    response = client.get(f"/reports/{key}/export/", {**query, "format": "csv"})
-    assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    lines = list(csv.reader(io.StringIO(text)))
+    lines = report_csv(client.get(f"/reports/{key}/export/", {**query, "format": "csv"}))
+    lines = lines[PREAMBLE:]
     assert lines[0][1:] == shown["columns"]
     assert len(lines) - 1 == len(expected)
     for line, numbers in zip(lines[1:], expected, strict=True):
@@ -595,14 +606,75 @@ def test_the_files_hold_the_page_s_numbers(report_world, company, browser, key):
     asked = recorded.get().changes["query"]  # who exported what, how
     assert "scope=team" in asked and f"period_from={PERIOD['period_from']}" in asked
 
+    sheet = report_sheet(client.get(f"/reports/{key}/export/", {**query, "format": "xlsx"}))
+    rows = list(sheet.iter_rows(min_row=PREAMBLE + 1))
+    assert [cell.value for cell in rows[0][1:]] == shown["columns"]
+    assert len(rows) - 1 == len(expected)
+    for line, numbers in zip(rows[1:], expected, strict=True):
+        values = []
+        for cell in line[1:]:
+            if cell.value is None:
+                values.append(None)
+            elif cell.number_format == "0.0%":  # a percentage, as Excel holds one: 0.667
+                values.append(Decimal(str(cell.value)) * 100)
+            else:
+                values.append(Decimal(str(cell.value)))
+        assert values == numbers
+
+
+@pytest.mark.parametrize("key", list(reports.REPORTS))
+def test_a_report_s_file_says_which_report_period_and_scope(report_world, company, browser, key):
+    client = browser(company.manager)
+    query = {"scope": "team", **PERIOD}
+    title = {
+        "funnel": "Sales funnel",
+        "money": "Contracts and payments per month",
+        "ageing": "Receivables ageing",
+        "activity": "Activity per salesperson per week",
+    }[key]
+    if key == "ageing":  # of today's unpaid receivables, whatever the period
+        when = f"As of: {TODAY.isoformat()}"
+        covered = TODAY.isoformat()
+    else:
+        when = f"Period: {PERIOD['period_from']} – {PERIOD['period_to']}"
+        covered = f"{PERIOD['period_from']}-{PERIOD['period_to']}"
+    said = [[f"Report: {title}"], [when], ["Scope: Me and my team"], []]
+
+    response = client.get(f"/reports/{key}/export/", {**query, "format": "csv"})
+    named = title.lower().replace(" ", "-")
+    assert response["Content-Disposition"] == f'attachment; filename="{named}-{covered}.csv"'
+    assert report_csv(response)[:PREAMBLE] == said
+
     response = client.get(f"/reports/{key}/export/", {**query, "format": "xlsx"})
-    assert response.status_code == 200
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    sheet = list(book.active.iter_rows(values_only=True))
-    assert list(sheet[0][1:]) == shown["columns"]
-    for line, numbers in zip(sheet[1:], expected, strict=True):
-        cells = [Decimal(str(v).rstrip("%")) if v not in (None, "") else None for v in line[1:]]
-        assert cells == numbers
+    assert f'filename="{named}-{covered}.xlsx"' in response["Content-Disposition"]
+    sheet = report_sheet(response)
+    top = [
+        [c for c in row if c is not None] for row in sheet.iter_rows(max_row=4, values_only=True)
+    ]
+    assert top == said
+    assert len(sheet.title) <= 31 and sheet.title.startswith(title.split()[0])
+    assert sheet.freeze_panes == f"A{PREAMBLE + 2}"  # the header stays in sight
+    assert all(cell.font.b for cell in sheet[PREAMBLE + 1])
+
+
+def test_a_report_s_workbook_holds_amounts_counts_and_rates_as_numbers(
+    report_world, company, browser
+):
+    client = browser(company.manager)
+    query = {"scope": "team", **PERIOD, "format": "xlsx"}
+    sheet = report_sheet(client.get("/reports/funnel/export/", query))
+    assert sheet.title == "Sales funnel"
+    by_label = {row[0].value: row for row in sheet.iter_rows(min_row=PREAMBLE + 2)}
+    won = by_label["Won"]
+    assert isinstance(won[1].value, int) and won[1].number_format == "#,##0"
+    assert isinstance(won[2].value, int | float) and won[2].number_format == "#,##0.00"
+    rate = by_label["Win rate: won ÷ (won + lost)"][1]
+    assert 0 <= rate.value <= 1 and rate.number_format == "0.0%"
+
+    sheet = report_sheet(client.get("/reports/money/export/", query))
+    assert sheet.title == "Contracts and payments per…"  # Excel allows 31 characters
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDE"]
+    assert all(6 <= width <= 60 for width in widths), widths
 
 
 def test_a_file_never_holds_a_formula(report_world, company, browser):
@@ -613,6 +685,10 @@ def test_a_file_never_holds_a_formula(report_world, company, browser):
     response = browser(company.rep).get("/reports/funnel/export/", {"format": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text
+    sheet = report_sheet(browser(company.rep).get("/reports/funnel/export/", {"format": "xlsx"}))
+    labels = [cell for (cell,) in sheet.iter_rows(min_col=1, max_col=1) if cell.value]
+    assert "'=HYPERLINK(1)" in [cell.value for cell in labels]
+    assert not [cell for cell in labels if cell.data_type == "f"]  # no formula anywhere
 
 
 def test_an_unknown_report_or_format(company, browser):
