@@ -1,10 +1,12 @@
 """The audit trail as a page for administrators (Settings › Audit trail): every change,
 refusal and sign-in, newest first, filtered as `GET /api/audit/` filters it, a page at a
-time (keyset: as fast on the millionth row as on the first), and exported from there."""
+time (keyset: as fast on the millionth row as on the first) with its total (capped, as the
+customer lists' is: core.counting), and exported from there."""
 
 from django.shortcuts import render
 from django.views import View
 
+from core.counting import capped_total
 from core.keyset import InvalidCursor, KeysetPaginator, Sort
 from org.access import AdministratorsOnly
 
@@ -35,5 +37,10 @@ class AuditTrailPage(AdministratorsOnly, View):
             page = paginator.page(request.GET.get("cursor") or None)
         except InvalidCursor:  # a stale or edited link: the first page
             page = paginator.page()
-        context = {"nav_section": "settings", "filterset": filterset, "page": page}
+        context = {
+            "nav_section": "settings",
+            "filterset": filterset,
+            "page": page,
+            "total": capped_total(rows),
+        }
         return render(request, "audit/trail.html", context)

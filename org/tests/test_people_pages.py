@@ -4,6 +4,8 @@ reactivate; departments listed, created, renamed. The API's rules hold (a superv
 is refused by the same service), each change is traced with who made it, and Django admin
 is left to superusers."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -95,6 +97,32 @@ def test_the_list_shows_name_department_supervisor_roles_and_state(company, brow
     assert "Deactivated" in peer
     found = said(browser(company.admin).get("/settings/users/", {"q": "deputy"}))
     assert "Deputy Du" in found and "Junior Wu" not in found
+
+
+def shown_total(page):
+    """The total under the list, as the other lists show theirs ("58 in all")."""
+    match = re.search(r'data-testid="total">[^<]*?(\d[\d,]*)', page)
+    assert match, "the list shows a total"
+    return int(match.group(1).replace(",", ""))
+
+
+def test_the_list_shows_its_total_as_the_other_lists_do(company, browser):
+    User.objects.bulk_create(
+        User(username=f"crowd{n:02d}", display_name=f"Crowd {n:02d}", is_active=n % 3 > 0)
+        for n in range(60)
+    )
+    client = browser(company.admin)
+    for query, naive in (
+        ({}, User.objects.all()),
+        ({"active": "1"}, User.objects.filter(is_active=True)),  # the home page's figure
+        ({"q": "crowd 1"}, User.objects.filter(display_name__startswith="Crowd 1")),
+        ({"q": "nobody at all"}, User.objects.none()),
+    ):
+        page = client.get("/settings/users/", query)
+        assert shown_total(said(page)) == len(list(naive)), query
+    first = client.get("/settings/users/")
+    assert len(first.context["people"]) < User.objects.count()  # the list's, not the page's
+    assert shown_total(said(client.get("/settings/users/", {"page": 2}))) == User.objects.count()
 
 
 # --- users ----------------------------------------------------------------------------------
