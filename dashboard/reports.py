@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from customers import querysets
 from records.filtersets import Scope
@@ -338,7 +338,7 @@ def funnel(request, choice):
             "lost, and the win rate by number and by expected amount."
         ),
         _("Stage"),
-        [_("Opportunities"), _("Expected amount")],
+        [pgettext("how many", "Opportunities"), _("Expected amount")],
         table,
         charts.data("funnel", names, [series(_("Opportunities"), funnel_cells)]),
     )
@@ -428,7 +428,12 @@ def money_by_month(request, choice):
             "received, in each month of the period."
         ),
         _("Month"),
-        [_("Contracts signed"), _("Contract amount"), _("Payments"), _("Amount received")],
+        [
+            pgettext("how many", "Contracts signed"),
+            _("Contract amount"),
+            pgettext("how many", "Payments"),
+            _("Amount received"),
+        ],
         table,
         charts.data(
             "bar",
@@ -459,6 +464,18 @@ def ageing_buckets(today):
         ("61_90", _("61–90 days overdue"), ago(90), ago(61)),
         ("over_90", _("Over 90 days overdue"), None, ago(91)),
     )
+
+
+def ageing_short_labels():
+    """The ages of ageing_buckets, in its order, short enough to go under a chart's bars
+    at phone width (the table's labels were cut to "1–30 d…")."""
+    return [
+        pgettext("ageing, short", "Not due"),
+        pgettext("ageing, short", "1–30 days"),
+        pgettext("ageing, short", "31–60 days"),
+        pgettext("ageing, short", "61–90 days"),
+        pgettext("ageing, short", "90+ days"),
+    ]
 
 
 def ageing(request, choice):
@@ -500,11 +517,11 @@ def ageing(request, choice):
         _("Receivables not yet paid in full, as of today (%(day)s), by how long they are overdue.")
         % {"day": today.isoformat()},
         _("Age"),
-        [_("Receivables"), _("Unpaid amount")],
+        [pgettext("how many", "Receivables"), _("Unpaid amount")],
         table,
         charts.data(
             "bar",
-            [row.label for row in table[:-1]],
+            ageing_short_labels(),
             [series(_("Unpaid amount"), [row.cells[1] for row in table[:-1]])],
         ),
         as_of=today,

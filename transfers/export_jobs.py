@@ -138,7 +138,9 @@ def _write(job):
     ExportJob.objects.filter(pk=job.pk).update(total=listing.rows.order_by().count())
     written = _Counter(job)
     with tempfile.TemporaryFile() as out:
-        exporting.write(out, job.format, listing.columns, written.counting(listing.items()))
+        exporting.write(
+            out, job.format, listing.columns, written.counting(listing.items()), listing.name
+        )
         out.seek(0)
         job.file.save(job.filename, File(out, name=job.filename), save=False)
     finished = timezone.now()

@@ -225,4 +225,6 @@ def test_the_pages_render_in_chinese(company, browser, east):
             response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
             assert response.status_code == 200, url
             assert '<html lang="zh-hans"' in response.content.decode(), url
-        assert "客户池规则" in client.get("/pools/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert (
+            "客户池规则" in client.get("/pools/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        )

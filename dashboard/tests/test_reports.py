@@ -738,6 +738,19 @@ def test_the_page_in_chinese(report_world, company, browser):
     page = response.content.decode()
     assert '<html lang="zh-hans"' in page
     assert set(tables(page)) == set(reports.REPORTS)
+    # Count columns say they count; the ageing chart's ages are short.
+    for heading in ("机会数", "签订合同数", "回款笔数", "应收笔数"):
+        assert f">{heading}<" in page, heading
+    assert "未到期" in page and "90 天以上" in page
+
+
+def test_the_ageing_chart_names_each_age_short(report_world, company, api):
+    body = api(company.manager).get("/api/reports/", {"scope": "team", **PERIOD}).json()
+    ageing = next(r for r in body["reports"] if r["key"] == "ageing")
+    ages = [row["key"] for row in ageing["rows"] if not row["total"]]
+    assert ageing["chart"]["categories"] == reports.ageing_short_labels()
+    assert len(ages) == len(ageing["chart"]["categories"]) == 5
+    assert all(len(label) <= 10 for label in ageing["chart"]["categories"])
 
 
 def test_the_page_needs_a_sign_in_and_is_in_the_menu(company, client, browser):

@@ -160,6 +160,7 @@ def test_a_background_export_writes_the_same_workbook(company, client, customers
     job.refresh_from_db()
     with job.file.open("rb") as stored:
         sheet = load_workbook(stored).active
+    assert sheet.title == "My customers"  # the list the job replayed
     assert_header_bold_and_frozen(sheet)
     assert isinstance(column(sheet, "Created")[0].value, datetime.datetime)
     assert "'=1+2" in [cell.value for cell in column(sheet, "Phone")]
