@@ -73,3 +73,24 @@ LOAD ?= 60
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --size $(SIZE) --db $(DB) --reps $(REPS) --budget $(BUDGET) \
 		--load $(LOAD) $(if $(SEED),--seed $(SEED)) $(if $(FORCE),--force)
+
+## Load figures (benchmarks/README.md): Locust users against the SIZE dataset of DB for
+## SECONDS, served by SERVERS gunicorn servers (1 or 2) of WORKERS sync workers each; the
+## row goes into benchmarks/RESULTS.md (or MARKDOWN). Installs the `load` extra (Locust)
+## when missing. USERS start at RATE a second (default: all at once), WAIT seconds between
+## tasks; GUNICORN adds gunicorn options (e.g. '-k gthread --threads 8'); NOTE is a word
+## for the row (e.g. trial).
+SERVERS ?= 1
+WORKERS ?= 2
+USERS ?= 50
+SECONDS ?= 60
+WAIT ?= 0
+.PHONY: load
+load: $(STAMP)
+	$(BIN)/python -c 'import importlib.util, sys; sys.exit(not importlib.util.find_spec("locust"))' \
+		|| $(BIN)/python -m pip install --quiet -e '.[load]'
+	$(BIN)/python -m benchmarks.generate --size $(SIZE) --db $(DB) --if-missing
+	$(BIN)/python -m benchmarks.load_run --size $(SIZE) --db $(DB) --servers $(SERVERS) \
+		--workers $(WORKERS) --users $(USERS) --seconds $(SECONDS) --wait $(WAIT) \
+		$(if $(RATE),--rate $(RATE)) $(if $(SEED),--seed $(SEED)) $(if $(NOTE),--note '$(NOTE)') \
+		$(if $(GUNICORN),--gunicorn-args '$(GUNICORN)') $(if $(MARKDOWN),--markdown '$(MARKDOWN)')

@@ -48,12 +48,16 @@ def _free_port():
 class Server:
     """gunicorn serving the benchmark database on a free port of 127.0.0.1."""
 
-    def __init__(self, database_url, workers):
+    def __init__(self, database_url, workers, options=()):
+        """`options`: more of gunicorn's, e.g. ("-k", "gthread", "--threads", "8")."""
         self.port = _free_port()
         self.log = tempfile.TemporaryFile()
         address = f"127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(workers), "-b", address],
+            [
+                *(sys.executable, "-m", "gunicorn", "config.wsgi"),
+                *("-w", str(workers), "-b", address, *options),
+            ],
             cwd=ROOT,
             env={
                 **os.environ,
@@ -109,19 +113,59 @@ class Server:
             self.process.wait()
 
 
+class Choices:
+    """What one person asks for next, drawn by a random generator of its own: the same
+    choices for the threads here and for the users of benchmarks/locustfile.py."""
+
+    def __init__(self, plan, keywords, seed):
+        self.plan, self.keywords = plan, keywords
+        self.rng = random.Random(seed)
+        self.next_link = None
+
+    def kind(self):
+        kinds, weights = zip(*MIX, strict=True)
+        return self.rng.choices(kinds, weights)[0]
+
+    def list(self):
+        """A list page: any list, order and direction; the first page, the last, or the
+        next of the previous list (answered() keeps its link)."""
+        roll = self.rng.random()
+        if roll < 0.25 and self.next_link:
+            link = urlsplit(self.next_link)
+            return f"{link.path}?{link.query}"
+        path = self.rng.choice(LISTS)
+        sorts = self.plan["public_sorts" if path == LISTS[0] else "record_sorts"]
+        query = {"ordering": self.rng.choice(("", "-")) + self.rng.choice(sorts)}
+        if roll < 0.5:
+            query["cursor"] = "last"
+        return f"{path}?{urlencode(query)}"
+
+    def answered(self, answer):
+        """A list page's answer (None when it failed): where its next page is."""
+        self.next_link = answer.get("next") if answer else None
+
+    def search(self):
+        query = urlencode({"search": self.rng.choice(self.keywords)})
+        return f"{self.rng.choice(LISTS)}?{query}"
+
+    def detail(self):
+        return f"/api/customers/{self.rng.choice(self.plan['visible'])}/"
+
+    def claimable(self):
+        """One of the customers only this person claims: free again once returned."""
+        return self.rng.choice(self.plan["claimable"])
+
+
 class Client(threading.Thread):
     def __init__(self, server, token, plan, keywords, deadline, seed):
         super().__init__(daemon=True)
-        self.server, self.token, self.plan = server, token, plan
-        self.keywords, self.deadline = keywords, deadline
-        self.rng = random.Random(seed)
+        self.server, self.token, self.deadline = server, token, deadline
+        self.choices = Choices(plan, keywords, seed)
         self.samples, self.errors = [], []  # samples: (kind, ms)
-        self.next_link = None
 
     def run(self):
-        kinds, weights = zip(*MIX, strict=True)
         while time.monotonic() < self.deadline:
-            self.kind = self.rng.choices(kinds, weights)[0]
+            self.kind = self.choices.kind()
             getattr(self, self.kind.replace("-", "_"))()
 
     def send(self, method, path, body=None):
@@ -137,62 +181,69 @@ class Client(threading.Thread):
         return answer
 
     def list(self):
-        roll = self.rng.random()
-        if roll < 0.25 and self.next_link:
-            link = urlsplit(self.next_link)
-            target = f"{link.path}?{link.query}"
-        else:
-            path = self.rng.choice(LISTS)
-            sorts = self.plan["public_sorts" if path == LISTS[0] else "record_sorts"]
-            query = {"ordering": self.rng.choice(("", "-")) + self.rng.choice(sorts)}
-            if roll < 0.5:
-                query["cursor"] = "last"
-            target = f"{path}?{urlencode(query)}"
-        answer = self.send("GET", target)
-        self.next_link = answer.get("next") if answer else None
+        self.choices.answered(self.send("GET", self.choices.list()))
 
     def search(self):
-        query = urlencode({"search": self.rng.choice(self.keywords)})
-        self.send("GET", f"{self.rng.choice(LISTS)}?{query}")
+        self.send("GET", self.choices.search())
 
     def detail(self):
-        self.send("GET", f"/api/customers/{self.rng.choice(self.plan['visible'])}/")
+        self.send("GET", self.choices.detail())
 
     def claim_return(self):
-        # Each client claims its own customers: they are free again once returned.
-        pk = self.rng.choice(self.plan["claimable"])
+        pk = self.choices.claimable()
         for action in ("claim", "return"):
             answer = self.send("POST", f"/api/customers/{action}/", {"ids": [pk]})
             if answer is not None and answer["done"] != [pk]:
                 self.errors.append(f"{action} {pk} refused: {answer['refused']}")
 
 
-def _plans(clients, rng):
-    """Who each client is, what it may open and which customers it may claim."""
+def plans(clients, rng):
+    """Who each client is (the heavy user, the supervisor, then salespeople who may open
+    a customer), what it may open and which customers it may claim; and every customer
+    any of them may claim."""
     from customers import querysets
     from customers.sorting import PUBLIC_SORTS, RECORD_SORTS
     from org.models import User
 
     reps = User.objects.filter(username__startswith="bench_rep").order_by("username")
-    people = [
+    candidates = [
         User.objects.get(username=HEAVY_USERNAME),
         User.objects.get(username=SUPERVISOR_USERNAME),
+        *reps,
     ]
-    people = (people + list(reps[: max(0, clients - 2)]))[:clients]
-    claimable = unclaimed_ids(rng, 20 * clients)
-    plans = []
-    for n, person in enumerate(people):
+    people = []
+    for person in candidates:
+        if len(people) == clients:
+            break
         visible = list(querysets.visible(person).values_list("pk", flat=True)[:500])
-        plans.append(
-            {
-                "username": person.username,
-                "visible": visible or claimable,
-                "claimable": claimable[n::clients] or claimable[:1],
-                "public_sorts": [p for p, _label, _keys in PUBLIC_SORTS],
-                "record_sorts": [p for p, _label, _keys in RECORD_SORTS],
-            }
-        )
-    return plans, claimable
+        if visible:  # at a tiny size some salespeople have no customer
+            people.append((person, visible))
+    if len(people) < clients:
+        raise RuntimeError(f"only {len(people)} people of the dataset may open a customer")
+    claimable = unclaimed_ids(rng, 20 * clients)
+    return [
+        {
+            "username": person.username,
+            "visible": visible,
+            "claimable": claimable[n::clients] or claimable[:1],
+            "public_sorts": [p for p, _label, _keys in PUBLIC_SORTS],
+            "record_sorts": [p for p, _label, _keys in RECORD_SORTS],
+        }
+        for n, (person, visible) in enumerate(people)
+    ], claimable
+
+
+def tokens(server, client_plans):
+    """An API token for each client's person, one sign-in after another (the app checks
+    one password at a time), before any load starts."""
+    found = []
+    for plan in client_plans:
+        credentials = {"username": plan["username"], "password": BENCH_PASSWORD}
+        status, answer = server.request("POST", "/api/auth/token/", body=credentials)
+        if status != 200:
+            raise RuntimeError(f"no token for {plan['username']}: {status} {answer}")
+        found.append(answer["token"])
+    return found
 
 
 def run(database_url, result, *, seconds=60.0, clients=8, workers=WORKERS):
@@ -200,24 +251,18 @@ def run(database_url, result, *, seconds=60.0, clients=8, workers=WORKERS):
     stored `result`. Returns its figures."""
     seed = result["seed"]
     rng = random.Random(seed)
-    plans, claimable = _plans(clients, rng)
+    client_plans, claimable = plans(clients, rng)
     keywords = [k["text"] for k in result["keywords"]]
     restorer = Restorer(claimable)
     server = Server(database_url, workers)
     try:
         server.wait_ready()
-        tokens = []
-        for plan in plans:
-            credentials = {"username": plan["username"], "password": BENCH_PASSWORD}
-            status, answer = server.request("POST", "/api/auth/token/", body=credentials)
-            if status != 200:
-                raise RuntimeError(f"no token for {plan['username']}: {status} {answer}")
-            tokens.append(answer["token"])
+        client_tokens = tokens(server, client_plans)
         log(f"load: {clients} clients for {seconds:.0f} s on 127.0.0.1:{server.port}")
         started = time.monotonic()
         threads = [
             Client(server, token, plan, keywords, started + seconds, seed + n)
-            for n, (token, plan) in enumerate(zip(tokens, plans, strict=True))
+            for n, (token, plan) in enumerate(zip(client_tokens, client_plans, strict=True))
         ]
         for thread in threads:
             thread.start()
