@@ -3,10 +3,13 @@ signed in, set by RequestContextMiddleware for the duration of one request."""
 
 import contextvars
 import logging
+import re
 import uuid
 
 from django.core.signals import request_finished
 from django.dispatch import receiver
+
+from ops.addresses import from_trusted_proxy
 
 _current = contextvars.ContextVar("audit_request", default=None)
 _logged = contextvars.ContextVar("audit_logged_request", default=None)
@@ -17,6 +20,21 @@ def current():
     return _current.get()
 
 
+# An id our reverse proxy may hand on (nginx's $request_id is 32 hex digits), as long as
+# AuditEntry.request_id holds.
+FORWARDED_ID = re.compile(r"[A-Za-z0-9._-]{8,32}")
+
+
+def request_id_of(request):
+    """The X-Request-ID our own reverse proxy sent, when well formed, so its log and ours
+    name a request alike; otherwise a new one. A client's own is not taken: it would
+    choose the ids written in the audit trail."""
+    sent = request.META.get("HTTP_X_REQUEST_ID", "")
+    if sent and FORWARDED_ID.fullmatch(sent) and from_trusted_proxy(request):
+        return sent
+    return uuid.uuid4().hex
+
+
 class RequestContextMiddleware:
     """Gives every request an id (answered in X-Request-ID, written in its audit rows)."""
 
@@ -24,7 +42,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = uuid.uuid4().hex
+        request_id = request_id_of(request)
         context = {
             "request_id": request_id,
             "ip": request.META.get("REMOTE_ADDR") or None,

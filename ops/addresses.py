@@ -22,6 +22,11 @@ def _trusted(address):
     return address is not None and any(address in net for net in settings.TRUSTED_PROXIES)
 
 
+def from_trusted_proxy(request):
+    """Whether REMOTE_ADDR is one of our own reverse proxies."""
+    return _trusted(address_of(request.META.get("REMOTE_ADDR", "")))
+
+
 def client_ip(request):
     """The client's address as text ("" when REMOTE_ADDR is empty, as in some tests)."""
     remote = request.META.get("REMOTE_ADDR", "")

@@ -99,3 +99,18 @@ def test_a_malformed_address_list_stops_the_app_from_starting(tmp_path):
     assert "List addresses or networks, comma-separated, e.g. 127.0.0.1,::1,10.0.0.0/8" in (
         run.stderr
     )
+
+
+def test_our_proxy_s_request_id_is_kept_a_client_s_is_not(access_log, client, settings):
+    import ipaddress
+
+    sent = "0123456789abcdef0123456789abcdef"
+    # From an address that is no proxy of ours: a new id, whatever was sent.
+    response = client.get("/login/", HTTP_X_REQUEST_ID=sent)
+    assert response["X-Request-ID"] != sent
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1/32")]
+    response = client.get("/login/", HTTP_X_REQUEST_ID=sent)
+    assert response["X-Request-ID"] == sent
+    assert [line["request_id"] for line in access_log()][-1] == sent
+    for malformed in ("short", "x" * 33, "has space in it", "<script>alert(1)</script>"):
+        assert client.get("/login/", HTTP_X_REQUEST_ID=malformed)["X-Request-ID"] != malformed
