@@ -12,9 +12,6 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
-
-from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,17 +32,6 @@ def manage(*args, **env):
         text=True,
         timeout=120,
     )
-
-
-def database_url(host=None, port=None):
-    """This test's database, for a process of its own (PostgreSQL through `host`:`port`
-    when given)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user = quote(db["USER"] or "postgres") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    host = host or db["HOST"] or "127.0.0.1"
-    return f"postgres://{user}@{host}:{port or db['PORT'] or 5432}/{db['NAME']}"
 
 
 class AppServer:

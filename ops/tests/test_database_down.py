@@ -11,9 +11,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from core.testing import database_url
 from ops.models import WorkerHeartbeat
 
-from .servers import TcpProxy, app_server, database_url
+from .servers import TcpProxy, app_server
 
 pytestmark = pytest.mark.django_db(transaction=True)  # committed: the server reads it
 postgresql_only = pytest.mark.skipif(

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from freezegun import freeze_time
 
+from core.testing import database_url
 from ops import workers
 from ops.models import WorkerHeartbeat
 from ops.tasks import heartbeat
 
 from .conftest import REDIS_URL
-from .servers import database_url, manage
+from .servers import manage
 
 
 def test_healthz_answers_without_the_database_a_session_or_a_sign_in(client):

@@ -17,10 +17,11 @@ from django.db import transaction
 from knox.models import AuthToken
 
 from audit.models import AuditEntry
+from core.testing import database_url
 from customers.models import Customer, OwnershipEvent
 from customers.models.events import OwnershipAction
 from customers.testing import CustomerFactory
-from ops.tests.servers import app_server, database_url
+from ops.tests.servers import app_server
 from org.testing import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # committed: the servers read it

@@ -5,28 +5,22 @@ suite's database.
 The worker test uses database 15 of the Redis at 127.0.0.1:6379, emptied before and after
 (test runs side by side take turns); it is skipped only when no Redis answers there."""
 
-import fcntl
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from redis import Redis
-from redis.exceptions import ConnectionError, TimeoutError
 from rq import Queue
 from rq.registry import FailedJobRegistry, FinishedJobRegistry
 
+from core.testing import REDIS_URL, database_url, exclusive_redis
 from customers.models import Customer
 from transfers import importing
 from transfers.models import ImportJob
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
 SHOW_SETTINGS = """
 import django
@@ -80,33 +74,10 @@ def test_the_switch_chooses_the_backend_and_passes_the_checks(tmp_path, switch, 
     assert run.stdout.splitlines()[-1] == shown
 
 
-def database_url():
-    """This test's database, for a process of its own."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user = quote(db["USER"] or "postgres") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def redis():
-    """Database 15 of the Redis at 127.0.0.1:6379, empty, this test's alone until it ends."""
-    redis = Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=10)
-    try:
-        redis.ping()
-    except (ConnectionError, TimeoutError) as error:
-        pytest.skip(f"no Redis answers at 127.0.0.1:6379 ({error}): the RQ worker is not tested")
-    with open(Path(tempfile.gettempdir()) / "poolcrm-test-redis-15.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another test run's worker would take our jobs
-        others = [key for key in redis.scan_iter(count=1000) if not key.startswith(b"rq:")]
-        assert not others, f"Redis database 15 holds keys not RQ's, e.g. {others[:3]}: not emptied"
-        redis.flushdb()
-        try:
-            yield redis
-        finally:
-            redis.flushdb()
-            redis.close()
+    with exclusive_redis("the RQ worker") as redis:
+        yield redis
 
 
 @pytest.mark.django_db(transaction=True)  # committed: the worker's process reads it
