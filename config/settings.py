@@ -176,6 +176,36 @@ else:
     # One test database per process, so test runs side by side never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
+# A PostgreSQL streaming replica of DATABASE_URL: list and search reads go there once it has
+# replayed the reader's own changes, everything else to the primary (core/replica.py).
+REPLICA_URL = os.environ.get("POOLCRM_REPLICA_URL", "")
+if REPLICA_URL:
+    replica = dj_database_url.parse(
+        REPLICA_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))
+    )
+    if {DATABASES["default"]["ENGINE"], replica["ENGINE"]} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured(
+            "POOLCRM_REPLICA_URL names a PostgreSQL streaming replica of the PostgreSQL "
+            "database DATABASE_URL names; with SQLite there is no replica to read from: unset "
+            "POOLCRM_REPLICA_URL, or set DATABASE_URL=postgres://… and "
+            "POOLCRM_REPLICA_URL=postgres://… (README, Read replica)."
+        )
+    # The primary's options, and a short wait for a replica that does not answer: the lists
+    # then read the primary rather than hang.
+    replica["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
+        **replica.get("OPTIONS", {}),
+        "connect_timeout": 2,
+    }
+    replica["TEST"] = {"MIRROR": "default"}  # tests read their one test database through it
+    DATABASES["replica"] = replica
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+    # After sign-in is known, around everything that writes: stamps the answers to writes.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "core.replica.RememberWrites",
+    )
+
 AUTH_USER_MODEL = "org.User"
 
 # Content-Security-Policy: scripts, styles, images and requests from this site only, no

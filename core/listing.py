@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from .counting import Total
+from .replica import ListReadsFromReplica
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 20
@@ -102,7 +103,7 @@ def filtered_page(request, filterset_class, queryset, finish=None):
     }
 
 
-class FilteredListView(TemplateView):
+class FilteredListView(ListReadsFromReplica, TemplateView):
     filterset_class = None
     template_name = "core/list_page.html"
     partial_template_name = "core/list_region.html"

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from core.api.concurrency import VersionETag
 from core.api.fields import row_id
 from core.concurrency import if_match
+from core.replica import ListReadsFromReplica
 from customers.api.serializers import BatchResultSerializer
 
 from . import access, recycle_bin, registry
@@ -116,7 +117,7 @@ class RecordRestoreView(views.APIView):
         return Response({"module": self.module.key, "id": record.pk})
 
 
-class ModuleListView(generics.ListAPIView):
+class ModuleListView(ListReadsFromReplica, generics.ListAPIView):
     # Every row of one module whose customer I may read; `module` is given to as_view().
     module = None
 

@@ -15,6 +15,7 @@ from core.api.pagination import KeysetPagination
 from core.api.permissions import AdministratorWrites
 from core.concurrency import if_match
 from core.ids import as_id
+from core.replica import ListReadsFromReplica
 from org.models import Department
 from settings_app.models import PoolRules
 
@@ -27,7 +28,7 @@ from ..sorting import DELETED_SORT, MINE_SORTS, PUBLIC_SORTS, RECORD_SORTS, sort
 from . import serializers as s
 
 
-class CustomerListMixin:
+class CustomerListMixin(ListReadsFromReplica):
     """A customer list: paged by keyset in the order `ordering` asks for (customers.sorting),
     its rows with `relations` joined."""
 
