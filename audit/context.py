@@ -9,7 +9,7 @@ import uuid
 from django.core.signals import request_finished
 from django.dispatch import receiver
 
-from ops.addresses import from_trusted_proxy
+from ops.addresses import client_ip, from_trusted_proxy
 
 _current = contextvars.ContextVar("audit_request", default=None)
 _logged = contextvars.ContextVar("audit_logged_request", default=None)
@@ -45,7 +45,7 @@ class RequestContextMiddleware:
         request_id = request_id_of(request)
         context = {
             "request_id": request_id,
-            "ip": request.META.get("REMOTE_ADDR") or None,
+            "ip": client_ip(request) or None,  # the client's, behind our own proxies
             "request": request,
         }
         # The trail's view of the request ends with the middleware: nothing written after

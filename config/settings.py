@@ -243,6 +243,10 @@ AXES_LOCKOUT_PARAMETERS = [
     for entry in os.environ.get("POOLCRM_LOGIN_LOCK_BY", "username,ip_address").split(",")
 ]
 AXES_RESET_ON_SUCCESS = True
+# The client's address behind our reverse proxies (POOLCRM_TRUSTED_PROXIES): the
+# connection's would be nginx's 127.0.0.1 for everyone, so one person's wrong passwords
+# would lock the whole company out.
+AXES_CLIENT_IP_CALLABLE = "ops.addresses.client_ip"
 AXES_LOCKOUT_CALLABLE = "core.lockout.locked_out"
 AXES_VERBOSE = False
 # Password checks at once on this machine, across its workers, and how long a sign-in
