@@ -16,6 +16,7 @@ from django.utils import timezone
 from customers import querysets
 from customers.models import Customer, OwnershipEvent
 from customers.models.events import OwnershipAction
+from sales.models import Contract, Opportunity
 
 from .models import MovesDay, OwnerCount, PoolSnapshot
 
@@ -59,45 +60,79 @@ def take(day=None):
     return len(counts)
 
 
+def month_of(day):
+    """(first day, last day) of the month of `day`."""
+    start = day.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return start, end
+
+
 def count_owners():
-    """Replaces the customers per owner with a count of now: an owner who owns none is
-    left out."""
+    """Replaces the counts per owner with a count of now: for each person, the live
+    customers they own, the open opportunities of those customers and the contracts
+    signed on them this month (as the opportunity and contract lists count them). One who
+    has none of these is left out."""
     now = timezone.now()
-    rows = Customer.live.filter(owner__isnull=False).values("owner").annotate(n=Count("pk"))
-    counted = [
-        OwnerCount(owner_id=row["owner"], customers=row["n"], counted_at=now)
-        for row in rows.order_by()
-    ]
+    month_start, month_end = month_of(timezone.localdate(now))
+    on_owned = {"customer__deleted_at__isnull": True, "customer__owner__isnull": False}
+    found = {}
+
+    def of(owner):
+        return found.setdefault(owner, OwnerCount(owner_id=owner, customers=0, counted_at=now))
+
+    customers = Customer.live.filter(owner__isnull=False).values("owner")
+    for row in customers.annotate(n=Count("pk")).order_by():
+        of(row["owner"]).customers = row["n"]
+    opportunities = Opportunity.objects.filter(status=Opportunity.Status.OPEN, **on_owned)
+    for row in opportunities.values("customer__owner").annotate(n=Count("pk")).order_by():
+        of(row["customer__owner"]).open_opportunities = row["n"]
+    contracts = Contract.objects.filter(
+        signed_on__gte=month_start, signed_on__lte=month_end, **on_owned
+    ).values("customer__owner")
+    for row in contracts.annotate(n=Count("pk"), money=Sum("amount")).order_by():
+        counted = of(row["customer__owner"])
+        counted.contracts, counted.contract_amount = row["n"], row["money"] or 0
+    for counted in found.values():
+        counted.month = month_start
     with transaction.atomic():
         OwnerCount.objects.bulk_create(
-            counted,
+            found.values(),
             update_conflicts=True,
             unique_fields=["owner"],
-            update_fields=["customers", "counted_at"],
+            update_fields=[
+                "customers",
+                "open_opportunities",
+                "month",
+                "contracts",
+                "contract_amount",
+                "counted_at",
+            ],
         )
-        OwnerCount.objects.filter(counted_at__lt=now).delete()  # they own none now
+        OwnerCount.objects.filter(counted_at__lt=now).delete()  # they have none now
 
 
 @dataclass(frozen=True)
 class Owned:
-    """The customers each of some people owned when the job last counted today, and when."""
+    """What each of some people held when the job last counted today (OwnerCount by
+    owner id; one with nothing is missing), and when."""
 
     per_owner: dict
     at: datetime.datetime
 
     @property
     def total(self):
-        return sum(self.per_owner.values())
+        """The customers they own."""
+        return sum(counted.customers for counted in self.per_owner.values())
 
 
 def owned_today(owners):
-    """How many live customers each of `owners` (ids) owned at today's count; None when
-    the job has not counted today."""
+    """The counts of `owners` (ids) at today's count; None when the job has not counted
+    today."""
     at = OwnerCount.objects.aggregate(at=Max("counted_at"))["at"]
     if at is None or timezone.localdate(at) != timezone.localdate():
         return None
-    rows = OwnerCount.objects.filter(owner__in=owners).values_list("owner", "customers")
-    return Owned(dict(rows), at)
+    rows = OwnerCount.objects.filter(owner__in=owners)
+    return Owned({counted.owner_id: counted for counted in rows}, at)
 
 
 def _visible(rows, user):

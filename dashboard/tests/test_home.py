@@ -158,3 +158,24 @@ def test_large_figures_are_grouped_by_thousands_in_chinese_too():
         assert money(Decimal("1367000")) == "1,367,000.00"
     with translation.override("en"):
         assert grouped(999) == "999"
+
+
+def test_the_team_charts_from_the_hourly_count_equal_the_live_ones(dashboard_world, company, api):
+    from dashboard import snapshots
+
+    def team_charts():
+        body = api(company.manager).get("/api/dashboard/").json()
+        team = next(s for s in body["sections"] if s["key"] == "team")
+        figure = team["figures"][0]
+        return {chart["key"]: chart for chart in team["charts"]}, figure
+
+    live, live_figure = team_charts()
+    assert live_figure["note"] is None
+    # Something to count in every chart: open opportunities and this month's contracts.
+    opportunities = live["team-customers"]["series"][1]["values"]
+    amounts = live["team-contracts"]["series"][0]["values"]
+    assert any(opportunities) and any(float(amount) for amount in amounts)
+    snapshots.take()
+    counted, counted_figure = team_charts()
+    assert counted_figure["note"] and counted_figure["value"] == live_figure["value"]
+    assert counted == live  # the same bars, the same links
