@@ -41,13 +41,15 @@ class Section:
     lists: list = field(default_factory=list)  # (title, [(label, url)]) lists of names
 
 
-def chart(key, title, kind, categories, series, empty=None, **options):
+def chart(key, title, kind, categories, series, empty=None, note=None, **options):
     """A chart as templates/core/_chart.html and static/app/charts.js take it; `empty` says
-    why there is nothing to draw, when there is nothing."""
+    why there is nothing to draw, when there is nothing; `note` when it was counted, where
+    not at this moment."""
     return {
         "id": key,
         "title": title,
         "empty": empty,
+        "note": note,
         "data": charts.data(kind, categories, series, **options),
     }
 
@@ -204,7 +206,9 @@ def team(request):
             among=ids,
         )
         owned = count(request, "team_customers", _("Customers my team owns"), TEAM, owned_params)
+        note = None
     else:
+        note = _counted_at(counted.at)
         members = [pk for pk in ids if pk in counted.per_owner]  # the active ones
 
         def grouped(page, params, n, money=lambda counted: Decimal(0)):
@@ -222,7 +226,7 @@ def team(request):
             _("Customers my team owns"),
             counted.total,
             TEAM.url(owned_params),
-            note=_counted_at(counted.at),
+            note=note,
         )
     names = [person.label for person in people]
 
@@ -250,6 +254,7 @@ def team(request):
                 bars(_("Open opportunities"), opportunities),
             ],
             horizontal=True,
+            note=note,
         ),
         chart(
             "team-contracts",
@@ -258,6 +263,7 @@ def team(request):
             names,
             [bars(_("Amount"), contracts, at=1)],
             horizontal=True,
+            note=note,
         ),
     ]
     # A range on the column, not its __date: the date of each row kept the index out.

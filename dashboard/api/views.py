@@ -54,6 +54,9 @@ class ChartSerializer(serializers.Serializer):
     kind = serializers.CharField(source="data.kind")
     categories = serializers.ListField(child=serializers.CharField(), source="data.categories")
     series = SeriesSerializer(many=True, source="data.series")
+    note = serializers.CharField(
+        allow_null=True, help_text="When the chart was counted, where not at this moment."
+    )
 
 
 class LinkSerializer(serializers.Serializer):

@@ -160,7 +160,9 @@ def test_large_figures_are_grouped_by_thousands_in_chinese_too():
         assert grouped(999) == "999"
 
 
-def test_the_team_charts_from_the_hourly_count_equal_the_live_ones(dashboard_world, company, api):
+def test_the_team_charts_from_the_hourly_count_equal_the_live_ones(
+    dashboard_world, company, api, browser
+):
     from dashboard import snapshots
 
     def team_charts():
@@ -178,4 +180,8 @@ def test_the_team_charts_from_the_hourly_count_equal_the_live_ones(dashboard_wor
     snapshots.take()
     counted, counted_figure = team_charts()
     assert counted_figure["note"] and counted_figure["value"] == live_figure["value"]
+    for key in ("team-customers", "team-contracts"):  # each says when it was counted
+        assert live[key].pop("note") is None and counted[key].pop("note").startswith("counted")
     assert counted == live  # the same bars, the same links
+    page = html(browser(company.manager), "/home/")
+    assert 'data-testid="chart-note-team-customers"' in page
