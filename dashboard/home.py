@@ -211,7 +211,7 @@ def team(request):
         note = _counted_at(counted.at)
         members = [pk for pk in ids if pk in counted.per_owner]  # the active ones
 
-        def grouped(page, params, n, money=lambda counted: Decimal(0)):
+        def grouped(page, params, n, money=lambda row: Decimal(0)):
             rows = {pk: counted.per_owner[pk] for pk in members if n(counted.per_owner[pk])}
             urls = page.urls(params, "owner", rows)
             return {pk: (n(row), money(row), urls[pk]) for pk, row in rows.items()}
@@ -301,10 +301,9 @@ def pool(request):
     if counted is None:
         section.figures = [count(request, key, label, POOL, params) for key, label, params in kinds]
     else:
+        note = _counted_at(counted.at)
         section.figures = [
-            Figure(
-                key, label, getattr(counted, key), POOL.url(params), note=_counted_at(counted.at)
-            )
+            Figure(key, label, getattr(counted, key), POOL.url(params), note=note)
             for key, label, params in kinds
         ]
     days = snapshots.last_days(snapshots.TREND_DAYS)

@@ -60,11 +60,12 @@ class MovesDay(models.Model):
 
 
 class OwnerCount(models.Model):
-    """How many live customers one person owned when the periodic job last counted: a
-    supervisor's "customers per person" and "customers my team owns" (issue 18), which
-    counted live group 160,000 customers of a team of 250 on every visit (benchmark row
-    "dashboard, supervisor"). One row per person who owns any; the job replaces them all
-    each run. A statistic, so no audit row."""
+    """How many live customers one person owned when the periodic job last counted, and
+    those customers' open opportunities and contracts of the month: a supervisor's bars
+    per person and "customers my team owns" (issue 18), which counted live group 160,000
+    customers of a team of 250 on every visit (benchmark row "dashboard, supervisor"). One
+    row per person who holds any; the job replaces them all each run. A statistic, so no
+    audit row."""
 
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL,

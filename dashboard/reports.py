@@ -32,7 +32,7 @@ from settings_app import dictionary
 from settings_app.models import DictionaryKind
 from transfers.exporting import COUNT_FORMAT, PERCENT_FORMAT, Columns, Number, neutralised
 
-from . import charts
+from . import charts, snapshots
 from .pages import CONTRACTS, INTERACTIONS, OPPORTUNITIES, PAYMENTS, RECEIVABLES
 
 # --------------------------------------------------------------------- period and scope
@@ -370,10 +370,9 @@ def months_of(start, end):
     months = []
     first = start
     while first <= end:
-        following = (first.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-        last = min(end, following - datetime.timedelta(days=1))
-        months.append((f"{first:%Y-%m}", first, last))
-        first = following
+        _first, month_end = snapshots.month_of(first)
+        months.append((f"{first:%Y-%m}", first, min(end, month_end)))
+        first = month_end + datetime.timedelta(days=1)
     return months
 
 

@@ -1,9 +1,10 @@
 """The counts kept by a periodic job (dashboard.models): each pool's claimed, unclaimed and
 never claimed customers per day and the claims and returns per day, read by the pool
-managers' figures and charts, and the customers each person owns, read by a supervisor's
-(issue 18). Counted live at a million customers, the sizes read every customer, never
-claimed is a NOT EXISTS over every unclaimed one and a large team's customers are a sixth
-of them (benchmark rows "dashboard, pool manager" and "dashboard, supervisor")."""
+managers' figures and charts, and per person the customers they own with those customers'
+open opportunities and this month's contracts, read by a supervisor's (issue 18). Counted
+live at a million customers, the sizes read every customer, never claimed is a NOT EXISTS
+over every unclaimed one and a large team's customers are a sixth of them (benchmark rows
+"dashboard, pool manager" and "dashboard, supervisor")."""
 
 import datetime
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ def last_days(n, today=None):
 def take(day=None):
     """Counts every pool's live customers, claimed, unclaimed and never claimed, as `day`'s
     (today's) snapshot, replacing one taken earlier that day; and the moves of each of the
-    last TREND_DAYS days; and the live customers each person owns. Safe to run twice at
+    last TREND_DAYS days; and what each person owns (count_owners). Safe to run twice at
     once: each pool's day, each day of moves and each owner is one row, written as an
     update of the row its unique constraint finds."""
     day = day or timezone.localdate()
