@@ -2,11 +2,15 @@
 and a customer a subordinate created that is now in the pool or someone else's shows only
 its public fields (C2): in the list, in the API, and to every search of a private field."""
 
+import contextlib
 import datetime
+from unittest import mock
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
+from customers import search
 from customers.models import Customer
 from customers.testing import ContactFactory, CustomerFactory, ShareFactory
 from settings_app.models import DictionaryItem, SystemSettings
@@ -68,6 +72,24 @@ def rows_of(client, **params):
     response = client.get("/api/shared/", {"page_size": 200, **params})
     assert response.status_code == 200, response.content
     return {row["name"]: row for row in response.json()["results"]}
+
+
+# How customers.search reads a list: whole (a short list), walking it in its order, or from
+# the name indexes' candidates.
+SEARCH_PLANS = ("short", "walking", "candidates")
+
+
+@contextlib.contextmanager
+def search_plan(plan):
+    if plan == "short":
+        yield
+        return
+    limit = 0 if plan == "walking" else 10_000
+    with (
+        override_settings(SEARCH_SHORT_LIST=0, SEARCH_CANDIDATE_LIMIT=limit),
+        mock.patch.object(search, "candidates_cost_less", lambda *args, **kwargs: True),
+    ):
+        yield
 
 
 def names(*labels):
@@ -147,13 +169,18 @@ def test_public_fields_the_administrator_opened_show_on_unreadable_rows(company,
         ({"source": "SOURCE"}, ("rep", "shared")),
     ],
 )
-def test_searching_a_private_field_skips_the_unreadable_rows(company, api, made, params, found):
-    """A hit would tell what the private field holds (C2)."""
+@pytest.mark.parametrize("plan", SEARCH_PLANS)
+def test_searching_a_private_field_skips_the_unreadable_rows(
+    company, api, made, params, found, plan
+):
+    """A hit would tell what the private field holds (C2), whichever way the search reads
+    the list (customers.search)."""
     if "source" in params:
         params = {"source": DictionaryItem.objects.get(kind="source").pk}
-    for scope in ("all", "subordinates"):
-        rows = rows_of(api(company.manager), scope=scope, **params)
-        assert set(rows) == names(*found), (scope, params)
+    with search_plan(plan):
+        for scope in ("all", "subordinates"):
+            rows = rows_of(api(company.manager), scope=scope, **params)
+            assert set(rows) == names(*found), (scope, params)
 
 
 def test_public_searches_and_every_order_list_every_row_once(company, api, made):
