@@ -109,8 +109,7 @@ def _candidate_matches(folded, found, private):
     `private` holds, when given), holds `folded`, both read from their candidates
     (`found`): one set, so the list's query reads these few rows and sorts them.
     (Written as the OR of two conditions, PostgreSQL walked the whole list in its order
-    for them: benchmark row "shared, supervisor over 250 people", a contact's name only,
-    2 s.)"""
+    for them: benchmark row "shared, supervisor over 250 people", a contact's name only.)"""
     by_name, by_contact = found
     names = Customer._base_manager.filter(_by_name(folded, by_name)).order_by().values("pk")
     contacts = Contact.objects.filter(pk__in=by_contact.ids, search_name__contains=folded)
@@ -128,6 +127,7 @@ def quick_search(rows, keyword, *, contacts, private=None):
     indexes = (CUSTOMER_NAMES, CONTACT_NAMES) if contacts else (CUSTOMER_NAMES,)
     category = _by_category(keyword)
     found, short = _plan(rows, folded, indexes, dense=category is not None)
+    # (No contact has the keyword's rarest pair: the names' condition alone, as below.)
     if contacts and None not in found and found[1].entries:
         return rows.filter(pk__in=_candidate_matches(folded, found, private))
     condition = _by_name(folded, found[0])
