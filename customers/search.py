@@ -112,8 +112,7 @@ def _candidate_matches(folded, found, private):
     for them: benchmark row "shared, supervisor over 250 people", a contact's name only.)"""
     by_name, by_contact = found
     names = Customer._base_manager.filter(_by_name(folded, by_name)).order_by().values("pk")
-    contacts = Contact.objects.filter(pk__in=by_contact.ids, search_name__contains=folded)
-    theirs = Customer._base_manager.filter(pk__in=contacts.values("customer_id"))
+    theirs = Customer._base_manager.filter(_by_contact(folded, by_contact))
     if private is not None:
         theirs = theirs.filter(private)
     return names.union(theirs.order_by().values("pk"))
@@ -127,7 +126,8 @@ def quick_search(rows, keyword, *, contacts, private=None):
     indexes = (CUSTOMER_NAMES, CONTACT_NAMES) if contacts else (CUSTOMER_NAMES,)
     category = _by_category(keyword)
     found, short = _plan(rows, folded, indexes, dense=category is not None)
-    # (No contact has the keyword's rarest pair: the names' condition alone, as below.)
+    # Where no contact holds even the keyword's rarest pair, the names' condition below is
+    # the whole answer, and PostgreSQL planned the union worse than it.
     if contacts and None not in found and found[1].entries:
         return rows.filter(pk__in=_candidate_matches(folded, found, private))
     condition = _by_name(folded, found[0])
