@@ -221,17 +221,34 @@ def visible(user, *, force=None):
     return Customer.live.filter(pk__in=theirs.union(shared_to_me))
 
 
-def readable_through(user, via="customer__"):
+def readable_through(user, via="customer__", *, whole=False):
     """The condition on another model (a working record) that its customer, reached by
-    `via`, is one of visible(user)."""
+    `via`, is one of visible(user). `whole`: the query reads most of those records (a
+    report over a period), so the customers are given as lists of ids, not joined."""
     force = _force(None)
     subordinates = subordinate_ids(user) if force else ()
+    if subordinates and whole:
+        # Benchmark row "reports, supervisor of 250, my team: activity": the join read each
+        # of 180,000 records' customers by key on SQLite (0.84 s), the lists 0.28 s.
+        theirs = Customer.live.filter(owner_id__in=[user.pk, *subordinates])
+        shared_to_me = Customer.live.filter(pk__in=shares_to(user).values("customer_id"))
+        return Q(**{f"{via}pk__in": theirs.values("pk")}) | Q(
+            **{f"{via}pk__in": shared_to_me.values("pk")}
+        )
     if subordinates:
         # On the joined customer, not `IN (visible)`: that read every customer for the
         # list, 250–650 ms per record figure of a supervisor's home page at 1M (benchmark
         # row "dashboard, supervisor").
         return Q(**{f"{via}deleted_at__isnull": True}) & _readable(user, subordinates, via)
     return Q(**{f"{via}pk__in": visible(user, force=force).values("pk")})
+
+
+def owned_through(owners, via="customer__", *, whole=False):
+    """The condition on another model (a working record) that its customer, reached by
+    `via`, is owned by one of `owners` (and live, when `whole`: see readable_through)."""
+    if whole:
+        return Q(**{f"{via}pk__in": Customer.live.filter(owner_id__in=owners).values("pk")})
+    return Q(**{f"{via}owner__in": owners})
 
 
 def private_search_condition(user, *, force=None):

@@ -37,13 +37,16 @@ class ListPage:
         joiner = "&" if "?" in base else "?"
         return {value: f"{base}{joiner}{urlencode({param: value})}" for value in values}
 
-    def rows(self, request, params):
-        """The rows the page lists for `request.user` under the query string `params`."""
+    def rows(self, request, params, *, whole=False):
+        """The rows the page lists for `request.user` under the query string `params`.
+        `whole`: the caller reads most of them (a records list's view then writes its
+        visibility for that, customers.querysets.readable_through)."""
         asked = copy.copy(request)
         asked.GET = QueryDict(mutable=True)
         asked.GET.update({key: str(value) for key, value in params.items()})
         view = self.view()
         view.setup(asked, **self.view_kwargs)
+        view.whole = whole
         filterset = view.get_filterset()
         if not filterset.is_valid():  # our own query strings: a mistake of ours
             raise ValueError(f"{self.url_name} {params}: {filterset.errors.as_json()}")

@@ -632,7 +632,7 @@ def activity(request, choice):
     me = request.user
     params = {**choice.scope_params, "happened_after": choice.start, "happened_before": choice.end}
     weeks = weeks_of(choice.start, choice.end)
-    rows = INTERACTIONS.rows(request, params)
+    rows = INTERACTIONS.rows(request, params, whole=True)
     if choice.scope == MINE:
         rows = rows.filter(created_by=me.pk)
     counts, per_week, per_person = {}, Counter(), Counter()

@@ -22,9 +22,10 @@ OWNER = "owner"
 OWNER_OR_SHAREE = "owner_or_sharee"
 
 
-def readable(user, model):
-    """Rows of `model` whose customer `user` may read."""
-    return model.objects.filter(querysets.readable_through(user))
+def readable(user, model, *, whole=False):
+    """Rows of `model` whose customer `user` may read; `whole`: the reader reads most of
+    them (querysets.readable_through)."""
+    return model.objects.filter(querysets.readable_through(user, whole=whole))
 
 
 def customers_to_write(user, rule=OWNER):

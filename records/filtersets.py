@@ -42,14 +42,18 @@ class RecordFilterSet(TextSearchFilterSet):
     created_after = DayBoundFilter(field_name="created_at", label=_("Created from"))
     created_before = DayBoundFilter(field_name="created_at", upper=True, label=_("Created until"))
 
+    # Set by the list's view when its reader reads most of the rows (a report over a
+    # period): the scope is then written as querysets.owned_through(whole=True) says.
+    whole = False
+
     def by_scope(self, qs, name, value: str):  # the hint: a string in the API schema
         """The records of the customers I own, or (team) that I or anyone below me in the
         supervisor tree owns; the list's own visibility still applies."""
         user = self.request.user
+        owners = [user.pk]
         if value == Scope.TEAM:
-            owners = {user.pk, *querysets.subordinate_ids(user)}
-            return qs.filter(customer__owner__in=sorted(owners))
-        return qs.filter(customer__owner=user.pk)
+            owners = sorted({user.pk, *querysets.subordinate_ids(user)})
+        return qs.filter(querysets.owned_through(owners, whole=self.whole))
 
     def search_condition(self, keyword):
         return Q(customer__search_name__contains=fold(keyword)) | super().search_condition(keyword)

@@ -237,8 +237,16 @@ class ModuleListPage(LoginRequiredMixin, FilteredListView):
         self.filterset_class = self.module.filterset_class
         self.title = self.module.label
 
+    # Set by dashboard.figures.ListPage.rows for a reader who reads most of the rows.
+    whole = False
+
     def base_queryset(self):
-        return access.readable(self.request.user, self.module.model)
+        return access.readable(self.request.user, self.module.model, whole=self.whole)
+
+    def get_filterset(self):
+        filterset = super().get_filterset()
+        filterset.whole = self.whole
+        return filterset
 
     def decorate(self, rows):
         return self.module.rows(rows)

@@ -22,12 +22,14 @@ from openpyxl import load_workbook
 from activities.models import Interaction
 from audit.models import Action, AuditEntry
 from customers import querysets
+from customers.models import Share
 from customers.testing import CustomerFactory, html
 from dashboard import reports
+from dashboard.pages import INTERACTIONS
 from dashboard.testing import DAY, TODAY, contract, opportunity
 from org.testing import UserFactory
 from sales.models import Contract, Opportunity, Payment, Receivable
-from settings_app.models import DictionaryItem
+from settings_app.models import DictionaryItem, SystemSettings
 
 from .test_home import list_total
 
@@ -353,6 +355,34 @@ def test_every_report_equals_a_count_by_hand(report_world, company, browser, use
     assert {key for key, value in expected.items() if value} <= set(cells)
     if scope == "mine":
         assert table["columns"] == [person.label]
+
+
+@pytest.mark.parametrize("force", [True, False])
+def test_a_report_reading_every_record_lists_the_same_records(report_world, company, rf, force):
+    """The activity report reads its records with the customers as lists of ids
+    (ListPage.rows(whole=True)); they are the very rows the list shows, for every reader
+    and scope, with hierarchical sharing on and off, with a customer shared to a
+    department and one in the recycle bin."""
+    settings = SystemSettings.load()
+    settings.force_hierarchical_sharing = force
+    settings.save()
+    shared = CustomerFactory(name="zr shared", owner=company.peer)
+    Share.objects.create(customer=shared, department=company.sales, shared_by=company.peer)
+    binned = CustomerFactory(name="zr binned", owner=company.junior, deleted_at=timezone.now())
+    for customer in (shared, binned):
+        interaction(customer, company.peer, local(TODAY, 9))
+    for person in (company.rep, company.manager, company.ceo, company.junior, company.peer):
+        request = rf.get("/reports/")
+        request.user = person
+        for params in ({}, {"scope": "mine"}, {"scope": "team"}):
+            joined, whole = (
+                set(INTERACTIONS.rows(request, params, whole=whole).values_list("pk", flat=True))
+                for whole in (False, True)
+            )
+            assert whole == joined, (person.username, params)
+    request.user = company.manager
+    seen = set(INTERACTIONS.rows(request, {}, whole=True).values_list("customer_id", flat=True))
+    assert shared.pk in seen and binned.pk not in seen
 
 
 def test_nothing_counts_a_customer_outside_what_the_reader_may_open(report_world, company, browser):
