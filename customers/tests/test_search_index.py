@@ -158,6 +158,18 @@ def test_a_long_keyword_s_one_rare_pair_is_found_wherever_it_is(company, monkeyp
     assert found.entries == 1 and found.ids == [whole.pk]
 
 
+def test_the_pairs_are_counted_in_one_query_each_no_further_than_the_cap(
+    company, django_assert_num_queries
+):
+    for name in ("鑫华贸易", "华贸商行", "鑫华科技", "鑫华物流", "鑫华 鑫华"):
+        CustomerFactory(name=name)
+    bounds = keyword_ranges("鑫华贸") + keyword_ranges("鑫") + keyword_ranges("zq")
+    with django_assert_num_queries(1):
+        assert list(CUSTOMER_NAMES.counts(bounds, 10)) == [2, 4, 4, 0]  # 华贸, 鑫华, 鑫…, zq
+    with django_assert_num_queries(1):
+        assert list(CUSTOMER_NAMES.counts(bounds, 3)) == [2, 3, 3, 0]
+
+
 @pytest.mark.parametrize(
     "entries, matches, contacts, cheaper",
     [
