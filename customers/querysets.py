@@ -248,7 +248,7 @@ def readable_through(user, via="customer__", *, whole=False):
 def owned_through(owners, via="customer__", *, whole=False):
     """The condition on another model (a working record) that its customer, reached by
     `via`, is owned by one of `owners` (and live, when `whole`: see readable_through)."""
-    if whole:
+    if whole or len(owners) == 1:
         return Q(**{f"{via}pk__in": Customer.live.filter(owner_id__in=owners).values("pk")})
     return Q(**{f"{via}owner__in": owners})
 

@@ -33,7 +33,10 @@ class RecordFilterSet(TextSearchFilterSet):
     # Records of the customers one person owns (the dashboard's "mine" and per-person
     # figures link here, issue 18).
     owner = PersonFilter(
-        field_name="customer__owner", label=_("Customer owner"), queryset=active_people
+        field_name="customer__owner",
+        label=_("Customer owner"),
+        queryset=active_people,
+        method="by_owner",
     )
     # Coerced to a Scope, whose label the list's filter badge shows.
     scope = filters.TypedChoiceFilter(
@@ -54,6 +57,9 @@ class RecordFilterSet(TextSearchFilterSet):
         if value == Scope.TEAM:
             owners = sorted({user.pk, *querysets.subordinate_ids(user)})
         return qs.filter(querysets.owned_through(owners, whole=self.whole))
+
+    def by_owner(self, qs, name, person):
+        return qs.filter(querysets.owned_through([person.pk])) if person else qs
 
     def search_condition(self, keyword):
         return Q(customer__search_name__contains=fold(keyword)) | super().search_condition(keyword)
