@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "org.middleware.TwoFactorMiddleware",
     "core.middleware.UserTimeZoneMiddleware",
-    "settings_app.dictionary.ReadOncePerRequest",
+    "settings_app.per_request.ReadOncePerRequest",
     "django.contrib.messages.middleware.MessageMiddleware",
     "org.middleware.IdleSessionMiddleware",  # after messages: it says why you are out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

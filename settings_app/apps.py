@@ -9,8 +9,10 @@ class SettingsAppConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import dictionary
-        from .models import DictionaryItem
+        from . import per_request
+        from .models import DictionaryItem, SystemSettings
 
-        post_save.connect(dictionary.forget, sender=DictionaryItem, dispatch_uid="dictionary")
-        post_delete.connect(dictionary.forget, sender=DictionaryItem, dispatch_uid="dictionary")
+        for model in (DictionaryItem, SystemSettings):
+            uid = f"per_request_{model.__name__}"
+            post_save.connect(per_request.forget, sender=model, dispatch_uid=uid)
+            post_delete.connect(per_request.forget, sender=model, dispatch_uid=uid)

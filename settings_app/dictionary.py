@@ -2,53 +2,21 @@
 
 A list page names the category, industry, region and source of each of its rows, and its
 filters offer each of those lists: eight small queries of the same few dozen rows. Within
-a request every item is read once, in one query, and kept until the request ends (or an
-item is saved or deleted); nothing is kept from one request to the next, so a change an
-administrator makes shows on the next page, in every worker. Outside a request (commands,
-tests calling services) each call reads afresh."""
-
-from contextvars import ContextVar
+a request every item is read once, in one query (settings_app.per_request)."""
 
 from django import forms
 
 from .models import DictionaryItem, DictionaryKind
-
-_memo = ContextVar("dictionary_items", default=None)
-
-
-class ReadOncePerRequest:
-    """Middleware: the items read during a request are kept until it ends."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _memo.set({})
-        try:
-            return self.get_response(request)
-        finally:
-            _memo.reset(token)
+from .per_request import once
 
 
 def items():
     """Every item by id, in list order (kind, order, name)."""
-    memo = _memo.get()
-    if memo is None:
-        return _read()
-    if "items" not in memo:
-        memo["items"] = _read()
-    return memo["items"]
+    return once("dictionary_items", _read)
 
 
 def _read():
     return {item.pk: item for item in DictionaryItem.objects.all()}
-
-
-def forget(**kwargs):
-    """Read afresh from now on in this request: an item was saved or deleted."""
-    memo = _memo.get()
-    if memo is not None:
-        memo.clear()
 
 
 def of_kind(kind):

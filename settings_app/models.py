@@ -4,6 +4,8 @@ from django.db import DatabaseError, models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import per_request
+
 # Shown in the pool to everyone (SPEC C2). An administrator may add from OPTIONAL only:
 # the private fields (phones, notes, contacts, address) can never be made public.
 BASE_PUBLIC_FIELDS = (
@@ -74,6 +76,13 @@ class SystemSettings(models.Model):
 
     @classmethod
     def load(cls):
+        """The settings, read once per request (every figure of a home page asks them):
+        to be read, not changed; what changes them reads its own copy (`read`)."""
+        return per_request.once("system_settings", cls.read)
+
+    @classmethod
+    def read(cls):
+        """The settings read afresh: a copy to change and save."""
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
 

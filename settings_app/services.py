@@ -71,7 +71,7 @@ def save_settings(actor, values):
     if "currency" in values:
         values = {**values, "currency": clean_currency(values["currency"])}
     with transaction.atomic():
-        settings = SystemSettings.load()
+        settings = SystemSettings.read()
         for field, value in values.items():
             setattr(settings, field, value)
         settings.save()

@@ -41,7 +41,7 @@ class SystemSettingsView(SettingsPage, View):
         return self.render_page(request, self.template_name, {"form": form}, status)
 
     def post(self, request):
-        form = SystemSettingsForm(request.POST, instance=SystemSettings.load())
+        form = SystemSettingsForm(request.POST, instance=SystemSettings.read())
         if form.is_valid():
             try:
                 services.save_settings(request.user, form.cleaned_data)

@@ -20,7 +20,7 @@ class SystemSettingsView(APIView):
 
     @extend_schema(request=SystemSettingsSerializer, responses=SystemSettingsSerializer)
     def patch(self, request):
-        form = SystemSettingsSerializer(SystemSettings.load(), data=request.data, partial=True)
+        form = SystemSettingsSerializer(SystemSettings.read(), data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         saved = services.save_settings(request.user, form.validated_data)
         return Response(SystemSettingsSerializer(saved).data)

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from customers.filtersets import PoolFilterSet
 from customers.testing import CustomerFactory
-from settings_app import dictionary
-from settings_app.models import DictionaryItem
+from settings_app import dictionary, per_request
+from settings_app.models import DictionaryItem, SystemSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_a_renamed_item_shows_on_the_next_request(company, api):
 
 def test_within_a_request_a_saved_item_is_read_afresh():
     vip = item("category", "VIP")
-    middleware = dictionary.ReadOncePerRequest(lambda request: None)
+    middleware = per_request.ReadOncePerRequest(lambda request: None)
 
     def during_request(request):
         assert dictionary.items()[vip.pk].name == "VIP"
@@ -69,6 +69,31 @@ def test_within_a_request_a_saved_item_is_read_afresh():
 
     middleware.get_response = during_request
     assert middleware(None) == "done"
+
+
+def test_the_settings_are_read_once_per_request_and_afresh_when_saved(
+    django_assert_num_queries,
+):
+    SystemSettings.load()  # the row exists
+    middleware = per_request.ReadOncePerRequest(lambda request: None)
+
+    def during_request(request):
+        with django_assert_num_queries(1):
+            settings = SystemSettings.load()
+            assert SystemSettings.load() is settings
+        settings.force_hierarchical_sharing = not settings.force_hierarchical_sharing
+        settings.save()
+        with django_assert_num_queries(1):
+            assert SystemSettings.load().force_hierarchical_sharing is (
+                settings.force_hierarchical_sharing
+            )
+        return "done"
+
+    middleware.get_response = during_request
+    assert middleware(None) == "done"
+    with django_assert_num_queries(2):  # outside a request: every call reads
+        SystemSettings.load()
+        SystemSettings.load()
 
 
 def test_outside_a_request_every_call_reads_afresh(django_assert_num_queries):
