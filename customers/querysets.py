@@ -247,7 +247,10 @@ def readable_through(user, via="customer__", *, whole=False):
 
 def owned_through(owners, via="customer__", *, whole=False):
     """The condition on another model (a working record) that its customer, reached by
-    `via`, is owned by one of `owners` (and live, when `whole`: see readable_through)."""
+    `via`, is owned by one of `owners`. One owner's customers, or a team's read `whole`
+    (see readable_through), are given as the ids of the live ones from the owner index;
+    a team's otherwise as the joined customer's owner, which a few records' figures want
+    (the list of a team's 158,000 ids costs more than they do)."""
     if whole or len(owners) == 1:
         return Q(**{f"{via}pk__in": Customer.live.filter(owner_id__in=owners).values("pk")})
     return Q(**{f"{via}owner__in": owners})

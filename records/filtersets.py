@@ -58,8 +58,8 @@ class RecordFilterSet(TextSearchFilterSet):
             owners = sorted({user.pk, *querysets.subordinate_ids(user)})
         return qs.filter(querysets.owned_through(owners, whole=self.whole))
 
-    def by_owner(self, qs, name, person):
-        return qs.filter(querysets.owned_through([person.pk])) if person else qs
+    def by_owner(self, qs, name, person):  # called only with a person (django-filter)
+        return qs.filter(querysets.owned_through([person.pk]))
 
     def search_condition(self, keyword):
         return Q(customer__search_name__contains=fold(keyword)) | super().search_condition(keyword)
