@@ -22,9 +22,14 @@ OWNER = "owner"
 OWNER_OR_SHAREE = "owner_or_sharee"
 
 
-def readable(user, model, *, whole=False):
+def readable(user, model, *, whole=False, own=False):
     """Rows of `model` whose customer `user` may read; `whole`: the reader reads most of
-    them (querysets.readable_through)."""
+    them (querysets.readable_through); `own`: only the rows of the customers `user` owns
+    are asked for, which they may always read, so their visibility is that alone."""
+    if own:
+        # Not the team's owners and the shares as well, which made each figure's query a
+        # page long to write and plan (benchmark row "dashboard, supervisor").
+        return model.objects.filter(querysets.owned_through([user.pk]))
     return model.objects.filter(querysets.readable_through(user, whole=whole))
 
 

@@ -25,6 +25,7 @@ from core.views import ServiceErrorPages, page_status, ticked_ids
 from settings_app.models import SystemSettings
 
 from . import access, recycle_bin, registry
+from .filtersets import Scope
 from .services import HasDependents
 
 
@@ -241,7 +242,14 @@ class ModuleListPage(LoginRequiredMixin, FilteredListView):
     whole = False
 
     def base_queryset(self):
-        return access.readable(self.request.user, self.module.model, whole=self.whole)
+        user = self.request.user
+        return access.readable(user, self.module.model, whole=self.whole, own=self.asks_own())
+
+    def asks_own(self):
+        """Whether the query string asks only for the records of my own customers (the
+        owner filter names me, or the scope is mine): the filter set still applies it."""
+        query = self.request.GET
+        return query.get("owner") == str(self.request.user.pk) or query.get("scope") == Scope.MINE
 
     def get_filterset(self):
         filterset = super().get_filterset()

@@ -25,7 +25,7 @@ from customers import querysets
 from customers.models import Share
 from customers.testing import CustomerFactory, html
 from dashboard import reports
-from dashboard.pages import INTERACTIONS
+from dashboard.pages import CONTRACTS, INTERACTIONS, OPPORTUNITIES, PAYMENTS, QUOTES, RECEIVABLES
 from dashboard.testing import DAY, TODAY, contract, opportunity
 from org.testing import UserFactory
 from sales.models import Contract, Opportunity, Payment, Receivable
@@ -383,6 +383,35 @@ def test_a_report_reading_every_record_lists_the_same_records(report_world, comp
     request.user = company.manager
     seen = set(INTERACTIONS.rows(request, {}, whole=True).values_list("customer_id", flat=True))
     assert shared.pk in seen and binned.pk not in seen
+
+
+@pytest.mark.parametrize(
+    "page",
+    [INTERACTIONS, OPPORTUNITIES, QUOTES, CONTRACTS, RECEIVABLES, PAYMENTS],
+    ids=lambda page: page.args[0],
+)
+def test_a_list_of_my_own_customers_records_is_read_from_my_customers_alone(
+    report_world, company, rf, page
+):
+    """Asked for the records of my own customers (owner = me, or scope mine), a records list
+    reads my live customers alone, not its whole visibility (access.readable(own=True)):
+    the very rows of the whole list whose customer I own, for every reader, with a customer
+    of mine in the recycle bin and records on customers I may read but do not own."""
+    for person in (company.rep, company.junior):
+        binned = CustomerFactory(name=f"zr binned {person.pk}", owner=person)
+        interaction(binned, person, local(TODAY, 9))
+        binned.deleted_at = timezone.now()
+        binned.save(update_fields=["deleted_at"])
+    for person in (company.rep, company.manager, company.ceo, company.junior, company.peer):
+        request = rf.get("/records/")
+        request.user = person
+        everything = page.rows(request, {}).values_list("pk", "customer__owner_id")
+        expected = {pk for pk, owner in everything if owner == person.pk}
+        for params in ({"owner": person.pk}, {"scope": "mine"}):
+            rows = page.rows(request, params)
+            assert set(rows.values_list("pk", flat=True)) == expected, (person.username, params)
+            assert Share._meta.db_table not in str(rows.query)  # not the list's visibility
+    assert Interaction.everything.filter(customer__name__startswith="zr binned").count() == 2
 
 
 def test_nothing_counts_a_customer_outside_what_the_reader_may_open(report_world, company, browser):
