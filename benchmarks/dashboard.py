@@ -319,6 +319,7 @@ def measure(customers, events, reps, seed):
                 raise RuntimeError(f"{label}: {key} gave {section}")
 
     over = []
+    result["p95 (ms)"] = {label: ms(p95(samples)) for label, samples in timings.items()}
     for label, samples in timings.items():
         name = f"dashboard, {label}"
         result[f"{name}: sections"] = "+".join(due[label])
@@ -342,6 +343,7 @@ def main(argv=None):
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--json", help="write the result here too")
     args = parser.parse_args(argv)
     print(f"seed {args.seed}", file=sys.stderr)
     return on_a_copy(args, lambda: measure(args.customers, args.events, args.reps, args.seed))

@@ -28,6 +28,7 @@ import random
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from benchmarks.import_speed import as_worker, copy_dataset
 
@@ -161,7 +162,8 @@ def main(argv=None):
 
 def on_a_copy(args, run):
     """`run()` on a copy of the dataset of `args.db` and `args.size`, dropped after; prints
-    its result with the database, size and seed."""
+    its result with the database, size and seed, and writes it to `args.json` when the
+    command line names a file there (a step of `make bench` reads it)."""
     from benchmarks.generate import database_url
 
     url, drop = copy_dataset(database_url(args.db, args.size))
@@ -175,6 +177,8 @@ def on_a_copy(args, run):
             drop()
     result.update(db=args.db, size=args.size, seed=args.seed)
     print(json.dumps(result, indent=1, ensure_ascii=False))
+    if getattr(args, "json", None):
+        Path(args.json).write_text(json.dumps(result, ensure_ascii=False))
     return 0
 
 

@@ -94,7 +94,28 @@ def summary(result):
         )
     if result.get("transfers"):
         figures.update(transfer_figures(result["transfers"]))
+    if result.get("home"):
+        figures.update(home_figures(result["home"]))
     return figures
+
+
+def home_figures(home):
+    """The home page's and the reports' figures (benchmarks.home): the slowest person's
+    home page and the slowest report, each with whether it meets its target."""
+    people = home["dashboard"]["p95 (ms)"]
+    person = max(people, key=people.get)
+    reports = home["reports"]["each report p95 (ms)"]
+    slowest = max(reports, key=reports.get)
+    return {
+        "home page, slowest person, p95": (
+            f"{_ms(people[person])} ms: {person} (of {len(people)} people)",
+            people[person] <= 200,
+        ),
+        "reports, slowest report, p95": (
+            f"{_ms(reports[slowest])} ms: {slowest} (of {len(reports)})",
+            reports[slowest] <= 500,
+        ),
+    }
 
 
 def transfer_figures(transfers):
@@ -146,6 +167,8 @@ TARGETS = {
     "list pages during the import, p95 ÷ idle p95": "≤ 2",
     "export the pool to CSV, time": "≤ 60 s",
     "export, peak memory (CSV, XLSX)": "≤ 300 MB",
+    "home page, slowest person, p95": "≤ 200 ms",
+    "reports, slowest report, p95": "≤ 500 ms",
 }
 
 
@@ -310,6 +333,7 @@ APART_NAMES = {
     "tabs": "customer tabs'",
     "mutations": "claim and batch-assign",
     "transfers": "import and export (summary)",
+    "home": "home page and reports (summary)",
 }
 
 

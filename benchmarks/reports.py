@@ -153,6 +153,10 @@ def measure(customers, reps, seed):
             page_timings[one].append(elapsed)
 
     over = []
+    result["each report p95 (ms)"] = {
+        f"{label}, {scope}: {key}": ms(p95(timings[label, scope, key]))
+        for label, scope, key in runs
+    }
     for label, scope in pages:
         name = f"reports, {label}, {scope}"
         per_report = {key: timings[label, scope, key] for key in reports.REPORTS}
@@ -175,6 +179,7 @@ def main(argv=None):
     parser.add_argument("--customers", type=int, default=60_000)
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--json", help="write the result here too")
     args = parser.parse_args(argv)
     print(f"seed {args.seed}", file=sys.stderr)
     return on_a_copy(args, lambda: measure(args.customers, args.reps, args.seed))

@@ -1,6 +1,6 @@
 """`make bench`: generate the dataset of a size unless it is there, measure, then the load
-run, then the imports and exports (benchmarks.transfers). Each step runs in its own
-process.
+run, then the imports and exports (benchmarks.transfers), then the home page and the
+reports (benchmarks.home). Each step runs in its own process.
 
 The seed that draws the keyword mix is the time unless `--seed` gives one; it is printed
 first and written into RESULTS.md, so a run can be repeated with the same mix."""
@@ -26,6 +26,9 @@ def main(argv=None):
     parser.add_argument(
         "--no-transfers", action="store_true", help="skip the import and export step"
     )
+    parser.add_argument(
+        "--no-home", action="store_true", help="skip the home page and reports step"
+    )
     args = parser.parse_args(argv)
     seed = int(time.time()) if args.seed is None else args.seed
     print(f"benchmark seed {seed}", flush=True)
@@ -44,6 +47,10 @@ def main(argv=None):
     if not args.no_transfers:
         transfers = [sys.executable, "-m", "benchmarks.transfers", *size]
         code = subprocess.run(transfers, cwd=ROOT, env=env).returncode or code
+    if not args.no_home:
+        home = [sys.executable, "-m", "benchmarks.home", *size, "--seed", str(seed)]
+        home += ["--reps", str(args.reps)]
+        code = subprocess.run(home, cwd=ROOT, env=env).returncode or code
     return code
 
 

@@ -33,4 +33,6 @@ def test_the_dashboard_benchmark_runs_at_a_tiny_size():
     for person in ("heavy user", "supervisor", "pool manager", "administrator"):
         assert f"dashboard, {person} p50 / p95 (ms)" in result
         assert result[f"dashboard, {person}: slowest section"] in dashboard.SECTION_KEYS
+    assert set(result["p95 (ms)"]) == {"heavy user", "supervisor", "pool manager", "administrator"}
+    assert all(value > 0 for value in result["p95 (ms)"].values())
     assert isinstance(result["over the 200 ms p95 target"], list)

@@ -26,4 +26,7 @@ def test_the_reports_benchmark_runs_at_a_tiny_size():
             assert set(result[f"{name}: each report p50 / p95 (ms)"]) == set(REPORTS)
             assert result[f"{name}: slowest report"] in REPORTS
             assert f"{name}: page p50 / p95 (ms)" in result
+    runs = sum(len(scopes.split("+")) for scopes in result["scopes"].values()) * len(REPORTS)
+    assert len(result["each report p95 (ms)"]) == runs
+    assert "supervisor, team: activity" in result["each report p95 (ms)"]
     assert isinstance(result["over the 500 ms p95 target"], list)

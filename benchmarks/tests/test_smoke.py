@@ -106,3 +106,25 @@ def test_the_import_and_export_figures_are_summarised_against_their_targets():
     assert figures["list pages during the import, p95 ÷ idle p95"][1] is False  # over 2
     assert figures["export the pool to CSV, time"] == ("29 s for 995,043 rows", True)
     assert figures["export, peak memory (CSV, XLSX)"] == ("90 MB, 95 MB", True)
+
+
+def test_the_home_page_and_report_figures_are_summarised_against_their_targets():
+    home = {
+        "dashboard": {"p95 (ms)": {"heavy user": 150.0, "supervisor": 210.4}},
+        "reports": {
+            "each report p95 (ms)": {
+                "supervisor, team: activity": 480.0,
+                "heavy user, mine: funnel": 20.0,
+            }
+        },
+    }
+    figures = report.home_figures(home)
+    assert set(figures) <= set(report.TARGETS)
+    assert figures["home page, slowest person, p95"] == (
+        "210 ms: supervisor (of 2 people)",
+        False,  # over 200
+    )
+    assert figures["reports, slowest report, p95"] == (
+        "480 ms: supervisor, team: activity (of 2)",
+        True,
+    )
