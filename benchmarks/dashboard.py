@@ -25,6 +25,7 @@ end:
 
 import argparse
 import datetime
+import gc
 import random
 import sys
 import time
@@ -220,7 +221,10 @@ def add_ownership_events(rng, manager, events):
 
 def settle():
     """Statistics for the tables just filled, as a database in use has them: without,
-    the planners guess at empty tables."""
+    the planners guess at empty tables. And what the set-up built out of the garbage
+    collector's sight, as benchmarks.measure does: a worker's start-up objects are in a
+    steady state, while here full collections over the set-up's objects fell in the
+    middle of timed requests (RESULTS.md, Home page)."""
     from django.db import connection
 
     from activities.models import Interaction
@@ -239,6 +243,8 @@ def settle():
                 cursor.execute(f"VACUUM ANALYZE {table}")
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    gc.collect()
+    gc.freeze()
 
 
 def measure(customers, events, reps, seed):
