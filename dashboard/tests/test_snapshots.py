@@ -189,6 +189,33 @@ def test_the_teams_figures_are_todays_count_with_its_time_and_live_without_one(c
     assert after[0] == 4 and after[2][company.junior.label] == 2
 
 
+def test_without_hierarchical_sharing_the_team_is_counted_live_as_its_lists(client, company):
+    """With hierarchical sharing off a supervisor opens only what their team shared with
+    them (SPEC O3): the job's count of everything each person owns would show more."""
+    from customers.models import Share
+    from settings_app.models import SystemSettings
+
+    def hierarchical(on):
+        settings = SystemSettings.load()
+        settings.force_hierarchical_sharing = on
+        settings.save()
+
+    theirs = CustomerFactory.create_batch(2, owner=company.rep)
+    CustomerFactory(owner=company.junior)
+    Share.objects.create(customer=theirs[0], user=company.manager, shared_by=company.rep)
+    hierarchical(False)
+    snapshots.take()
+    client.force_login(company.manager)
+    value, noted, per_person = team_figure(client)
+    assert (value, noted) == (1, False)
+    assert per_person[company.rep.label] == 1 and per_person[company.junior.label] == 0
+    listed = client.get("/api/shared/", {"scope": "subordinates", "team_owned": "true"})
+    assert listed.json()["count"] == value
+
+    hierarchical(True)
+    assert team_figure(client)[:2] == (3, True)
+
+
 def test_the_most_returned_are_ranked_among_the_pools_their_reader_sees(company):
     from dashboard.home import most_returned
 
