@@ -36,8 +36,10 @@ class DayBoundFilter(filters.DateFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        if not value or (self.upper and value == datetime.date.max):
-            return qs  # until the last day there is: no bound
+        if not value or value == (datetime.date.max if self.upper else datetime.date.min):
+            # From the first day there is, or until the last: no bound (midnight of either
+            # in a zone east or west of UTC lies outside what a timestamp holds).
+            return qs
         day = value + datetime.timedelta(days=1) if self.upper else value
         bound = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
         lookup = "lt" if self.upper else "gte"

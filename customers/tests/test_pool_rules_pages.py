@@ -343,6 +343,10 @@ def test_absurd_ids_and_dates_are_refused_not_errors(company, api, browser):
     assert bad.status_code == 400
     assert client.get("/api/mine/", {"returns_before": "9999-12-31"}).status_code == 200
     assert client.get("/api/pool/", {"created_before": "9999-12-31"}).status_code == 200
+    for path in ("/api/pool/", "/api/mine/", "/api/opportunities/"):
+        assert client.get(path, {"created_after": "0001-01-01"}).status_code == 200
+    assert client.get("/api/interactions/", {"happened_after": "0001-01-01"}).status_code == 200
+    assert browser(company.rep).get("/mine/", {"created_after": "0001-01-01"}).status_code == 200
     page = browser(company.rep).post(
         "/customers/batch/", {"action": "lock", "ids": nines, "next": "/mine/"}
     )
