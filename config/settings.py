@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "org.middleware.TwoFactorMiddleware",
     "core.middleware.UserTimeZoneMiddleware",
+    "core.middleware.PrivateResponsesMiddleware",
     "settings_app.per_request.ReadOncePerRequest",
     "django.contrib.messages.middleware.MessageMiddleware",
     "org.middleware.IdleSessionMiddleware",  # after messages: it says why you are out

@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from .ids import as_id
@@ -21,6 +22,22 @@ class UserTimeZoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Nothing answered to a signed-in person is kept by a browser or a proxy on the way
+    (customers, figures, exports): Django's never-cache headers, where the view set no
+    caching of its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
 
 
 # Bodies up to this size pass without reading the settings (every form and JSON call).
