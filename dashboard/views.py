@@ -45,7 +45,8 @@ class ReportsView(LoginRequiredMixin, TemplateView):
 
 class ReportExportView(LoginRequiredMixin, View):
     """One report as a CSV or XLSX file (`?format=`), for the period and scope of the
-    page's query string, chosen as the page chooses them."""
+    page's query string, chosen as the page chooses them; a query string the page would
+    correct is refused (400) with what is wrong, as the API refuses it."""
 
     def get(self, request, report):
         if report not in reports.REPORTS:
@@ -56,6 +57,9 @@ class ReportExportView(LoginRequiredMixin, View):
         if request.method == "HEAD":
             return HttpResponse(content_type=exporting.CONTENT_TYPES[file_format])
         choice = reports.choose(request.user, request.GET)
+        if choice.problems:  # a file does not say what was put in place of what was asked
+            said = " ".join(message for _name, message in choice.problems)
+            return refusal(request, _("Nothing exported: %(problems)s") % {"problems": said}, 400)
         (built,) = reports.build(request, choice, [report])
         columns = reports.ReportColumns(built, choice)
         return exporting.export(

@@ -756,6 +756,26 @@ def test_an_unknown_report_or_format(company, browser):
     assert client.get("/reports/funnel/export/?format=pdf").status_code == 400
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"scope": "team"},  # not offered to a salesperson
+        {"period_from": "2026-13-01"},
+        {"period_from": "2026-06-01", "period_to": "2026-01-01"},
+    ],
+)
+def test_an_export_of_a_query_the_page_would_correct_is_refused_with_why(company, browser, query):
+    """The page says what it put in place of a wrong choice; a file cannot, so it is not
+    made (as the API refuses it), and nothing is recorded as exported."""
+    client = browser(company.peer)  # no team of their own
+    response = client.get("/reports/funnel/export/", {**query, "format": "csv"})
+    assert response.status_code == 400
+    assert "Nothing exported" in response.content.decode()
+    assert not AuditEntry.objects.filter(action=Action.EXPORT).exists()
+    assert client.get("/reports/funnel/export/", {"format": "csv"}).status_code == 200
+    assert AuditEntry.objects.filter(action=Action.EXPORT).count() == 1
+
+
 def test_the_api_gives_the_page_s_numbers(report_world, company, browser, api):
     query = {"scope": "team", **PERIOD}
     shown = page_of(browser(company.manager), **query)
