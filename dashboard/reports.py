@@ -261,6 +261,12 @@ class Report:
     wide: bool = False  # a table as wide as the page, under its chart
     as_of: datetime.date | None = None  # the day it counts, for one not of the period
 
+    @property
+    def drawn(self):
+        """Whether its chart has a number to draw: all zeros drew a bare axis, or a funnel
+        of equal blocks."""
+        return any(value for one in self.chart.get("series", ()) for value in one["values"])
+
 
 def series(name, cells):
     return charts.series(name, [cell.value for cell in cells], [cell.url for cell in cells])

@@ -837,4 +837,17 @@ def test_the_page_needs_a_sign_in_and_is_in_the_menu(company, client, browser):
     page = html(browser(company.rep), "/home/")
     assert 'data-testid="nav-reports"' in page and 'href="/reports/"' in page
     page = html(browser(company.rep), "/reports/")
-    assert "data-print" in page and 'data-chart="funnel-chart-data"' in page
+    assert "data-print" in page and 'data-testid="chart-empty-funnel"' in page  # no records
+
+
+def test_a_report_of_nothing_but_zeros_says_so_instead_of_drawing(report_world, company, browser):
+    """All zeros drew a bare axis, or a funnel of equal blocks; the table stays."""
+    empty = browser(UserFactory(username="newcomer")).get("/reports/")
+    page = empty.content.decode()
+    for key in reports.REPORTS:
+        assert (
+            f'data-testid="chart-empty-{key}"' in page and f'data-testid="chart-{key}"' not in page
+        )
+        assert f'data-testid="table-{key}"' in page
+    full = browser(company.manager).get("/reports/", {"scope": "team", **PERIOD}).content.decode()
+    assert 'data-testid="chart-funnel"' in full and 'data-testid="chart-empty-funnel"' not in full
