@@ -119,7 +119,8 @@ def choose(user, query):
     """The Choice of the query string `query` (period_from, period_to, scope) for `user`.
     Whatever is wrong is replaced by its default and said: a date that is not one (or out
     of 1900–2199), a period that ends before it starts, one longer than MAX_YEARS years
-    (cut to its last MAX_YEARS years), a scope not offered to `user` (Me)."""
+    (cut to its last MAX_YEARS years), a scope not offered to `user` (my team for a
+    supervisor, otherwise Me, as when none is asked)."""
     today = timezone.localdate()
     default_start, default_end = default_period(today)
     problems = []
@@ -171,16 +172,18 @@ def choose(user, query):
         )
         start = earliest
     scopes = offered_scopes(user)
-    scope = query.get("scope", "") or MINE
+    # A supervisor's own customers are often few or none (a CEO's): their team's first.
+    default = TEAM if TEAM in dict(scopes) else MINE
+    scope = query.get("scope", "") or default
     if scope not in dict(scopes):
         problems.append(
             (
                 "scope",
                 _("“%(value)s” is not a scope you may choose: showing %(scope)s.")
-                % {"value": scope[:40], "scope": SCOPE_LABELS[MINE]},
+                % {"value": scope[:40], "scope": SCOPE_LABELS[default]},
             )
         )
-        scope = MINE
+        scope = default
     return Choice(start, end, scope, scopes, tuple(problems))
 
 

@@ -165,9 +165,9 @@ class ReportsView(APIView):
             OpenApiParameter(
                 "scope",
                 enum=[reports.MINE, reports.TEAM, reports.ALL],
-                default=reports.MINE,
                 description="mine: customers I own; team (supervisors): mine and my "
-                "subordinates'; all: every customer I may open.",
+                "subordinates'; all: every customer I may open. Default: team for a "
+                "supervisor, otherwise mine.",
             ),
         ],
         responses={200: ReportsSerializer},

@@ -23,7 +23,7 @@ from activities.models import Interaction
 from audit.models import Action, AuditEntry
 from customers import querysets
 from customers.models import Share
-from customers.testing import CustomerFactory, html
+from customers.testing import CustomerFactory, fresh, html
 from dashboard import reports
 from dashboard.pages import CONTRACTS, INTERACTIONS, OPPORTUNITIES, PAYMENTS, QUOTES, RECEIVABLES
 from dashboard.testing import DAY, TODAY, contract, opportunity
@@ -851,3 +851,15 @@ def test_a_report_of_nothing_but_zeros_says_so_instead_of_drawing(report_world, 
         assert f'data-testid="table-{key}"' in page
     full = browser(company.manager).get("/reports/", {"scope": "team", **PERIOD}).content.decode()
     assert 'data-testid="chart-funnel"' in full and 'data-testid="chart-empty-funnel"' not in full
+
+
+def test_a_supervisor_s_reports_open_on_their_team(company, browser, api):
+    """A supervisor's own customers are often few or none (a CEO's): with no scope asked,
+    or one not offered, their team; anyone else's, their own."""
+    assert reports.choose(fresh(company.manager), {}).scope == reports.TEAM
+    assert reports.choose(fresh(company.peer), {}).scope == reports.MINE
+    wrong = reports.choose(fresh(company.manager), {"scope": "company"})
+    assert wrong.scope == reports.TEAM and wrong.problems[0][0] == "scope"
+    assert api(company.manager).get("/api/reports/").json()["scope"] == reports.TEAM
+    page = browser(company.manager).get("/reports/").content.decode()
+    assert '<option value="team" selected>' in page
