@@ -226,7 +226,7 @@
         return { name: category, value: s.values[i], cursor: s.links[i] ? "pointer" : "default" };
       });
       // A funnel's labels have the room right of it (see its left and width below).
-      const room = spec.kind === "funnel" ? (narrow ? 0.4 : 0.34) : (narrow ? 0.28 : 0.22);
+      const room = spec.kind === "funnel" ? (narrow ? 0.48 : 0.34) : (narrow ? 0.28 : 0.22);
       const labelWidth = Math.max(60, Math.round(width * room));
       option.tooltip.trigger = "item";
       option.tooltip.formatter = function (p) {
@@ -249,7 +249,7 @@
           // none is drawn as none (its label says 0), not as a block of its own.
           type: "funnel", name: s.name, data: data, sort: "none", gap: 2,
           min: 0, max: Math.max.apply(null, data.map(function (d) { return d.value || 0; })) || 1,
-          left: "4%", width: narrow ? "50%" : "58%", top: 8, bottom: 8, minSize: "0%",
+          left: "4%", width: narrow ? "42%" : "58%", top: 8, bottom: 8, minSize: "0%",
           label: Object.assign(label, { position: "right" }),
           labelLine: { length: 8 },
         }];
