@@ -10,6 +10,7 @@ it counts with the same filters. The scope is one of those filters (records.filt
 
 import calendar
 import datetime
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -107,9 +108,15 @@ class Choice:
         return urlencode(self.params)
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
 def _date(raw):
+    raw = raw.strip()
+    if not ISO_DAY.fullmatch(raw):  # fromisoformat also reads 20260101 and 2026-W01-1
+        return None
     try:
-        day = datetime.date.fromisoformat(raw.strip())
+        day = datetime.date.fromisoformat(raw)
     except ValueError:
         return None
     return day if EARLIEST <= day <= LATEST else None

@@ -580,6 +580,8 @@ def test_the_reports_as_a_function_ask_a_few_queries(
         ({"period_from": "yesterday"}, "period_from", {}),
         ({"period_to": "2025-02-30"}, "period_to", {}),
         ({"period_from": "0001-01-01"}, "period_from", {}),
+        ({"period_from": "20260101"}, "period_from", {}),  # Python reads these, the
+        ({"period_to": "2026-W01-1"}, "period_to", {}),  # message says YYYY-MM-DD
         ({"period_from": "2026-05-01", "period_to": "2026-04-01"}, "period_to", {}),
         ({"scope": "everyone"}, "scope", {}),
         ({"scope": "team"}, "scope", {}),  # peer supervises nobody
