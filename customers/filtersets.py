@@ -13,6 +13,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
@@ -158,7 +159,7 @@ class PoolFilterSet(filters.FilterSet):
     region = dictionary_filter("region", _("Region"))
     status = filters.ChoiceFilter(
         method="by_status",
-        choices=(("claimed", _("claimed")), ("unclaimed", _("unclaimed"))),
+        choices=(("claimed", pgettext_lazy("customers", "Claimed")), ("unclaimed", _("Unclaimed"))),
         label=_("Status"),
     )
     owner = PersonFilter(field_name="owner", label=_("Owner"), queryset=active_people)

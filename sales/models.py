@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from records.models import CustomerRecord
 from settings_app.models import dictionary_field
@@ -38,9 +39,9 @@ def money_field(verbose_name, **kwargs):
 
 class Opportunity(CustomerRecord):
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        WON = "won", _("won")
-        LOST = "lost", _("lost")
+        OPEN = "open", pgettext_lazy("opportunity status", "Open")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
 
     name = models.CharField(_("name"), max_length=200)
     stage = dictionary_field("opportunity_stage", _("stage"))
@@ -63,10 +64,10 @@ class Opportunity(CustomerRecord):
 
 class Quote(CustomerRecord):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SENT = "sent", _("sent")
-        ACCEPTED = "accepted", _("accepted")
-        REJECTED = "rejected", _("rejected")
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
 
     number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
     date = models.DateField(_("date"))
@@ -131,10 +132,10 @@ class QuoteLine(models.Model):
 
 class Contract(CustomerRecord):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        EXECUTING = "executing", _("executing")
-        COMPLETED = "completed", _("completed")
-        TERMINATED = "terminated", _("terminated")
+        DRAFT = "draft", _("Draft")
+        EXECUTING = "executing", _("Executing")
+        COMPLETED = "completed", _("Completed")
+        TERMINATED = "terminated", _("Terminated")
 
     number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
@@ -215,10 +216,10 @@ class Payment(CustomerRecord):
     """已收: money received against a contract."""
 
     class Method(models.TextChoices):
-        TRANSFER = "transfer", _("bank transfer")
-        CASH = "cash", _("cash")
-        CHEQUE = "cheque", _("cheque")
-        OTHER = "other", _("other")
+        TRANSFER = "transfer", _("Bank transfer")
+        CASH = "cash", _("Cash")
+        CHEQUE = "cheque", _("Cheque")
+        OTHER = "other", _("Other")
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="payments"

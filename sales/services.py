@@ -197,7 +197,8 @@ class ReceivableService(RecordService):
         if contract is not None and contract.status != Contract.Status.EXECUTING:
             raise ServiceError(
                 _("Receivables are planned for executing contracts; %(number)s is %(status)s.")
-                % {"number": contract.number, "status": contract.get_status_display()},
+                # The label heads a column ("Completed"); here it is in the sentence.
+                % {"number": contract.number, "status": contract.get_status_display().lower()},
                 field="contract",
             )
 
