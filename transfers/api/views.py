@@ -330,6 +330,15 @@ class ExportAPIMixin:
     columns = staticmethod(lambda: exporting.CustomerColumns(full_record=True))
     marks_readable = False
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        """A refusal (not signed in, a filter's bad value) answers in JSON: the file's
+        renderer wrote a refusal's keys alone, as a CSV, and lost its message."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_media_type = response.accepted_renderer.media_type
+        return response
+
     @EXPORT_DOC
     def get(self, request, *args, **kwargs):
         file_format = request.accepted_renderer.format

@@ -175,7 +175,11 @@ def test_the_api_exports_the_same_lists(company, api, customers):
     audit = read_csv(api(company.admin).get("/api/audit/export/?format=csv"))
     assert len(audit[0]) == 12 and "when" in audit[0]
     assert any(row[2] == "exported" for row in audit[1:])  # the exports above, traced
-    assert api(None).get("/api/mine/export/?format=csv").status_code == 401
+    refused = api(None).get("/api/mine/export/?format=csv")
+    assert refused.status_code == 401 and refused["Content-Type"] == "application/json"
+    assert "credentials" in refused.json()["detail"]  # its message, not its keys as a CSV
+    bad = api(company.rep).get("/api/mine/export/?format=xlsx&created_after=someday")
+    assert bad.status_code == 400 and "created_after" in bad.json()
     assert api(company.rep).get("/api/mine/export/?format=pdf").status_code == 404
     schema = api(company.rep).get("/api/schema/").content.decode()
     assert "/api/mine/export/" in schema and "/api/imports/" in schema
