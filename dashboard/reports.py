@@ -75,9 +75,24 @@ def offered_scopes(user):
 
 
 @dataclass(frozen=True)
+class Problem:
+    """What was wrong with a parameter of the query string (`wrong`), and what the page
+    shows instead (`instead`): the page says both, the API and the exports, which refuse
+    the request, the first alone."""
+
+    name: str
+    wrong: str
+    instead: str
+
+    @property
+    def message(self):
+        return f"{self.wrong} {self.instead}"
+
+
+@dataclass(frozen=True)
 class Choice:
-    """The period and scope a report covers, and what was wrong with what was asked:
-    (parameter, message) pairs; the page shows them, the API refuses the request."""
+    """The period and scope a report covers, and what was wrong with what was asked (each
+    a Problem); the page shows them, the API and the exports refuse the request."""
 
     start: datetime.date
     end: datetime.date
@@ -132,64 +147,43 @@ def choose(user, query):
     default_start, default_end = default_period(today)
     problems = []
     bounds = {}
-    for name, default, message in (
-        (
-            "period_from",
-            default_start,
-            _("“%(value)s” is not a date (YYYY-MM-DD, 1900–2199): the period starts on %(day)s."),
-        ),
-        (
-            "period_to",
-            default_end,
-            _("“%(value)s” is not a date (YYYY-MM-DD, 1900–2199): the period ends on %(day)s."),
-        ),
+    for name, default, instead in (
+        ("period_from", default_start, _("The period starts on %(day)s.")),
+        ("period_to", default_end, _("The period ends on %(day)s.")),
     ):
         raw = query.get(name, "")
         day = _date(raw) if raw else default
         if day is None:
             day = default
-            problems.append((name, message % {"value": raw[:40], "day": default.isoformat()}))
+            wrong = _("“%(value)s” is not a date (YYYY-MM-DD, 1900–2199).") % {"value": raw[:40]}
+            problems.append(Problem(name, wrong, instead % {"day": default.isoformat()}))
         bounds[name] = day
     start, end = bounds["period_from"], bounds["period_to"]
     if start > end:
-        problems.append(
-            (
-                "period_to",
-                _(
-                    "The period ends (%(end)s) before it starts (%(start)s): showing the "
-                    "default period, %(default_start)s to %(default_end)s, instead."
-                )
-                % {
-                    "start": start.isoformat(),
-                    "end": end.isoformat(),
-                    "default_start": default_start.isoformat(),
-                    "default_end": default_end.isoformat(),
-                },
-            )
-        )
+        wrong = _("The period ends (%(end)s) before it starts (%(start)s).") % {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        }
+        instead = _("Showing the default period, %(start)s to %(end)s, instead.") % {
+            "start": default_start.isoformat(),
+            "end": default_end.isoformat(),
+        }
+        problems.append(Problem("period_to", wrong, instead))
         start, end = default_start, default_end
     earliest = _years_before(end, MAX_YEARS)
     if start < earliest:
-        problems.append(
-            (
-                "period_from",
-                _("A report covers at most %(years)d years: the period starts on %(day)s.")
-                % {"years": MAX_YEARS, "day": earliest.isoformat()},
-            )
-        )
+        wrong = _("A report covers at most %(years)d years.") % {"years": MAX_YEARS}
+        instead = _("The period starts on %(day)s.") % {"day": earliest.isoformat()}
+        problems.append(Problem("period_from", wrong, instead))
         start = earliest
     scopes = offered_scopes(user)
     # A supervisor's own customers are often few or none (a CEO's): their team's first.
     default = TEAM if TEAM in dict(scopes) else MINE
     scope = query.get("scope", "") or default
     if scope not in dict(scopes):
-        problems.append(
-            (
-                "scope",
-                _("“%(value)s” is not a scope you may choose: showing %(scope)s.")
-                % {"value": scope[:40], "scope": SCOPE_LABELS[default]},
-            )
-        )
+        wrong = _("“%(value)s” is not a scope you may choose.") % {"value": scope[:40]}
+        instead = _("Showing %(scope)s.") % {"scope": SCOPE_LABELS[default]}
+        problems.append(Problem("scope", wrong, instead))
         scope = default
     return Choice(start, end, scope, scopes, tuple(problems))
 

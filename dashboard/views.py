@@ -58,7 +58,7 @@ class ReportExportView(LoginRequiredMixin, View):
             return HttpResponse(content_type=exporting.CONTENT_TYPES[file_format])
         choice = reports.choose(request.user, request.GET)
         if choice.problems:  # a file does not say what was put in place of what was asked
-            said = " ".join(message for _name, message in choice.problems)
+            said = " ".join(problem.wrong for problem in choice.problems)
             return refusal(request, _("Nothing exported: %(problems)s") % {"problems": said}, 400)
         (built,) = reports.build(request, choice, [report])
         columns = reports.ReportColumns(built, choice)

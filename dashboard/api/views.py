@@ -176,8 +176,8 @@ class ReportsView(APIView):
         choice = reports.choose(request.user, request.query_params)
         if choice.problems:
             errors = {}
-            for name, message in choice.problems:
-                errors.setdefault(name, []).append(message)
+            for problem in choice.problems:
+                errors.setdefault(problem.name, []).append(problem.wrong)
             raise ValidationError(errors)
         built = reports.build(request, choice)
         data = {
