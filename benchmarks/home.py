@@ -14,8 +14,7 @@ import time
 from pathlib import Path
 
 from benchmarks import report
-from benchmarks.measure import app_version
-from benchmarks.transfers import measured
+from benchmarks.transfers import measured, store
 
 HERE = Path(__file__).resolve().parent
 
@@ -35,11 +34,7 @@ def main(argv=None):
         "dashboard": measured("benchmarks.dashboard", *arguments),
         "reports": measured("benchmarks.reports", *arguments),
     }
-    vendor = "postgresql" if args.db == "postgres" else "sqlite"
-    result = report.read(args.json_dir, vendor)
-    result["home"] = figures
-    result.setdefault("measured_apart", {})["home"] = {"app": app_version(), "seed": args.seed}
-    report.write(result, args.json_dir, Path(args.markdown))
+    store(args, "home", figures, args.seed)
     return 0 if all(ok for _text, ok in report.home_figures(figures).values()) else 1
 
 

@@ -30,6 +30,16 @@ def measured(module, *arguments):
         return json.loads(out.read_text())
 
 
+def store(args, key, figures, seed):
+    """Adds `figures` of a step measured on its own (its `key`: "transfers", "home") to
+    the stored result of `args.db` and renders RESULTS.md again."""
+    vendor = "postgresql" if args.db == "postgres" else "sqlite"
+    result = report.read(args.json_dir, vendor)
+    result[key] = figures
+    result.setdefault("measured_apart", {})[key] = {"app": app_version(), "seed": seed}
+    report.write(result, args.json_dir, Path(args.markdown))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
@@ -52,12 +62,7 @@ def main(argv=None):
             for file_format in ("csv", "xlsx")
         ],
     }
-    vendor = "postgresql" if args.db == "postgres" else "sqlite"
-    result = report.read(args.json_dir, vendor)
-    result["transfers"] = figures
-    apart = {"app": app_version(), "seed": figures["import"]["seed"]}
-    result.setdefault("measured_apart", {})["transfers"] = apart
-    report.write(result, args.json_dir, Path(args.markdown))
+    store(args, "transfers", figures, figures["import"]["seed"])
     return 0 if all(ok for _text, ok in report.transfer_figures(figures).values()) else 1
 
 
