@@ -254,6 +254,12 @@ class MineFilterSet(CustomerFilterSet):
     ordering = CustomerOrdering(MINE_SORTS)
 
 
+def narrows(filterset_class, params):
+    """Whether `params` (a query string) give any filter of the set a value, the order
+    aside: the list is then narrowed from what the visibility layer gives."""
+    return any(params.get(name) for name in filterset_class.base_filters if name != "ordering")
+
+
 class SharedFilterSet(CustomerFilterSet):
     """Shared customers (S2): a customer a subordinate created is listed even when it is
     now in the pool or someone else's, and its private fields are not searched then."""

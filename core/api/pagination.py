@@ -69,7 +69,8 @@ class KeysetPagination(BasePagination):
     """Customer lists, any length (core.keyset): `cursor` from a `next` or `previous` link,
     or `cursor=last` for the last page; the total exact up to COUNT_CAP, otherwise that
     many and `count_is_capped`. The view says how the list is sorted (`get_sort()`) and
-    may say how a page's rows are read by id (`load_page(ids)`)."""
+    may say how a page's rows are read by id (`load_page(ids)`) and how the list is
+    counted (`total(queryset)`, a core.counting.Total)."""
 
     cursor_query_param = "cursor"
 
@@ -85,7 +86,8 @@ class KeysetPagination(BasePagination):
             self.page = paginator.page(request.query_params.get(self.cursor_query_param))
         except InvalidCursor as error:
             raise ValidationError({self.cursor_query_param: [str(error.message)]}) from error
-        self.total = capped_total(queryset)
+        count = getattr(view, "total", None)
+        self.total = count(queryset) if count else capped_total(queryset)
         return self.page.rows
 
     def _link(self, cursor):

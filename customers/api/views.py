@@ -14,13 +14,14 @@ from core.api.concurrency import VersionETag
 from core.api.pagination import KeysetPagination
 from core.api.permissions import AdministratorWrites
 from core.concurrency import if_match
+from core.counting import capped_total
 from core.ids import as_id
 from core.replica import ListReadsFromReplica
 from org.models import Department
 from settings_app.models import PoolRules
 
 from .. import querysets
-from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet
+from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet, narrows
 from ..models import Customer, Pool
 from ..querysets import with_deletion, with_list_relations, with_record_relations
 from ..services import details, ownership, pool_rules, pool_views, pools
@@ -141,9 +142,14 @@ class SharedView(CustomerListMixin, generics.ListAPIView):
     def load_page(self, ids):
         return querysets.mark_readable(self.request.user, super().load_page(ids))
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
-            return Customer.objects.none()
+    def total(self, rows):
+        if narrows(self.filterset_class, self.request.query_params):
+            return capped_total(rows)
+        scope, shared_by = self.scope_asked()
+        return capped_total(querysets.shared_ids_in_parts(self.request.user, scope, shared_by))
+
+    def scope_asked(self):
+        """(scope, shared_by) the query string asks for; a 400 for a bad one."""
         params = self.request.query_params
         scope = params.get("scope", querysets.SCOPE_ALL)
         if scope not in querysets.SCOPES:
@@ -151,9 +157,12 @@ class SharedView(CustomerListMixin, generics.ListAPIView):
         shared_by = params.get("shared_by")
         if shared_by is not None and as_id(shared_by) is None:
             raise ValidationError({"shared_by": [_("shared_by must be a user id.")]})
-        return querysets.shared(
-            self.request.user, scope, as_id(shared_by) if shared_by is not None else None
-        )
+        return scope, as_id(shared_by) if shared_by is not None else None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Customer.objects.none()
+        return querysets.shared(self.request.user, *self.scope_asked())
 
 
 class RecycleBinView(CustomerListMixin, generics.ListAPIView):

@@ -25,7 +25,7 @@ from org.models import LABEL_FIELDS, Department, person_choices, person_label
 from settings_app.dictionary import return_reasons
 
 from .. import querysets, rules
-from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet
+from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet, narrows
 from ..forms import BatchForm
 from ..forms.batch import pool_targets
 from ..models import Customer
@@ -63,11 +63,15 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
         return Paging(
             param="cursor",
             rows=page.rows,
-            total=capped_total(rows),
+            total=self.total(rows, filterset),
             previous=page.previous_cursor,
             next=page.next_cursor,
             last=LAST if page.has_next else None,
         )
+
+    def total(self, rows, filterset):
+        """How many customers `rows` (the list as filtered) holds, up to the cap."""
+        return capped_total(rows)
 
     def pools_shown(self):
         """Whether the list shows a Pool column and filter (issue 17)."""
@@ -76,7 +80,7 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
     def filtered(self, filterset):
         """Whether the query string narrows the list (an empty list then says "no match",
         not "none yet")."""
-        return any(self.request.GET.get(name) for name in filterset.filters if name != "ordering")
+        return narrows(type(filterset), self.request.GET)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -192,6 +196,12 @@ class SharedListView(CustomerListView):
     def filtered(self, filterset):
         narrowed = self.scope() != querysets.SCOPE_ALL or self.shared_by() is not None
         return narrowed or super().filtered(filterset)
+
+    def total(self, rows, filterset):
+        if super().filtered(filterset):
+            return super().total(rows, filterset)
+        user = self.request.user
+        return capped_total(querysets.shared_ids_in_parts(user, self.scope(), self.shared_by()))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
