@@ -303,7 +303,11 @@ class DictionaryItem(models.Model):
     @property
     def label(self):
         """The name in the current language, else the other one."""
-        chinese = (get_language() or "").lower().startswith("zh")
+        return self.label_in(get_language())
+
+    def label_in(self, language):
+        """The name in `language` (a language code), else the other one."""
+        chinese = (language or "").lower().startswith("zh")
         first, second = (
             (self.name_zh_hans, self.name) if chinese else (self.name, self.name_zh_hans)
         )

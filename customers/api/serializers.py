@@ -1,11 +1,12 @@
 import functools
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import RowRef, lazy_text, row_id
+from core.api.fields import ItemName, LocalDateTimeField, RowRef, lazy_text, row_id
 from org.models import Department
 from settings_app.models import (
     BASE_PUBLIC_FIELDS,
@@ -61,13 +62,6 @@ class PoolRef(RowRef):
         if request is None:
             return Pool.objects.none()
         return querysets.pools(request.user)
-
-
-def item_name(field):
-    """The name of the dictionary item in `field`, or null where it has none."""
-    return serializers.CharField(
-        source=f"{field}.label", default=None, allow_null=True, read_only=True
-    )
 
 
 class BatchSerializer(serializers.Serializer):
@@ -127,17 +121,17 @@ class PoolCustomerSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
-    category = item_name("category")
-    industry = item_name("industry")
-    region = item_name("region")
+    category = ItemName()
+    industry = ItemName()
+    region = ItemName()
     status = serializers.CharField(read_only=True)
     owner = serializers.SerializerMethodField()
-    created_at = serializers.DateTimeField(read_only=True)
-    source = item_name("source")
+    created_at = LocalDateTimeField(read_only=True)
+    source = ItemName()
     website = serializers.CharField(read_only=True)
-    claimed_at = serializers.DateTimeField(read_only=True)
-    last_contacted_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
+    claimed_at = LocalDateTimeField(read_only=True)
+    last_contacted_at = LocalDateTimeField(read_only=True)
+    updated_at = LocalDateTimeField(read_only=True)
 
     def get_owner(self, obj) -> str | None:
         return _label(obj.owner)
@@ -198,7 +192,7 @@ class BinCustomerSerializer(PoolCustomerSerializer):
     """A customer in the recycle bin (P3): its public fields, when and by whom it was
     deleted (rows from customers.querysets.with_deletion)."""
 
-    deleted_at = serializers.DateTimeField(read_only=True)
+    deleted_at = LocalDateTimeField(read_only=True)
     deleted_by = serializers.SerializerMethodField()
     shown_besides = ("deleted_at", "deleted_by")
 
@@ -226,15 +220,20 @@ class PoolEditSerializer(serializers.ModelSerializer):
 class CustomerSerializer(serializers.ModelSerializer):
     """The full record, for those who may read it (owner, sharees, supervisors)."""
 
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: LocalDateTimeField,
+    }
+
     name = serializers.CharField(max_length=NAME_MAX_LENGTH)
     category = DictionaryRef("category")
     industry = DictionaryRef("industry")
     source = DictionaryRef("source")
     region = DictionaryRef("region")
-    category_name = item_name("category")
-    industry_name = item_name("industry")
-    source_name = item_name("source")
-    region_name = item_name("region")
+    category_name = ItemName("category")
+    industry_name = ItemName("industry")
+    source_name = ItemName("source")
+    region_name = ItemName("region")
     owner = UserBriefSerializer(read_only=True, allow_null=True)
     created_by = UserBriefSerializer(read_only=True, allow_null=True)
     primary_contact = serializers.SerializerMethodField()
