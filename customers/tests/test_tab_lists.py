@@ -154,6 +154,27 @@ def test_shares_page_with_a_total(company, browser, customer, shares):
     assert set(on_first) | set(on_second) == {s.pk for s in shares}
 
 
+def test_the_share_picker_offers_those_it_may_be_shared_with(
+    company, browser, customer, django_assert_max_num_queries
+):
+    client = browser(company.rep)
+    open_tab(client, customer, "shares")  # warm up: settings, session
+    with django_assert_max_num_queries(40) as captured:
+        page = open_tab(client, customer, "shares")
+    picker = re.search(r'<select[^>]*name="users"[^>]*>(.*?)</select>', page, re.S).group(1)
+    offered = {int(pk) for pk in re.findall(r'<option value="(\d+)"', picker)}
+    gone = UserFactory(username="gone", is_active=False)
+    assert {company.deputy.pk, company.peer.pk, company.junior.pk} <= offered
+    # Not the owner, who has it; not an administrator, who sells nothing (SPEC O2); not
+    # someone who has left.
+    assert not offered & {company.rep.pk, company.admin.pk, gone.pk}
+    UserFactory.create_batch(20)
+    with django_assert_max_num_queries(len(captured.captured_queries)):
+        more = open_tab(client, customer, "shares")  # one query for everyone, not one each
+    picker = re.search(r'<select[^>]*name="users"[^>]*>(.*?)</select>', more, re.S).group(1)
+    assert len(re.findall("<option ", picker)) == len(offered) + 20
+
+
 def test_the_owner_removes_ticked_shares_and_a_sharee_cannot(company, browser, customer, shares):
     select_all = 'data-select-all="[data-testid=shares]"'
     assert select_all not in open_tab(browser(company.deputy), customer, "shares")

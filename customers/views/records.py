@@ -200,7 +200,10 @@ class CustomerDetailView(LoginRequiredMixin, ServiceErrorPages, TemplateView):
         elif tab == "shares":
             rows = customer.shares.select_related("user", "department", "shared_by")
             context.update(
-                filtered_page(self.request, ShareFilterSet, rows), share_form=ShareForm()
+                filtered_page(self.request, ShareFilterSet, rows),
+                share_form=ShareForm(),
+                # Those it may be shared with, written at once (a company has thousands).
+                share_people=lambda: option_tags(person_choices(querysets.assignees(user))),
             )
         elif tab == "history":
             context.update(history_page(self.request, history.customer_history(customer)))
