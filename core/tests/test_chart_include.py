@@ -7,6 +7,7 @@ import re
 from html.parser import HTMLParser
 
 from django.template import Context, Template
+from django.utils import translation
 
 SAMPLE = {
     "id": "stages",
@@ -29,8 +30,11 @@ SAMPLE = {
 
 
 def render(chart):
+    """The include in English, whatever language an earlier test left active (Chinese
+    numbers have no thousands separator)."""
     template = Template('{% include "core/_chart.html" with chart=chart %}')
-    return template.render(Context({"chart": chart}))
+    with translation.override("en"):
+        return template.render(Context({"chart": chart}))
 
 
 class Table(HTMLParser):
