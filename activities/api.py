@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.api.fields import ItemName
 from customers.api.serializers import DictionaryRef
 from records.serializers import RecordSerializer
 
@@ -8,9 +9,7 @@ from .models import Interaction
 
 class InteractionSerializer(RecordSerializer):
     kind = DictionaryRef("interaction")
-    kind_name = serializers.CharField(
-        source="kind.label", default=None, allow_null=True, read_only=True
-    )
+    kind_name = ItemName("kind")
     created_by_name = serializers.CharField(
         source="created_by.label", default=None, allow_null=True, read_only=True
     )

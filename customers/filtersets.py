@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
+from core.counting import capped_total
 from core.ids import MAX_ROW_ID
 from org.forms import PersonChoiceField
 from settings_app import dictionary
@@ -258,6 +259,14 @@ def narrows(filterset_class, params):
     """Whether `params` (a query string) give any filter of the set a value, the order
     aside: the list is then narrowed from what the visibility layer gives."""
     return any(params.get(name) for name in filterset_class.base_filters if name != "ordering")
+
+
+def shared_total(rows, params, user, scope, shared_by):
+    """The capped total of `rows`, the shared list of (user, scope, shared_by) as `params`
+    filter it: unfiltered, counted in parts (querysets.shared_ids_in_parts)."""
+    if narrows(SharedFilterSet, params):
+        return capped_total(rows)
+    return capped_total(querysets.shared_ids_in_parts(user, scope, shared_by))
 
 
 class SharedFilterSet(CustomerFilterSet):

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from core.api.fields import ItemName
 from customers.api.serializers import DictionaryRef
 from records.serializers import RecordSerializer
 
@@ -141,9 +142,7 @@ class PaymentSerializer(ContractMoneySerializer):
 
 class ExpenseSerializer(RecordSerializer):
     type = DictionaryRef("expense_type")
-    type_name = serializers.CharField(
-        source="type.label", default=None, allow_null=True, read_only=True
-    )
+    type_name = ItemName("type")
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, **POSITIVE)
 
     class Meta(RecordSerializer.Meta):

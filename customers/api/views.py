@@ -14,14 +14,13 @@ from core.api.concurrency import VersionETag
 from core.api.pagination import KeysetPagination
 from core.api.permissions import AdministratorWrites
 from core.concurrency import if_match
-from core.counting import capped_total
 from core.ids import as_id
 from core.replica import ListReadsFromReplica
 from org.models import Department
 from settings_app.models import PoolRules
 
 from .. import querysets
-from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet, narrows
+from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet, shared_total
 from ..models import Customer, Pool
 from ..querysets import with_deletion, with_list_relations, with_record_relations
 from ..services import details, ownership, pool_rules, pool_views, pools
@@ -143,10 +142,8 @@ class SharedView(CustomerListMixin, generics.ListAPIView):
         return querysets.mark_readable(self.request.user, super().load_page(ids))
 
     def total(self, rows):
-        if narrows(self.filterset_class, self.request.query_params):
-            return capped_total(rows)
-        scope, shared_by = self.scope_asked()
-        return capped_total(querysets.shared_ids_in_parts(self.request.user, scope, shared_by))
+        params = self.request.query_params
+        return shared_total(rows, params, self.request.user, *self.scope_asked())
 
     def scope_asked(self):
         """(scope, shared_by) the query string asks for; a 400 for a bad one."""

@@ -25,7 +25,7 @@ from org.models import LABEL_FIELDS, Department, person_choices, person_label
 from settings_app.dictionary import return_reasons
 
 from .. import querysets, rules
-from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet, narrows
+from ..filtersets import MineFilterSet, PoolFilterSet, SharedFilterSet, narrows, shared_total
 from ..forms import BatchForm
 from ..forms.batch import pool_targets
 from ..models import Customer
@@ -198,10 +198,8 @@ class SharedListView(CustomerListView):
         return narrowed or super().filtered(filterset)
 
     def total(self, rows, filterset):
-        if super().filtered(filterset):
-            return super().total(rows, filterset)
         user = self.request.user
-        return capped_total(querysets.shared_ids_in_parts(user, self.scope(), self.shared_by()))
+        return shared_total(rows, self.request.GET, user, self.scope(), self.shared_by())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
