@@ -149,12 +149,28 @@ TEMPLATES = [
 ]
 
 SQLITE_PATH = VAR_DIR / "poolcrm.sqlite3"
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+POSTGRESQL = "django.db.backends.postgresql"
+
+
+def database(url):
+    """The Django database settings a DATABASE_URL names.
+
+    PostgreSQL connections are kept for the next request (CONN_MAX_AGE seconds, 60 unless
+    set): opening one per request cost a third of the throughput (benchmarks/RESULTS.md,
+    "Reading the load rows"). Django's health check tests a kept connection before a
+    request uses it, so one the server dropped (a PostgreSQL restart) is replaced instead
+    of failing that request. SQLite opens a file, which costs little: 0 unless set.
+    """
+    engine = dj_database_url.parse(url)["ENGINE"]
+    default_age = "60" if engine == POSTGRESQL else "0"
+    return dj_database_url.parse(
+        url,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", default_age)),
+        conn_health_checks=True,
     )
-}
+
+
+DATABASES = {"default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite ignores SELECT ... FOR UPDATE. BEGIN IMMEDIATE takes the write lock when a
     # transaction starts, WAL lets readers go on meanwhile, and the busy timeout makes a
@@ -181,10 +197,8 @@ else:
 # replayed the reader's own changes, everything else to the primary (core/replica.py).
 REPLICA_URL = os.environ.get("POOLCRM_REPLICA_URL", "")
 if REPLICA_URL:
-    replica = dj_database_url.parse(
-        REPLICA_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))
-    )
-    if {DATABASES["default"]["ENGINE"], replica["ENGINE"]} != {"django.db.backends.postgresql"}:
+    replica = database(REPLICA_URL)
+    if {DATABASES["default"]["ENGINE"], replica["ENGINE"]} != {POSTGRESQL}:
         raise ImproperlyConfigured(
             "POOLCRM_REPLICA_URL names a PostgreSQL streaming replica of the PostgreSQL "
             "database DATABASE_URL names; with SQLite there is no replica to read from: unset "
