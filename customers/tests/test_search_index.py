@@ -190,3 +190,15 @@ def test_a_reader_wanting_a_few_matches_walks_where_a_total_would_read_candidate
     assert (
         search.candidates_cost_less(10_000, 10_000, 1_000_000, contacts=False, enough=21) is False
     )
+
+
+def test_a_short_list_reads_each_customer_of_matching_contacts_once(company):
+    """The contacts of a short list are compared in one query that gives each customer
+    once, however many of its contacts match (the contacts' own ordering made the DISTINCT
+    one row per contact)."""
+    customer = CustomerFactory(name="Acme", owner=company.rep)
+    for name in ("Wang Li", "Li Na", "Zhang Li"):
+        Contact.objects.create(customer=customer, name=name)
+    condition = search._by_contact("li", among=[customer.pk])
+    ((_lookup, ids),) = condition.children
+    assert ids == [customer.pk]
