@@ -156,8 +156,8 @@ def database(url):
     """The Django database settings a DATABASE_URL names.
 
     PostgreSQL connections are kept for the next request (CONN_MAX_AGE seconds, 60 unless
-    set): opening one per request cost a third of the throughput (benchmarks/RESULTS.md,
-    "Reading the load rows"). Django's health check tests a kept connection before a
+    set): opening one per request held the load run's throughput back (benchmarks/
+    RESULTS.md, "Reading the load rows"). Django's health check tests a kept connection before a
     request uses it, so one the server dropped (a PostgreSQL restart) is replaced instead
     of failing that request. SQLite opens a file, which costs little: 0 unless set.
     """
