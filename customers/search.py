@@ -18,7 +18,7 @@ costs in rows read:
   every tenth name while walking the list."""
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Field, Lookup, Max, OuterRef, Q
 
 from settings_app.models import DictionaryItem
 
@@ -76,9 +76,34 @@ def candidates_cost_less(entries, matches, size, *, contacts, enough=None):
     return entries <= walked * (1 + CONTACT_COST if contacts else 1)
 
 
+@Field.register_lookup
+class Among(Lookup):
+    """`pk__among=subquery`: one of the ids the subquery reads. On PostgreSQL `= ANY(ARRAY
+    (subquery))`: the candidates are read first and their rows looked up by key, as the
+    plan above chose. As `IN (subquery)` PostgreSQL misjudged their number and read every
+    customer instead (benchmark row "shared, supervisor over 250 people", search 店)."""
+
+    lookup_name = "among"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
+def _in(ids):
+    """The condition that a row's id is one of `ids`, a list or a subquery (Lookup.ids)."""
+    return Q(pk__in=ids) if isinstance(ids, list) else Q(pk__among=ids)
+
+
 def _by_name(folded, lookup=None):
     condition = Q(search_name__contains=folded)
-    return condition if lookup is None else Q(pk__in=lookup.ids) & condition
+    return condition if lookup is None else _in(lookup.ids) & condition
 
 
 def _by_contact(folded, lookup=None, among=None):
@@ -92,7 +117,7 @@ def _by_contact(folded, lookup=None, among=None):
         return Q(pk__in=list(theirs.order_by().values_list("customer_id", flat=True).distinct()))
     if lookup is None:
         return Exists(Contact.objects.filter(customer=OuterRef("pk"), search_name__contains=folded))
-    contacts = Contact.objects.filter(pk__in=lookup.ids, search_name__contains=folded)
+    contacts = Contact.objects.filter(_in(lookup.ids), search_name__contains=folded)
     return Q(pk__in=contacts.values("customer_id"))
 
 

@@ -202,3 +202,18 @@ def test_a_short_list_reads_each_customer_of_matching_contacts_once(company):
     condition = search._by_contact("li", among=[customer.pk])
     ((_lookup, ids),) = condition.children
     assert ids == [customer.pk]
+
+
+def test_many_candidates_are_read_first_and_their_rows_by_key(company, monkeypatch):
+    """A subquery of candidates is `= ANY(ARRAY(…))` on PostgreSQL, so the candidates are
+    read once and their rows looked up by key (as `IN (…)` the planner misjudged their
+    number and read every customer); `IN (…)` on SQLite. Either finds the same rows."""
+    monkeypatch.setattr(search, "candidates_cost_less", lambda *args, **kwargs: True)
+    monkeypatch.setattr(search_index, "RARE_ENOUGH", 0)
+    rows = [CustomerFactory(name=name) for name in ("北京鑫华科技", "鑫华贸易", "Other")]
+    with override_settings(SEARCH_SHORT_LIST=0):
+        found = PoolFilterSet({"search": "鑫华"}, queryset=querysets.pool(company.rep)).qs
+        sql = str(found.query)
+        assert set(found.values_list("pk", flat=True)) == {rows[0].pk, rows[1].pk}
+    among = '"id" = ANY(ARRAY(SELECT' if connection.vendor == "postgresql" else '"id" IN (SELECT'
+    assert among in sql
