@@ -161,13 +161,10 @@ def database(url):
     request uses it, so one the server dropped (a PostgreSQL restart) is replaced instead
     of failing that request. SQLite opens a file, which costs little: 0 unless set.
     """
-    engine = dj_database_url.parse(url)["ENGINE"]
-    default_age = "60" if engine == POSTGRESQL else "0"
-    return dj_database_url.parse(
-        url,
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", default_age)),
-        conn_health_checks=True,
-    )
+    config = dj_database_url.parse(url, conn_health_checks=True)
+    default_age = "60" if config["ENGINE"] == POSTGRESQL else "0"
+    config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", default_age))
+    return config
 
 
 DATABASES = {"default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}")}
