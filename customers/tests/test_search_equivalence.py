@@ -38,12 +38,21 @@ def expected(keyword, names_and_contacts, with_contacts):
     }
 
 
-# The four plans (customers.search): a short list (`short` above its length) is read
-# whole; otherwise with limit 0 every keyword is common (names compared while reading the
-# list), else the name indexes name the candidates, read at once while they are at most
-# `rare` (a list of ids), else as a subquery.
+# The plans (customers.search): a short list (`short` above its length) is read whole;
+# otherwise with limit 0 every keyword is common (names compared while reading the list),
+# else the name indexes name the candidates, read at once while they are at most `rare` (a
+# list of ids), else as a subquery; unless `names_walked`, when the names are compared while
+# reading the list and the contacts' names read from their candidates.
 @pytest.mark.parametrize(
-    "short, limit, rare", [(5_000, 10_000, 200), (0, 0, 200), (0, 10_000, 200), (0, 10_000, 0)]
+    "short, limit, rare, names_walked",
+    [
+        (5_000, 10_000, 200, False),
+        (0, 0, 200, False),
+        (0, 10_000, 200, False),
+        (0, 10_000, 0, False),
+        (0, 10_000, 200, True),
+        (0, 10_000, 0, True),
+    ],
 )
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -52,12 +61,14 @@ def expected(keyword, names_and_contacts, with_contacts):
     rows=st.lists(st.tuples(text, st.lists(text, max_size=2)), min_size=1, max_size=8),
     keyword=keyword,
 )
-def test_search_is_exactly_a_folded_substring_match(company, rows, keyword, short, limit, rare):
+def test_search_is_exactly_a_folded_substring_match(
+    company, rows, keyword, short, limit, rare, names_walked
+):
     with (
         transaction.atomic(),
         override_settings(SEARCH_SHORT_LIST=short, SEARCH_CANDIDATE_LIMIT=limit),
         mock.patch.object(search_index, "RARE_ENOUGH", rare),
-        mock.patch.object(search, "candidates_cost_less", lambda *args, **kwargs: True),
+        mock.patch.object(search, "candidates_cost_less", lambda *args, **kwargs: not names_walked),
     ):
         ids = []
         for index, (name, contact_names) in enumerate(rows):

@@ -217,3 +217,27 @@ def test_many_candidates_are_read_first_and_their_rows_by_key(company, monkeypat
         assert set(found.values_list("pk", flat=True)) == {rows[0].pk, rows[1].pk}
     among = '"id" = ANY(ARRAY(SELECT' if connection.vendor == "postgresql" else '"id" IN (SELECT'
     assert among in sql
+
+
+@pytest.mark.parametrize("contact_cost, compared_per_row", [(2, False), (0, True)])
+def test_a_walked_list_reads_its_contacts_from_their_candidates_when_fewer(
+    company, monkeypatch, contact_cost, compared_per_row
+):
+    """Where the names are compared while walking the list, the contacts' names are read
+    from their candidates when those are fewer than the contacts the walk would compare
+    (on each walked row, PostgreSQL compared every contact of the company instead); a
+    keyword in no contact's name then compares no contact at all."""
+    monkeypatch.setattr(search, "candidates_cost_less", lambda *args, **kwargs: False)
+    monkeypatch.setattr(search, "CONTACT_COST", contact_cost)
+    named = CustomerFactory(name="鑫华科技", owner=company.rep)
+    by_contact = CustomerFactory(name="Other", owner=company.rep)
+    Contact.objects.create(customer=by_contact, name="王鑫华")
+    CustomerFactory(name="Third", owner=company.rep)
+    mine = querysets.mine(company.rep)
+    with override_settings(SEARCH_SHORT_LIST=0):
+        found = CustomerFilterSet({"search": "鑫华"}, queryset=mine).qs
+        assert set(found.values_list("pk", flat=True)) == {named.pk, by_contact.pk}
+        assert ("EXISTS" in str(found.query)) is compared_per_row
+        no_contact = CustomerFilterSet({"search": "科技"}, queryset=mine).qs
+        assert set(no_contact.values_list("pk", flat=True)) == {named.pk}
+        assert "customers_contact" not in str(no_contact.query)

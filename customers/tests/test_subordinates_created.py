@@ -74,9 +74,10 @@ def rows_of(client, **params):
     return {row["name"]: row for row in response.json()["results"]}
 
 
-# How customers.search reads a list: whole (a short list), walking it in its order, or from
-# the name indexes' candidates.
-SEARCH_PLANS = ("short", "walking", "candidates")
+# How customers.search reads a list: whole (a short list), walking it in its order, from
+# the name indexes' candidates, or walking it for the names with the contacts' names read
+# from their candidates.
+SEARCH_PLANS = ("short", "walking", "candidates", "names walking")
 
 
 @contextlib.contextmanager
@@ -85,9 +86,10 @@ def search_plan(plan):
         yield
         return
     limit = 0 if plan == "walking" else 10_000
+    candidates = plan == "candidates"
     with (
         override_settings(SEARCH_SHORT_LIST=0, SEARCH_CANDIDATE_LIMIT=limit),
-        mock.patch.object(search, "candidates_cost_less", lambda *args, **kwargs: True),
+        mock.patch.object(search, "candidates_cost_less", lambda *args, **kwargs: candidates),
     ):
         yield
 
