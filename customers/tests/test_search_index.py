@@ -146,6 +146,34 @@ def test_the_sample_measures_how_many_candidates_match(company):
     assert found.matches == 1  # one of the two holds 鑫华贸
 
 
+@pytest.mark.parametrize(
+    "next_pair_names, narrowed",
+    [
+        (4, True),  # 华贸 in 4 names, 贸公 in 5: only the names with both are read
+        (9, False),  # 贸公 in 10 names, more than twice 华贸's 4: those 4 are read
+    ],
+)
+def test_candidates_that_rarely_match_are_narrowed_by_the_next_rarest_pair(
+    company, monkeypatch, next_pair_names, narrowed
+):
+    """Of the names holding a keyword's rarest pair, few hold the keyword (a contact's
+    "Paul Jones": every Paul): the candidates are those holding the next rarest pair too,
+    when that pair is not much commoner, since reading its entries costs less than the
+    rows it spares."""
+    monkeypatch.setattr(search_index, "RARE_ENOUGH", 0)
+    whole = CustomerFactory(name="鑫华贸公司")
+    for name in ("华贸商行", "华贸物流", "华贸科技"):  # 华贸 without 贸公
+        CustomerFactory(name=name)
+    for n in range(next_pair_names):  # 贸公 without 华贸
+        CustomerFactory(name=f"商贸公司{n}")
+    found = CUSTOMER_NAMES.lookup("华贸公", 100)
+    assert found.matches == 1  # one of the four names with 华贸 holds 华贸公
+    assert found.entries == (1 if narrowed else 4)
+    assert (set(found.ids) == {whole.pk}) is narrowed
+    pool = PoolFilterSet({"search": "华贸公"}, queryset=querysets.pool(company.rep)).qs
+    assert set(pool.values_list("pk", flat=True)) == {whole.pk}
+
+
 def test_a_long_keyword_s_one_rare_pair_is_found_wherever_it_is(company, monkeypatch):
     """A whole company name: every pair but one is common. Probing only some pairs missed
     the rare one ("Sarex Torell Textiles Corporation" walked the whole pool, 1.9 s)."""
