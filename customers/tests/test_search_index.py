@@ -198,6 +198,21 @@ def test_the_pairs_are_counted_in_one_query_each_no_further_than_the_cap(
         assert list(CUSTOMER_NAMES.counts(bounds, 3)) == [2, 3, 3, 0]
 
 
+def test_a_keyword_s_rarest_two_pairs_are_told_by_the_newest_rows_then_counted(
+    company, django_assert_num_queries
+):
+    """Which pairs are the rarest is read off the newest rows in one query, and only those
+    two are counted in full: counting each of a contact name's dozen common pairs read
+    most of its search."""
+    for n, name in enumerate(("ab", "ab", "ab", "bc", "cd", "cd") * 2):
+        CustomerFactory(name=f"{name} {n}")  # names are unique
+    bounds = keyword_ranges("abcd")  # ab (6 names), bc (2), cd (4)
+    with django_assert_num_queries(3):  # the newest id, the newest rows' pairs, the two
+        assert CUSTOMER_NAMES.rarest_two(bounds, 100) == [(2, 1), (4, 2)]
+    rarest, (more, _index) = CUSTOMER_NAMES.rarest_two(bounds, 3)
+    assert rarest == (2, 1) and more == 4  # the next: more than 3
+
+
 @pytest.mark.parametrize(
     "entries, matches, contacts, cheaper",
     [
