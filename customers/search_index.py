@@ -152,27 +152,32 @@ class GramIndex:
         """How many entries each range [low, high) of `bounds` holds, each counted no
         further than `cap`, in one query: a whole name has some 25 pairs, and a query for
         each cost a round trip each (benchmark rows of "a whole name"). `newest`: only
-        the entries of the rows from that id on."""
+        those of the rows from that id on, each range one pair (so the index reads just
+        those entries)."""
         connection = connections[self.model.objects.db]
         table = connection.ops.quote_name(self.model._meta.db_table)
-        owner = connection.ops.quote_name(self.owner_column)
-        since = "" if newest is None else f" AND {owner} >= %s"
-        one = f"SELECT 1 FROM {table} WHERE gram >= %s AND gram < %s{since} LIMIT %s"
+        if newest is None:
+            where, params = "gram >= %s AND gram < %s", [[lo, hi] for lo, hi in bounds]
+        else:
+            owner = connection.ops.quote_name(self.owner_column)
+            where, params = f"gram = %s AND {owner} >= %s", [[lo, newest] for lo, _hi in bounds]
+        one = f"SELECT 1 FROM {table} WHERE {where} LIMIT %s"
         columns = ", ".join(f"(SELECT COUNT(*) FROM ({one}) AS r{n})" for n in range(len(bounds)))
-        since = () if newest is None else (newest,)
-        params = [v for lo, hi in bounds for v in (lo, hi, *since, cap)]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {columns}", params)
+            cursor.execute(f"SELECT {columns}", [v for pair in params for v in (*pair, cap)])
             return cursor.fetchone()
 
     def rarest_two(self, bounds, limit):
         """[(entries, index)] of the two rarest ranges of `bounds` (one, when there is
-        one), each counted no further than `limit` + 1. Which two is told by the entries
-        of the rows of the newest SLICE ids, in one query: counting every pair in full read
-        most of a long keyword's search (benchmark rows "a contact's name only")."""
-        last = self.source._base_manager.aggregate(last=Max("pk"))["last"] or 0
-        sampled = self.counts(bounds, limit + 1, newest=last - SLICE)
-        two = sorted(range(len(bounds)), key=lambda index: sampled[index])[:2]
+        one), each counted no further than `limit` + 1. Of more than two pairs, which two
+        is told by their entries among the rows of the newest SLICE ids, in one query:
+        counting every pair in full read most of a long keyword's search (benchmark rows
+        "a contact's name only")."""
+        two = range(len(bounds))
+        if len(bounds) > 2:
+            last = self.source._base_manager.aggregate(last=Max("pk"))["last"] or 0
+            sampled = self.counts(bounds, limit + 1, newest=last - SLICE)
+            two = sorted(two, key=lambda index: sampled[index])[:2]
         found = self.counts([bounds[index] for index in two], limit + 1)
         return sorted(zip(found, two, strict=True))
 
