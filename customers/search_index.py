@@ -191,8 +191,8 @@ class GramIndex:
         bounds = keyword_ranges(folded)
         ranges = [entries.filter(gram__gte=lo, gram__lt=hi) for lo, hi in bounds]
         # First every pair up to RARE_ENOUGH, which costs little, so that a whole name's
-        # one rare pair is found wherever it is (benchmark rows of "a whole name"); then
-        # the common ones in full.
+        # one rare pair is found wherever it is (benchmark rows of "a whole name"); else
+        # the two rarest of the common ones, in full.
         counted = sorted((n, index) for index, n in enumerate(self.counts(bounds, RARE_ENOUGH + 1)))
         if counted[0][0] > RARE_ENOUGH:
             counted = self.rarest_two(bounds, limit)
