@@ -83,6 +83,11 @@ class GramIndex:
         """The indexed model (Customer, Contact)."""
         return self.model._meta.get_field(self.owner).related_model
 
+    def newest_id(self):
+        """The newest id of the indexed rows (0 when none): a bound on their number cheaper
+        than a count."""
+        return self.source._base_manager.aggregate(last=Max("pk"))["last"] or 0
+
     @property
     def owner_column(self):
         return self.model._meta.get_field(self.owner).column
@@ -175,8 +180,7 @@ class GramIndex:
         "a contact's name only")."""
         two = range(len(bounds))
         if len(bounds) > 2:
-            last = self.source._base_manager.aggregate(last=Max("pk"))["last"] or 0
-            sampled = self.counts(bounds, limit + 1, newest=last - SLICE)
+            sampled = self.counts(bounds, limit + 1, newest=self.newest_id() - SLICE)
             two = sorted(two, key=lambda index: sampled[index])[:2]
         found = self.counts([bounds[index] for index in two], limit + 1)
         return sorted(zip(found, two, strict=True))
