@@ -238,6 +238,14 @@ def batch(page, action):
     return page.get_by_test_id("batch-result")
 
 
+def open_menu(page):
+    """Tap the folded top bar's menu button (phone width) and wait until the menu has
+    finished opening: a tap on a link while it still slides open can miss."""
+    page.get_by_test_id("menu-toggle").click()
+    page.locator("#top-menu.show").wait_for()
+    page.locator("#top-menu.collapsing").wait_for(state="detached")
+
+
 def nav(page, label):
     """Follow a link of the navigation bar."""
     with page.expect_navigation():
@@ -267,6 +275,7 @@ def ui():
         open_panel=open_panel,
         batch=batch,
         nav=nav,
+        open_menu=open_menu,
         assert_not_refused_as_a_whole=assert_not_refused_as_a_whole,
         csrf_token=csrf_token,
     )

@@ -29,6 +29,7 @@ from django.test import Client
 from customers.management.commands.demo_data import DEMO_PASSWORD
 from customers.models import Customer
 from org.models import User
+from tests.e2e.conftest import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -129,9 +130,7 @@ def describe(violation):
 def unfold(page, width):
     """Open what the page folds away: the top bar's menu at phone width, every panel."""
     if width == PHONE:
-        page.get_by_test_id("menu-toggle").click()
-        page.locator("#top-menu.show").wait_for()
-        page.locator("#top-menu.collapsing").wait_for(state="detached")
+        open_menu(page)
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
 
 

@@ -19,9 +19,9 @@ def test_the_settings_pages_fit_a_phone(page, ui, company, screenshot):
     ui.login(page, "admin")
     page.set_viewport_size(PHONE)
     page.goto("/pool/")
-    page.get_by_test_id("menu-toggle").click()
-    with page.expect_navigation():
-        page.get_by_test_id("nav-settings").click()
+    ui.open_menu(page)
+    page.get_by_test_id("nav-settings").click()
+    page.wait_for_url("**/settings/")
     expect(page.get_by_test_id("settings-home")).to_be_visible()
     for url in (
         "/settings/",
