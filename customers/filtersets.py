@@ -185,10 +185,29 @@ class PoolFilterSet(filters.FilterSet):
         user = getattr(self.request, "user", None)
         self.filters["pool"].extra["choices"] = functools.partial(pool_choices, user)
 
+    # The rows as the capped total reads them, when the quick search gives them apart.
+    _counted = None
+
+    def filter_queryset(self, queryset):
+        # The quick search last: it chooses how to read the list as the other filters
+        # narrow it, and gives the total its own rows (`counted`).
+        values = self.form.cleaned_data
+        self._counted = None
+        for name in sorted(values, key=lambda name: name == "search"):
+            queryset = self.filters[name].filter(queryset, values[name])
+        return queryset
+
+    def counted(self):
+        """The rows of `qs`, as the capped total reads them."""
+        rows = self.qs
+        return rows if self._counted is None else self._counted
+
     def quick_search(self, qs, name, value):
         if not value.strip():
             return qs
-        return search.quick_search(qs, value, contacts=self.searches_contacts, private=self.private)
+        contacts, private = self.searches_contacts, self.private
+        found, self._counted = search.quick_search(qs, value, contacts=contacts, private=private)
+        return found
 
     def name_contains(self, qs, name, value):
         return search.name_contains(qs, value) if value.strip() else qs

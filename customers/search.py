@@ -57,10 +57,10 @@ def _candidates(folded, indexes, enough=None):
         return None
     found = [index.lookup(folded, settings.SEARCH_CANDIDATE_LIMIT) for index in indexes]
     size = CUSTOMER_NAMES.newest_id()  # the company's size
-    contacts = CONTACT_NAMES in indexes
     if None not in found:
         entries = sum(lookup.entries for lookup in found)
         matches = sum(lookup.matches for lookup in found)
+        contacts = found[1].entries if len(found) == 2 else None
         if candidates_cost_less(entries, matches, size, contacts=contacts, enough=enough):
             return found
     if indexes == (CUSTOMER_NAMES, CONTACT_NAMES) and found[1] is not None:
@@ -82,12 +82,16 @@ def _walked(matches, size, enough=None):
     return min(size, enough * size / max(matches, 1))
 
 
-def candidates_cost_less(entries, matches, size, *, contacts, enough=None):
+def candidates_cost_less(entries, matches, size, *, contacts=None, enough=None):
     """Whether reading `entries` candidates reads fewer rows than walking a list of up to
     `size` customers, `matches` of which hold the keyword, until `enough` matches (the
-    capped total unless said)."""
+    capped total unless said). `contacts`: where contacts are searched, their candidates,
+    which the walk reads too, or compares each walked row's contacts where that is less
+    (benchmark row "shared, supervisor over 250 people", search 科技有限)."""
     walked = _walked(matches, size, enough)
-    return entries <= walked * (1 + CONTACT_COST if contacts else 1)
+    if contacts is not None:
+        walked += min(walked * CONTACT_COST, contacts)
+    return entries <= walked
 
 
 @Field.register_lookup
@@ -127,8 +131,14 @@ def _by_contact(folded, lookup=None, among=None):
         return Q(pk__in=list(theirs.order_by().values_list("customer_id", flat=True).distinct()))
     if lookup is None:
         return Exists(Contact.objects.filter(customer=OuterRef("pk"), search_name__contains=folded))
+    return Q(pk__in=_contacts_customers(folded, lookup))
+
+
+def _contacts_customers(folded, lookup):
+    """The customer ids of the contacts among `lookup`'s candidates whose name holds
+    `folded`."""
     contacts = Contact.objects.filter(_in(lookup.ids), search_name__contains=folded)
-    return Q(pk__in=contacts.values("customer_id"))
+    return contacts.order_by().values("customer_id")
 
 
 def _by_category(keyword):
@@ -141,23 +151,32 @@ def _by_category(keyword):
     return Q(category_id__in=ids) if ids else None
 
 
-def _candidate_matches(folded, found, private):
-    """The ids of the customers whose name, or one of whose contacts' names (of those
+def _from_candidates(rows, folded, found, private):
+    """The customers of `rows` whose name, or one of whose contacts' names (of those
     `private` holds, when given), holds `folded`, both read from their candidates
-    (`found`): one set, so the list's query reads these few rows and sorts them.
-    (Written as the OR of two conditions, PostgreSQL walked the whole list in its order
-    for them: benchmark row "shared, supervisor over 250 people", a contact's name only.)"""
-    by_name, by_contact = found
-    names = Customer._base_manager.filter(_by_name(folded, by_name)).order_by().values("pk")
-    theirs = Customer._base_manager.filter(_by_contact(folded, by_contact))
+    (`found`): (those rows, the same rows as their capped total reads them).
+    The rows are those of one set of ids, so the list's query reads these few rows and
+    sorts them. (Written as the OR of two conditions, PostgreSQL walked the whole list in
+    its order for them: benchmark row "shared, supervisor over 250 people", a contact's
+    name only.) The total counts those found by name, then the others: it stops at the cap
+    without reading every candidate, as a sorted page must (the same list, search 武)."""
+    by_name, by_contact = _by_name(folded, found[0]), _by_contact(folded, found[1])
+    others = rows.filter(by_contact).exclude(search_name__contains=folded)
+    names = Customer._base_manager.filter(by_name).order_by().values("pk")
+    matching = rows.filter(pk__in=names.union(_contacts_customers(folded, found[1])))
     if private is not None:
-        theirs = theirs.filter(private)
-    return names.union(theirs.order_by().values("pk"))
+        # Checked on the rows found, not on each matching contact's customer first: a
+        # row found by a contact alone is one whose name does not hold the keyword.
+        others = others.filter(private)
+        matching = matching.filter(Q(search_name__contains=folded) | private)
+    counted = rows.filter(by_name).order_by().values("pk")
+    return matching, counted.union(others.order_by().values("pk"), all=True)
 
 
 def quick_search(rows, keyword, *, contacts, private=None):
     """Quick search (L1) in the list `rows`: name or category, and contact names when
-    `contacts` (of the customers `private` holds, when given)."""
+    `contacts` (of the customers `private` holds, when given). Returns (the rows found,
+    the same rows as their capped total reads them)."""
     keyword = keyword.strip()
     folded = fold(keyword)
     indexes = (CUSTOMER_NAMES, CONTACT_NAMES) if contacts else (CUSTOMER_NAMES,)
@@ -166,14 +185,15 @@ def quick_search(rows, keyword, *, contacts, private=None):
     # Where no contact holds even the keyword's rarest pair, the names' condition below is
     # the whole answer, and PostgreSQL planned the union worse than it.
     if contacts and None not in found and found[1].entries:
-        return rows.filter(pk__in=_candidate_matches(folded, found, private))
+        return _from_candidates(rows, folded, found, private)
     condition = _by_name(folded, found[0])
     if contacts:
         by_contact = _by_contact(folded, found[1], among=short)
         condition |= by_contact if private is None else by_contact & private
     if category is not None:
         condition |= category
-    return rows.filter(condition)
+    rows = rows.filter(condition)
+    return rows, rows
 
 
 def name_contains(rows, text, *, enough=None):

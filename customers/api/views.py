@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from core.api.concurrency import VersionETag
 from core.api.pagination import KeysetPagination
 from core.api.permissions import AdministratorWrites
 from core.concurrency import if_match
+from core.counting import capped_total
 from core.ids import as_id
 from core.replica import ListReadsFromReplica
 from org.models import Department
@@ -28,11 +30,23 @@ from ..sorting import DELETED_SORT, MINE_SORTS, PUBLIC_SORTS, RECORD_SORTS, sort
 from . import serializers as s
 
 
+class KeptFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which keeps the FilterSet on the view (`view.filterset`):
+    the total counts `filterset.counted()`, the same rows as the quick search gives them
+    for counting (customers.search)."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
+
+
 class CustomerListMixin(ListReadsFromReplica):
     """A customer list: paged by keyset in the order `ordering` asks for (customers.sorting),
     its rows with `relations` joined."""
 
     pagination_class = KeysetPagination
+    filter_backends = [KeptFilterBackend]
+    filterset = None
     sorts = RECORD_SORTS
     relations = staticmethod(with_record_relations)
 
@@ -44,6 +58,13 @@ class CustomerListMixin(ListReadsFromReplica):
 
     def load_page(self, ids):
         return self.relations(Customer.objects.filter(pk__in=ids))
+
+    def counted(self, rows):
+        """The rows of the list `rows` as its total reads them."""
+        return rows if self.filterset is None else self.filterset.counted()
+
+    def total(self, rows):
+        return capped_total(self.counted(rows))
 
 
 class PoolView(CustomerListMixin, generics.ListCreateAPIView):
@@ -143,7 +164,7 @@ class SharedView(CustomerListMixin, generics.ListAPIView):
 
     def total(self, rows):
         params = self.request.query_params
-        return shared_total(rows, params, self.request.user, *self.scope_asked())
+        return shared_total(self.counted(rows), params, self.request.user, *self.scope_asked())
 
     def scope_asked(self):
         """(scope, shared_by) the query string asks for; a 400 for a bad one."""

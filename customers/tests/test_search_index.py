@@ -216,10 +216,11 @@ def test_a_keyword_s_rarest_two_pairs_are_told_by_the_newest_rows_then_counted(
 @pytest.mark.parametrize(
     "entries, matches, contacts, cheaper",
     [
-        (500, 500, False, True),  # a rare keyword: its candidates
-        (40_000, 40_000, False, False),  # one name in 25: a capped walk passes 25,000
-        (40_000, 40_000, True, True),  # ... but comparing contacts triples the walk
-        (40_000, 400, False, True),  # candidates that rarely match: the walk is long
+        (500, 500, None, True),  # a rare keyword: its candidates
+        (40_000, 40_000, None, False),  # one name in 25: a capped walk passes 25,000
+        (40_000, 40_000, 50_000, True),  # ... but comparing contacts triples the walk
+        (40_000, 40_000, 10_000, False),  # ... unless their candidates are fewer
+        (40_000, 400, None, True),  # candidates that rarely match: the walk is long
     ],
 )
 def test_candidates_are_read_when_they_cost_less_than_a_walk(entries, matches, contacts, cheaper):
@@ -229,10 +230,8 @@ def test_candidates_are_read_when_they_cost_less_than_a_walk(entries, matches, c
 def test_a_reader_wanting_a_few_matches_walks_where_a_total_would_read_candidates():
     """A picker wants 21 names, not a total: one name in a hundred is met after 2,100 rows
     of a walk, fewer than 10,000 candidates; counting to the cap would pass 100,000."""
-    assert search.candidates_cost_less(10_000, 10_000, 1_000_000, contacts=False) is True
-    assert (
-        search.candidates_cost_less(10_000, 10_000, 1_000_000, contacts=False, enough=21) is False
-    )
+    assert search.candidates_cost_less(10_000, 10_000, 1_000_000) is True
+    assert search.candidates_cost_less(10_000, 10_000, 1_000_000, enough=21) is False
 
 
 def test_a_short_list_reads_each_customer_of_matching_contacts_once(company):

@@ -71,7 +71,9 @@ def tokens(label):
 def rows_of(client, **params):
     response = client.get("/api/shared/", {"page_size": 200, **params})
     assert response.status_code == 200, response.content
-    return {row["name"]: row for row in response.json()["results"]}
+    body = response.json()
+    assert body["count"] == len(body["results"]), "the total counts other rows than the list"
+    return {row["name"]: row for row in body["results"]}
 
 
 # How customers.search reads a list: whole (a short list), walking it in its order, from

@@ -63,7 +63,7 @@ class CustomerListView(LoginRequiredMixin, FilteredListView):
         return Paging(
             param="cursor",
             rows=page.rows,
-            total=self.total(rows, filterset),
+            total=self.total(filterset.counted() if filterset.is_valid() else rows, filterset),
             previous=page.previous_cursor,
             next=page.next_cursor,
             last=LAST if page.has_next else None,
