@@ -6,6 +6,8 @@ import datetime
 import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.keyset import LAST, InvalidCursor, KeysetPaginator
@@ -117,8 +119,32 @@ def test_deep_pages_are_one_range_read(crowd, django_assert_num_queries):
         found = paginator.page(page.next_cursor)
     # The range read names the page's ids; the second query reads those rows by id.
     ranged, loaded = (query["sql"] for query in captured.captured_queries)
-    assert "OFFSET" not in ranged.upper() and ") > (" in ranged
-    assert ") > (" not in loaded and all(str(row.pk) in loaded for row in found)
+    assert "OFFSET" not in ranged.upper() and ") >= (" in ranged
+    assert ") >= (" not in loaded and all(str(row.pk) in loaded for row in found)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's estimate")
+def test_a_page_after_a_column_s_lowest_value_is_not_estimated_empty(company):
+    """PostgreSQL estimates a row comparison from its first column alone. Past a page of
+    the never contacted (the contact key's lowest value), `(k, id) < (v, n)` was estimated
+    to hold no row, and a short list was joined to every row of the range instead: the
+    range starts at the next id, inclusive, so that the estimate holds v's rows."""
+    for n in range(60):
+        CustomerFactory(name=f"Quiet {n}", owner=company.rep)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_customer")
+    paginator = KeysetPaginator(querysets.mine(company.rep), sort_for("-last_contacted_at"), 5)
+    after = paginator.page().next_cursor
+    with CaptureQueriesContext(connection) as captured:
+        paginator.page(after)
+    ranged = captured.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {ranged}")
+        (plan,) = cursor.fetchone()[0]
+    scanned = plan["Plan"]
+    while scanned.get("Plans") and scanned["Node Type"] in ("Limit", "Sort"):
+        scanned = scanned["Plans"][0]
+    assert scanned["Plan Rows"] > 5, scanned
 
 
 def test_visibility_still_holds_on_every_page(company, crowd):
